@@ -1,0 +1,12 @@
+//! Reading `content/` into a checked `Playbook`: walk, split, parse, validate, index.
+
+pub mod date;
+pub mod front_matter;
+pub mod load;
+pub mod model;
+pub mod schema;
+
+pub use date::EntryDate;
+pub use load::load_playbook;
+pub use model::{Entry, Playbook, slugify};
+pub use schema::{Kind, KindFields, Practice};

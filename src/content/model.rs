@@ -1,0 +1,192 @@
+//! The loaded playbook: entries sorted newest first, and the indexes every listing page reads.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use super::date::EntryDate;
+use super::schema::{Kind, KindFields, Practice};
+use crate::config::Config;
+
+/// One Markdown file under `content/`, parsed and checked.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub kind: Kind,
+    pub slug: String,
+    /// Source path relative to the playbook root, for diagnostics.
+    pub source: PathBuf,
+    pub title: String,
+    pub date: EntryDate,
+    pub tags: Vec<String>,
+    /// Every person id the entry names: `people:` plus `from`, `with` and `recognized_by`.
+    pub people: Vec<String>,
+    /// The kind's practice first, then the extra ones from `practices:`.
+    pub practices: Vec<Practice>,
+    /// `<kind-folder>/<slug>` keys of related entries.
+    pub related: Vec<String>,
+    pub draft: bool,
+    /// Plain text for lists: `summary:` or the body's first paragraph.
+    pub summary: String,
+    /// Markdown source; rendered when the entry page is written, so the site's HTML is never
+    /// held in memory all at once.
+    pub body: String,
+    pub fields: KindFields,
+}
+
+impl Entry {
+    /// `<kind-folder>/<slug>`: how other entries refer to this one, and its URL path.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.kind.folder(), self.slug)
+    }
+}
+
+/// Entries that share a tag.
+#[derive(Debug)]
+pub struct TagGroup {
+    pub slug: String,
+    /// The spelling of its first use.
+    pub name: String,
+    pub entries: Vec<usize>,
+}
+
+/// Entries that name one person.
+#[derive(Debug)]
+pub struct PersonGroup {
+    pub id: String,
+    pub slug: String,
+    pub entries: Vec<usize>,
+}
+
+/// Entries of one calendar month.
+#[derive(Debug)]
+pub struct MonthGroup {
+    pub year: i32,
+    pub month: u8,
+    pub entries: Vec<usize>,
+}
+
+/// Everything a render needs: config, entries, and the indexes into `entries`.
+#[derive(Debug)]
+pub struct Playbook {
+    pub config: Config,
+    /// Newest first; every index below lists positions in this vector, newest first too.
+    pub entries: Vec<Entry>,
+    pub by_kind: BTreeMap<Kind, Vec<usize>>,
+    /// Sorted by slug.
+    pub tags: Vec<TagGroup>,
+    /// Sorted by id; configured people are listed even before an entry names them.
+    pub people: Vec<PersonGroup>,
+    /// Newest month first.
+    pub months: Vec<MonthGroup>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Playbook {
+    pub fn new(config: Config, mut entries: Vec<Entry>) -> Playbook {
+        entries.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.key().cmp(&b.key()))
+        });
+
+        let mut by_kind: BTreeMap<Kind, Vec<usize>> =
+            Kind::ALL.iter().map(|&k| (k, Vec::new())).collect();
+        let mut tags: BTreeMap<String, TagGroup> = BTreeMap::new();
+        let mut people: BTreeMap<String, PersonGroup> = config
+            .people
+            .keys()
+            .map(|id| (id.clone(), person_group(id)))
+            .collect();
+        let mut months: Vec<MonthGroup> = Vec::new();
+        let mut by_key = HashMap::with_capacity(entries.len());
+
+        for (index, entry) in entries.iter().enumerate() {
+            by_key.insert(entry.key(), index);
+            by_kind.entry(entry.kind).or_default().push(index);
+            for tag in &entry.tags {
+                let slug = slugify(tag);
+                let group = tags.entry(slug.clone()).or_insert_with(|| TagGroup {
+                    slug,
+                    name: tag.clone(),
+                    entries: Vec::new(),
+                });
+                group.entries.push(index);
+            }
+            for id in &entry.people {
+                people
+                    .entry(id.clone())
+                    .or_insert_with(|| person_group(id))
+                    .entries
+                    .push(index);
+            }
+            let (year, month) = (entry.date.year(), entry.date.month());
+            match months.last_mut() {
+                Some(group) if group.year == year && group.month == month => {
+                    group.entries.push(index)
+                }
+                _ => months.push(MonthGroup {
+                    year,
+                    month,
+                    entries: vec![index],
+                }),
+            }
+        }
+
+        Playbook {
+            config,
+            entries,
+            by_kind,
+            tags: tags.into_values().collect(),
+            people: people.into_values().collect(),
+            months,
+            by_key,
+        }
+    }
+
+    /// Position in `entries` of the entry with key `<kind-folder>/<slug>`.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).copied()
+    }
+}
+
+fn person_group(id: &str) -> PersonGroup {
+    PersonGroup {
+        id: id.to_string(),
+        slug: slugify(id),
+        entries: Vec::new(),
+    }
+}
+
+/// Lower-case ASCII letters and digits, every other run of characters made one `-`, no `-` at
+/// either end: `Café Notes (v2)` becomes `caf-notes-v2`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_keeps_the_url_alphabet() {
+        assert_eq!(
+            slugify("Asked Dana: how to rank?"),
+            "asked-dana-how-to-rank"
+        );
+        assert_eq!(slugify("Café Notes (v2)"), "caf-notes-v2");
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("***"), "");
+    }
+}

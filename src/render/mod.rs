@@ -1,0 +1,286 @@
+//! Pages: which pages a playbook has, and each one rendered to bytes with its template. Nothing
+//! here touches the disk; `build` hands the bytes to `output`.
+
+mod dashboard;
+mod entry;
+mod lists;
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::content::{Entry, Kind, Playbook, slugify};
+use crate::error::Diagnostic;
+use crate::theme::Theme;
+
+/// One page of the site and what it shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageKind {
+    Dashboard,
+    KindList(Kind),
+    Entry(usize),
+    Tags,
+    Tag(usize),
+    People,
+    Person(usize),
+    Timeline,
+    NotFound,
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// Output path, `/`-separated: `goals/ship-ledger/index.html`.
+    pub path: String,
+    pub kind: PageKind,
+}
+
+/// Every page of the site, cheapest to plan first; rendering order does not matter.
+pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
+    let mut pages = vec![
+        Page {
+            path: "index.html".into(),
+            kind: PageKind::Dashboard,
+        },
+        Page {
+            path: "tags/index.html".into(),
+            kind: PageKind::Tags,
+        },
+        Page {
+            path: "people/index.html".into(),
+            kind: PageKind::People,
+        },
+        Page {
+            path: "timeline/index.html".into(),
+            kind: PageKind::Timeline,
+        },
+        Page {
+            path: "404.html".into(),
+            kind: PageKind::NotFound,
+        },
+    ];
+    pages.extend(Kind::ALL.iter().map(|&kind| Page {
+        path: format!("{}/index.html", kind.folder()),
+        kind: PageKind::KindList(kind),
+    }));
+    pages.extend(playbook.tags.iter().enumerate().map(|(i, tag)| Page {
+        path: format!("tags/{}/index.html", tag.slug),
+        kind: PageKind::Tag(i),
+    }));
+    pages.extend(playbook.people.iter().enumerate().map(|(i, person)| Page {
+        path: format!("people/{}/index.html", person.slug),
+        kind: PageKind::Person(i),
+    }));
+    pages.extend(playbook.entries.iter().enumerate().map(|(i, entry)| Page {
+        path: format!("{}/index.html", entry.key()),
+        kind: PageKind::Entry(i),
+    }));
+    pages
+}
+
+/// How links are written: relative with an explicit `index.html` (works from file:// and any
+/// sub-path), or absolute under `--base-url` with pretty folder URLs.
+#[derive(Clone, Debug)]
+pub struct Links {
+    base_url: Option<String>,
+}
+
+impl Links {
+    pub fn new(base_url: Option<&str>) -> Links {
+        Links {
+            base_url: base_url
+                .map(str::trim)
+                .filter(|url| !url.is_empty())
+                .map(|url| format!("{}/", url.trim_end_matches('/'))),
+        }
+    }
+
+    /// Site-relative URL of a folder page (`"goals/x/"`, or `""` for the dashboard); templates
+    /// put `root` in front of it.
+    pub fn folder(&self, dir: &str) -> String {
+        match self.base_url {
+            Some(_) => dir.to_string(),
+            None => format!("{dir}index.html"),
+        }
+    }
+
+    /// What takes a page at output path `path` back to the site root.
+    pub fn root_for(&self, path: &str) -> String {
+        match &self.base_url {
+            Some(base) => base.clone(),
+            None => "../".repeat(path.matches('/').count()),
+        }
+    }
+}
+
+/// A link to a person, a tag or another entry, as every template receives it.
+#[derive(Serialize)]
+struct LinkView<'a> {
+    name: &'a str,
+    url: String,
+}
+
+/// What a list shows of an entry; made once per entry and shared by every list that shows it.
+#[derive(Serialize)]
+struct Card<'a> {
+    title: &'a str,
+    url: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    kind_url: String,
+    date: String,
+    date_iso: String,
+    summary: &'a str,
+    tags: Vec<LinkView<'a>>,
+    draft: bool,
+}
+
+pub struct Renderer<'a> {
+    tera: &'a Tera,
+    theme: &'a Theme,
+    playbook: &'a Playbook,
+    links: Links,
+    /// `cards[i]` is entry `i`'s card; tera values are reference-counted, so lists clone cheaply.
+    cards: Vec<Value>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares what every page shares: cards, and the site and navigation in the global context.
+    pub fn new(theme: &'a mut Theme, playbook: &'a Playbook, links: Links) -> Renderer<'a> {
+        let cards = playbook
+            .entries
+            .iter()
+            .map(|entry| Value::from_serializable(&card(entry, &links)))
+            .collect();
+        let globals = theme.tera.global_context();
+        globals.insert("site", &site_view(playbook, &links));
+        let theme: &'a Theme = theme;
+        Renderer {
+            tera: &theme.tera,
+            theme,
+            playbook,
+            links,
+            cards,
+        }
+    }
+
+    pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let mut context = Context::new();
+        context.insert("root", &self.links.root_for(&page.path));
+        let template = match page.kind {
+            PageKind::Dashboard => dashboard::dashboard(self, &mut context),
+            PageKind::NotFound => "404.html",
+            PageKind::KindList(kind) => lists::kind_list(self, kind, &mut context),
+            PageKind::Entry(index) => entry::entry_page(self, index, &mut context),
+            PageKind::Tags => lists::tags_index(self, &mut context),
+            PageKind::Tag(index) => lists::tag_page(self, index, &mut context),
+            PageKind::People => lists::people_index(self, &mut context),
+            PageKind::Person(index) => lists::person_page(self, index, &mut context),
+            PageKind::Timeline => lists::timeline(self, &mut context),
+        };
+        let mut html = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, &context, &mut html)
+            .map_err(|err| {
+                let mut diagnostic =
+                    crate::theme::template_diagnostic(&self.theme.template_sources, &err);
+                diagnostic.message = format!("rendering {}: {}", page.path, diagnostic.message);
+                diagnostic
+            })?;
+        Ok(html)
+    }
+
+    fn cards_of(&self, indexes: &[usize]) -> Value {
+        Value::from(
+            indexes
+                .iter()
+                .map(|&i| self.cards[i].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn person_link(&self, id: &'a str) -> PersonView<'a> {
+        let config = &self.playbook.config;
+        PersonView {
+            id,
+            name: config.person_name(id),
+            role: config.people.get(id).and_then(|p| p.role.as_deref()),
+            url: self.links.folder(&format!("people/{}/", slugify(id))),
+            is_boss: config.boss.as_deref() == Some(id),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PersonView<'a> {
+    id: &'a str,
+    name: &'a str,
+    role: Option<&'a str>,
+    url: String,
+    is_boss: bool,
+}
+
+fn card<'a>(entry: &'a Entry, links: &Links) -> Card<'a> {
+    Card {
+        title: &entry.title,
+        url: links.folder(&format!("{}/", entry.key())),
+        kind: entry.kind.name(),
+        kind_label: entry.kind.label(),
+        kind_url: links.folder(&format!("{}/", entry.kind.folder())),
+        date: entry.date.long(),
+        date_iso: entry.date.iso(),
+        summary: &entry.summary,
+        tags: entry.tags.iter().map(|tag| tag_link(tag, links)).collect(),
+        draft: entry.draft,
+    }
+}
+
+fn tag_link<'a>(tag: &'a str, links: &Links) -> LinkView<'a> {
+    LinkView {
+        name: tag,
+        url: links.folder(&format!("tags/{}/", slugify(tag))),
+    }
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    label: &'static str,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    owner: Option<&'a str>,
+    boss: Option<&'a str>,
+    home: String,
+    kinds: Vec<NavItem>,
+    tags_url: String,
+    people_url: String,
+    timeline_url: String,
+    stylesheet: &'static str,
+}
+
+fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
+    let config = &playbook.config;
+    SiteView {
+        title: &config.title,
+        owner: config.owner.as_deref(),
+        boss: config.boss.as_deref().map(|id| config.person_name(id)),
+        home: links.folder(""),
+        kinds: Kind::ALL
+            .iter()
+            .map(|&kind| NavItem {
+                label: kind.plural_label(),
+                url: links.folder(&format!("{}/", kind.folder())),
+                count: playbook.by_kind.get(&kind).map_or(0, Vec::len),
+            })
+            .collect(),
+        tags_url: links.folder("tags/"),
+        people_url: links.folder("people/"),
+        timeline_url: links.folder("timeline/"),
+        stylesheet: "style.css",
+    }
+}
+
+/// `robots.txt`: the playbook is private, so every crawler is asked to stay out.
+pub const ROBOTS_TXT: &str = "User-agent: *\nDisallow: /\n";

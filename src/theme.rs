@@ -1,0 +1,200 @@
+//! The theme: the default one embedded in the binary, overridden file by file by a playbook's
+//! own `themes/<name>/`; templates are compiled once per build.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::error::{Diagnostic, Failure, error_chain};
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $name)))),*]
+    };
+}
+
+/// Every file of `themes/default/`, compiled in; a test checks that none is missing.
+pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
+    "templates/base.html",
+    "templates/card.html",
+    "templates/dashboard.html",
+    "templates/list.html",
+    "templates/entry.html",
+    "templates/panel.html",
+    "templates/tags.html",
+    "templates/people.html",
+    "templates/person.html",
+    "templates/timeline.html",
+    "templates/404.html",
+    "static/style.css",
+];
+
+/// A static file copied as is into the output.
+pub struct Asset {
+    pub path: String,
+    pub bytes: Cow<'static, [u8]>,
+}
+
+pub struct Theme {
+    pub tera: Tera,
+    pub assets: Vec<Asset>,
+    /// Where each template came from, to name it in errors.
+    pub template_sources: BTreeMap<String, PathBuf>,
+}
+
+impl Theme {
+    /// The file a template error should point at.
+    pub fn template_path(&self, template: &str) -> PathBuf {
+        self.template_sources
+            .get(template)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("templates/{template}")))
+    }
+}
+
+/// Loads theme `name`: embedded defaults first, then every file of `root/themes/<name>/`.
+pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Failure> {
+    let mut templates: BTreeMap<String, (PathBuf, Cow<'static, str>)> = BTreeMap::new();
+    let mut assets: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
+    if name == "default" {
+        for (file, bytes) in EMBEDDED_DEFAULT {
+            let origin = PathBuf::from(format!("(embedded theme)/{file}"));
+            match file.strip_prefix("templates/") {
+                Some(template) => {
+                    let text = std::str::from_utf8(bytes)
+                        .expect("embedded templates are UTF-8: they are files of this repository");
+                    templates.insert(template.to_string(), (origin, Cow::Borrowed(text)));
+                }
+                None => {
+                    let asset = file.strip_prefix("static/").unwrap_or(file);
+                    assets.insert(asset.to_string(), Cow::Borrowed(*bytes));
+                }
+            }
+        }
+    }
+
+    let theme_dir = root.join("themes").join(name);
+    if !theme_dir.is_dir() && name != "default" {
+        return Err(Failure::one(Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            format!("theme `{name}` not found: expected a folder themes/{name}/"),
+        )));
+    }
+    let mut diagnostics = Vec::new();
+    for (section, is_template) in [("templates", true), ("static", false)] {
+        let dir = theme_dir.join(section);
+        for item in WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
+            let item = match item {
+                Ok(item) if item.file_type().is_file() => item,
+                Ok(_) => continue,
+                Err(err) => {
+                    let path = err.path().unwrap_or(&dir);
+                    let rel = path.strip_prefix(root).unwrap_or(path);
+                    diagnostics.push(Diagnostic::error(rel, error_chain(&err)));
+                    continue;
+                }
+            };
+            let rel = item
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(item.path())
+                .to_path_buf();
+            let Ok(key) = item.path().strip_prefix(&dir) else {
+                continue;
+            };
+            let key = key.to_string_lossy().replace('\\', "/");
+            if crate::content::load::is_ignored_file_name(&item.file_name().to_string_lossy()) {
+                continue;
+            }
+            if is_template {
+                match std::fs::read_to_string(item.path()) {
+                    Ok(text) => {
+                        templates.insert(key, (rel, Cow::Owned(text)));
+                    }
+                    Err(err) => diagnostics.push(Diagnostic::io(&rel, "read template", &err)),
+                }
+            } else {
+                match std::fs::read(item.path()) {
+                    Ok(bytes) => {
+                        assets.insert(key, Cow::Owned(bytes));
+                    }
+                    Err(err) => diagnostics.push(Diagnostic::io(&rel, "read", &err)),
+                }
+            }
+        }
+    }
+
+    let mut tera = Tera::new();
+    // Autoescape covers every template name ending in .html (tera's default), which is all of ours.
+    let sources: BTreeMap<String, PathBuf> = templates
+        .iter()
+        .map(|(name, (path, _))| (name.clone(), path.clone()))
+        .collect();
+    if let Err(err) = tera.add_raw_templates(
+        templates
+            .iter()
+            .map(|(name, (_, text))| (name.as_str(), text.as_ref())),
+    ) {
+        diagnostics.push(template_diagnostic(&sources, &err));
+    }
+    if !diagnostics.is_empty() {
+        return Err(Failure(diagnostics));
+    }
+    Ok(Theme {
+        tera,
+        assets: assets
+            .into_iter()
+            .map(|(path, bytes)| Asset { path, bytes })
+            .collect(),
+        template_sources: sources,
+    })
+}
+
+/// A tera error as a diagnostic on the template file it names, when it names one.
+pub fn template_diagnostic(sources: &BTreeMap<String, PathBuf>, err: &tera::Error) -> Diagnostic {
+    let message = error_chain(err);
+    let path = sources
+        .iter()
+        .find(|(name, _)| {
+            message.contains(&format!("'{name}'"))
+                || message.contains(&format!("`{name}`"))
+                || message.contains(name.as_str())
+        })
+        .map(|(_, path)| path.clone())
+        .unwrap_or_else(|| PathBuf::from("templates"));
+    Diagnostic::error(path, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_theme_holds_every_file_of_themes_default() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let on_disk: Vec<String> = WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        let mut embedded: Vec<String> = EMBEDDED_DEFAULT
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        embedded.sort();
+        let mut on_disk = on_disk;
+        on_disk.sort();
+        assert_eq!(embedded, on_disk, "update EMBEDDED_DEFAULT in src/theme.rs");
+    }
+}
