@@ -41,6 +41,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
     let config = Config::load(root)?;
     let output = match &options.output {
         Some(output) => output.clone(),
+        // `--root .` (the default) keeps the printed path short: `public`, not `./public`.
+        None if root == Path::new(".") => config.output_dir.clone(),
         None => root.join(&config.output_dir),
     };
     check_output_location(root, &output)?;

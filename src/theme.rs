@@ -55,23 +55,22 @@ impl Theme {
     }
 }
 
-/// Loads theme `name`: embedded defaults first, then every file of `root/themes/<name>/`.
+/// Loads theme `name`: the embedded default theme, overridden file by file by
+/// `root/themes/<name>/templates/` and `static/`, so a theme may change a single template.
 pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Failure> {
     let mut templates: BTreeMap<String, (PathBuf, Cow<'static, str>)> = BTreeMap::new();
     let mut assets: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
-    if name == "default" {
-        for (file, bytes) in EMBEDDED_DEFAULT {
-            let origin = PathBuf::from(format!("(embedded theme)/{file}"));
-            match file.strip_prefix("templates/") {
-                Some(template) => {
-                    let text = std::str::from_utf8(bytes)
-                        .expect("embedded templates are UTF-8: they are files of this repository");
-                    templates.insert(template.to_string(), (origin, Cow::Borrowed(text)));
-                }
-                None => {
-                    let asset = file.strip_prefix("static/").unwrap_or(file);
-                    assets.insert(asset.to_string(), Cow::Borrowed(*bytes));
-                }
+    for (file, bytes) in EMBEDDED_DEFAULT {
+        let origin = PathBuf::from(format!("(embedded theme)/{file}"));
+        match file.strip_prefix("templates/") {
+            Some(template) => {
+                let text = std::str::from_utf8(bytes)
+                    .expect("embedded templates are UTF-8: they are files of this repository");
+                templates.insert(template.to_string(), (origin, Cow::Borrowed(text)));
+            }
+            None => {
+                let asset = file.strip_prefix("static/").unwrap_or(file);
+                assets.insert(asset.to_string(), Cow::Borrowed(*bytes));
             }
         }
     }
@@ -86,6 +85,9 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Failure> {
     let mut diagnostics = Vec::new();
     for (section, is_template) in [("templates", true), ("static", false)] {
         let dir = theme_dir.join(section);
+        if !dir.is_dir() {
+            continue;
+        }
         for item in WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
             let item = match item {
                 Ok(item) if item.file_type().is_file() => item,

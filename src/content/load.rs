@@ -5,13 +5,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Deserialize;
 use walkdir::WalkDir;
 
-use super::date::EntryDate;
 use super::front_matter::{key_line, split_front_matter, yaml_diagnostic};
 use super::model::{Entry, Playbook, slugify};
-use super::schema::{Kind, KindFields, Practice};
+use super::schema::{
+    AchievementFrontMatter, AdviceFrontMatter, CommonFields, ContributionFrontMatter,
+    ConversationFrontMatter, FeedbackFrontMatter, GoalFrontMatter, Kind, KindFields,
+    LoyaltyFrontMatter,
+};
 use crate::config::Config;
 use crate::error::{Diagnostic, Failure};
 use crate::markdown;
@@ -39,10 +41,7 @@ pub fn load_playbook(
 ) -> Result<(Playbook, Vec<Diagnostic>), Failure> {
     let (sources, mut diagnostics) = find_sources(root)?;
 
-    let parsed: Vec<Result<Entry, Vec<Diagnostic>>> = sources
-        .par_iter()
-        .map(read_entry)
-        .collect();
+    let parsed: Vec<Result<Entry, Vec<Diagnostic>>> = sources.par_iter().map(read_entry).collect();
     let mut entries = Vec::with_capacity(parsed.len());
     for result in parsed {
         match result {
@@ -217,27 +216,7 @@ fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The fields every kind shares.
-#[derive(Deserialize)]
-struct CommonFields {
-    title: String,
-    date: EntryDate,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    people: Vec<String>,
-    #[serde(default)]
-    practices: Vec<Practice>,
-    #[serde(default)]
-    related: Vec<String>,
-    #[serde(default)]
-    draft: bool,
-    summary: Option<String>,
-    slug: Option<String>,
-}
-
-/// Parses one entry's text. The YAML is read twice, once for the shared fields and once for
-/// the kind's own, so that each error keeps serde_yaml's exact position.
+/// Parses one entry's text into an entry of `kind`.
 pub fn parse_entry(kind: Kind, rel: &Path, text: &str) -> Result<Entry, Vec<Diagnostic>> {
     let error = |message: &str| vec![Diagnostic::error(rel, message).at(1, 1)];
     let split = split_front_matter(text).map_err(|err| error(err.message()))?;
@@ -250,23 +229,9 @@ pub fn parse_entry(kind: Kind, rel: &Path, text: &str) -> Result<Entry, Vec<Diag
         return Err(error("front matter is larger than 64 KiB"));
     }
     let offset = split.yaml_first_line - 1;
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut record = |err: serde_yaml::Error| {
-        let diagnostic = yaml_diagnostic(rel, &err, offset);
-        if !diagnostics.contains(&diagnostic) {
-            diagnostics.push(diagnostic);
-        }
-    };
-
-    let common = serde_yaml::from_str::<CommonFields>(split.yaml)
-        .map_err(&mut record)
-        .ok();
-    let fields = parse_kind_fields(kind, split.yaml)
-        .map_err(&mut record)
-        .ok();
-    let (Some(common), Some(fields)) = (common, fields) else {
-        return Err(diagnostics);
-    };
+    let (common, fields) = parse_front_matter(kind, split.yaml)
+        .map_err(|err| vec![yaml_diagnostic(rel, &err, offset)])?;
+    let mut diagnostics = Vec::new();
 
     let line_of = |key: &str| key_line(split.yaml, key).map(|line| line + offset);
     if common.title.trim().is_empty() {
@@ -341,16 +306,36 @@ pub fn parse_entry(kind: Kind, rel: &Path, text: &str) -> Result<Entry, Vec<Diag
     })
 }
 
-fn parse_kind_fields(kind: Kind, yaml: &str) -> Result<KindFields, serde_yaml::Error> {
-    Ok(match kind {
-        Kind::Goal => KindFields::Goal(serde_yaml::from_str(yaml)?),
-        Kind::Advice => KindFields::Advice(serde_yaml::from_str(yaml)?),
-        Kind::Feedback => KindFields::Feedback(serde_yaml::from_str(yaml)?),
-        Kind::Loyalty => KindFields::Loyalty(serde_yaml::from_str(yaml)?),
-        Kind::Achievement => KindFields::Achievement(serde_yaml::from_str(yaml)?),
-        Kind::Contribution => KindFields::Contribution(serde_yaml::from_str(yaml)?),
-        Kind::Conversation => KindFields::Conversation(serde_yaml::from_str(yaml)?),
-    })
+/// One serde_yaml pass over the front matter, into the flat struct of `kind`.
+fn parse_front_matter(
+    kind: Kind,
+    yaml: &str,
+) -> Result<(CommonFields, KindFields), serde_yaml::Error> {
+    fn parse<'a, T: serde::Deserialize<'a>, F>(
+        yaml: &'a str,
+        split: impl FnOnce(T) -> (CommonFields, F),
+        wrap: impl FnOnce(F) -> KindFields,
+    ) -> Result<(CommonFields, KindFields), serde_yaml::Error> {
+        let (common, fields) = split(serde_yaml::from_str(yaml)?);
+        Ok((common, wrap(fields)))
+    }
+    match kind {
+        Kind::Goal => parse(yaml, GoalFrontMatter::split, KindFields::Goal),
+        Kind::Advice => parse(yaml, AdviceFrontMatter::split, KindFields::Advice),
+        Kind::Feedback => parse(yaml, FeedbackFrontMatter::split, KindFields::Feedback),
+        Kind::Loyalty => parse(yaml, LoyaltyFrontMatter::split, KindFields::Loyalty),
+        Kind::Achievement => parse(yaml, AchievementFrontMatter::split, KindFields::Achievement),
+        Kind::Contribution => parse(
+            yaml,
+            ContributionFrontMatter::split,
+            KindFields::Contribution,
+        ),
+        Kind::Conversation => parse(
+            yaml,
+            ConversationFrontMatter::split,
+            KindFields::Conversation,
+        ),
+    }
 }
 
 fn check_unique_slugs(entries: &[Entry]) -> Vec<Diagnostic> {

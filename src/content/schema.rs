@@ -168,26 +168,84 @@ pub enum ContributionStatus {
     Done,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct GoalFields {
-    pub owner: Option<GoalOwner>,
-    pub metric: Option<String>,
-    #[serde(default, deserialize_with = "scalar_string")]
-    pub target: Option<String>,
-    #[serde(default, deserialize_with = "percent")]
-    pub progress: Option<u8>,
-    pub due: Option<EntryDate>,
-    #[serde(default)]
-    pub status: GoalStatus,
+/// The fields every kind shares.
+#[derive(Clone, Debug)]
+pub struct CommonFields {
+    pub title: String,
+    pub date: EntryDate,
+    pub tags: Vec<String>,
+    pub people: Vec<String>,
+    pub practices: Vec<Practice>,
+    pub related: Vec<String>,
+    pub draft: bool,
+    pub summary: Option<String>,
+    pub slug: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct AdviceFields {
-    pub from: String,
-    pub asked: Option<bool>,
-    pub applied: Option<bool>,
-    pub outcome: Option<String>,
+/// Declares a kind's own fields, and the whole front matter of that kind (shared fields plus
+/// its own) as one flat struct. One flat struct is parsed once and keeps serde_yaml's exact
+/// line and column on every error; `#[serde(flatten)]` would lose them.
+macro_rules! kind_fields {
+    ($front:ident => $fields:ident { $( $(#[$attr:meta])* $name:ident : $ty:ty, )* }) => {
+        #[derive(Clone, Debug, Deserialize)]
+        pub struct $fields { $( $(#[$attr])* pub $name: $ty, )* }
+
+        #[derive(Deserialize)]
+        pub(crate) struct $front {
+            title: String,
+            date: EntryDate,
+            #[serde(default)]
+            tags: Vec<String>,
+            #[serde(default)]
+            people: Vec<String>,
+            #[serde(default)]
+            practices: Vec<Practice>,
+            #[serde(default)]
+            related: Vec<String>,
+            #[serde(default)]
+            draft: bool,
+            summary: Option<String>,
+            slug: Option<String>,
+            $( $(#[$attr])* $name: $ty, )*
+        }
+
+        impl $front {
+            pub(crate) fn split(self) -> (CommonFields, $fields) {
+                let common = CommonFields {
+                    title: self.title,
+                    date: self.date,
+                    tags: self.tags,
+                    people: self.people,
+                    practices: self.practices,
+                    related: self.related,
+                    draft: self.draft,
+                    summary: self.summary,
+                    slug: self.slug,
+                };
+                (common, $fields { $( $name: self.$name, )* })
+            }
+        }
+    };
 }
+
+kind_fields!(GoalFrontMatter => GoalFields {
+    owner: Option<GoalOwner>,
+    metric: Option<String>,
+    #[serde(default, deserialize_with = "scalar_string")]
+    target: Option<String>,
+    #[serde(default, deserialize_with = "percent")]
+    progress: Option<u8>,
+    due: Option<EntryDate>,
+    #[serde(default)]
+    status: GoalStatus,
+});
+
+kind_fields!(AdviceFrontMatter => AdviceFields {
+    from: String,
+    asked: Option<bool>,
+    applied: Option<bool>,
+    outcome: Option<String>,
+});
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -197,22 +255,20 @@ pub struct ActionItem {
     pub done: bool,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct FeedbackFields {
-    pub from: String,
-    pub tone: Option<Tone>,
+kind_fields!(FeedbackFrontMatter => FeedbackFields {
+    from: String,
+    tone: Option<Tone>,
     #[serde(default)]
-    pub actions: Vec<ActionItem>,
-    pub follow_up: Option<EntryDate>,
-}
+    actions: Vec<ActionItem>,
+    follow_up: Option<EntryDate>,
+});
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct LoyaltyFields {
+kind_fields!(LoyaltyFrontMatter => LoyaltyFields {
     #[serde(default, deserialize_with = "one_or_many")]
-    pub with: Vec<String>,
-    pub situation: Option<String>,
-    pub reciprocated: Option<bool>,
-}
+    with: Vec<String>,
+    situation: Option<String>,
+    reciprocated: Option<bool>,
+});
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -224,34 +280,31 @@ pub struct Metric {
     pub after: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct AchievementFields {
-    pub impact: Option<String>,
+kind_fields!(AchievementFrontMatter => AchievementFields {
+    impact: Option<String>,
     #[serde(default)]
-    pub metrics: Vec<Metric>,
-    pub recognized_by: Option<String>,
+    metrics: Vec<Metric>,
+    recognized_by: Option<String>,
     /// `goals/<slug>` of the goal this achievement moves.
-    pub goal: Option<String>,
-}
+    goal: Option<String>,
+});
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct ContributionFields {
+kind_fields!(ContributionFrontMatter => ContributionFields {
     #[serde(rename = "type")]
-    pub kind: Option<ContributionType>,
-    pub status: Option<ContributionStatus>,
+    kind: Option<ContributionType>,
+    status: Option<ContributionStatus>,
     #[serde(default)]
-    pub skills: Vec<String>,
-}
+    skills: Vec<String>,
+});
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct ConversationFields {
+kind_fields!(ConversationFrontMatter => ConversationFields {
     #[serde(default, deserialize_with = "one_or_many")]
-    pub with: Vec<String>,
+    with: Vec<String>,
     #[serde(default)]
-    pub topics: Vec<String>,
+    topics: Vec<String>,
     #[serde(default)]
-    pub decisions: Vec<String>,
-}
+    decisions: Vec<String>,
+});
 
 /// The kind-specific half of an entry's front matter.
 #[derive(Clone, Debug)]

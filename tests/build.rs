@@ -1,0 +1,492 @@
+//! `playbook build` on fixture playbooks: every page type, escaping, drafts, Markdown
+//! extensions, themes, and the output folder's safety rules.
+
+mod common;
+
+use common::{Playbook, html_files, snapshot};
+use scraper::{Html, Selector};
+
+fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = Selector::parse(css).expect("valid selector");
+    html.select(&selector).collect()
+}
+
+fn texts(html: &Html, css: &str) -> Vec<String> {
+    select(html, css)
+        .iter()
+        .map(|el| el.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+#[test]
+fn every_page_type_is_produced() {
+    let playbook = Playbook::fixture("basic");
+    let run = playbook.build(&[]);
+    assert!(
+        run.stdout.contains("built 7 entries into"),
+        "summary line: {}",
+        run.stdout
+    );
+    for page in [
+        "public/index.html",
+        "public/goals/index.html",
+        "public/advice/index.html",
+        "public/feedback/index.html",
+        "public/loyalty/index.html",
+        "public/achievements/index.html",
+        "public/contributions/index.html",
+        "public/conversations/index.html",
+        "public/goals/ship-the-ledger/index.html",
+        "public/advice/ask-before-estimating/index.html",
+        "public/feedback/mid-year/index.html",
+        "public/loyalty/covered-the-review/index.html",
+        "public/achievements/ledger-live/index.html",
+        "public/contributions/hiring-loop/index.html",
+        "public/conversations/first-one-on-one/index.html",
+        "public/tags/index.html",
+        "public/tags/ledger/index.html",
+        "public/tags/planning/index.html",
+        "public/people/index.html",
+        "public/people/dana/index.html",
+        "public/people/lee/index.html",
+        "public/timeline/index.html",
+        "public/404.html",
+        "public/robots.txt",
+        "public/style.css",
+    ] {
+        assert!(playbook.exists(page), "{page} is missing");
+    }
+    assert_eq!(
+        playbook.read("public/robots.txt"),
+        "User-agent: *\nDisallow: /\n"
+    );
+
+    for page in html_files(&playbook.path().join("public")) {
+        let html = Html::parse_document(&playbook.read(&format!("public/{}", page.display())));
+        let robots = select(&html, r#"meta[name="robots"]"#);
+        assert_eq!(robots.len(), 1, "{} has no robots meta", page.display());
+        assert!(
+            robots[0]
+                .value()
+                .attr("content")
+                .unwrap()
+                .contains("noindex")
+        );
+        let stylesheets = select(&html, r#"link[rel="stylesheet"]"#);
+        assert_eq!(
+            stylesheets.len(),
+            1,
+            "{} must load exactly one stylesheet",
+            page.display()
+        );
+        assert!(
+            select(&html, "script").is_empty(),
+            "{} has a script",
+            page.display()
+        );
+    }
+}
+
+#[test]
+fn dashboard_counts_each_kind_and_lists_recent_entries_newest_first() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&[]);
+    let html = Html::parse_document(&playbook.read("public/index.html"));
+    let counts = texts(&html, ".kind-counts li");
+    assert!(counts.contains(&"1 Goals".to_string()), "{counts:?}");
+    assert!(
+        counts.contains(&"2 Conversations".to_string())
+            || counts.contains(&"1 Conversations".to_string())
+    );
+    assert!(
+        counts.contains(&"1 Conversations".to_string()),
+        "the draft is not counted: {counts:?}"
+    );
+    let titles = texts(&html, ".cards .card-title");
+    assert_eq!(
+        titles,
+        [
+            "Joined the hiring loop",
+            "Ledger live",
+            "Covered the review",
+            "Mid-year feedback",
+            "Ask before estimating",
+            "Ship the ledger",
+            "First one-on-one",
+        ]
+    );
+}
+
+#[test]
+fn kind_lists_are_newest_first_and_tag_and_person_pages_list_their_entries() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "content/goals/older-goal.md",
+        "---\ntitle: Older goal\ndate: 2025-01-01\ntags: [Ledger]\n---\nOld.\n",
+    );
+    playbook.build(&[]);
+    let goals = Html::parse_document(&playbook.read("public/goals/index.html"));
+    assert_eq!(
+        texts(&goals, ".card-title"),
+        ["Ship the ledger", "Older goal"]
+    );
+
+    let tag = Html::parse_document(&playbook.read("public/tags/ledger/index.html"));
+    assert_eq!(
+        texts(&tag, ".card-title"),
+        [
+            "Ledger live",
+            "Ask before estimating",
+            "Ship the ledger",
+            "Older goal"
+        ],
+        "`Ledger` and `ledger` are one tag"
+    );
+
+    let dana = Html::parse_document(&playbook.read("public/people/dana/index.html"));
+    assert_eq!(texts(&dana, "h1"), ["Dana Boss manager"]);
+    assert_eq!(
+        texts(&dana, ".card-title"),
+        [
+            "Ledger live",
+            "Covered the review",
+            "Mid-year feedback",
+            "Ask before estimating",
+            "First one-on-one"
+        ]
+    );
+    let people = Html::parse_document(&playbook.read("public/people/index.html"));
+    assert_eq!(texts(&people, ".index-list a"), ["Dana Boss", "Lee Peer"]);
+}
+
+#[test]
+fn timeline_groups_entries_by_year_and_month() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "content/goals/older-goal.md",
+        "---\ntitle: Older goal\ndate: 2025-12-31\n---\nOld.\n",
+    );
+    playbook.build(&[]);
+    let html = Html::parse_document(&playbook.read("public/timeline/index.html"));
+    let years: Vec<String> = texts(&html, "section.year h2");
+    assert_eq!(years, ["2026 7", "2025 1"]);
+    assert_eq!(
+        texts(&html, "section.year h3"),
+        [
+            "April 2026",
+            "March 2026",
+            "February 2026",
+            "January 2026",
+            "December 2025"
+        ]
+    );
+}
+
+#[test]
+fn entry_pages_show_kind_fields_in_words() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&[]);
+
+    let goal = Html::parse_document(&playbook.read("public/goals/ship-the-ledger/index.html"));
+    let progress = select(&goal, "progress");
+    assert_eq!(progress[0].value().attr("value"), Some("60"));
+    let facts = texts(&goal, ".facts dd");
+    assert!(
+        facts.contains(&"My manager’s goal".to_string())
+            || facts.contains(&"My manager's goal".to_string()),
+        "{facts:?}"
+    );
+    assert!(facts.contains(&"In progress".to_string()), "{facts:?}");
+    assert!(facts.contains(&"30 June 2026".to_string()), "{facts:?}");
+
+    let feedback = Html::parse_document(&playbook.read("public/feedback/mid-year/index.html"));
+    assert_eq!(
+        texts(&feedback, ".checklist li"),
+        [
+            "✔ Share the on-call load (done)",
+            "○ Write design docs earlier (open)"
+        ]
+    );
+    assert!(texts(&feedback, ".facts dt").contains(&"Actions (1 of 2 done)".to_string()));
+
+    let achievement =
+        Html::parse_document(&playbook.read("public/achievements/ledger-live/index.html"));
+    assert_eq!(
+        texts(&achievement, ".metrics tbody tr"),
+        ["Writes on new ledger0%100%", "Incidents30"]
+    );
+    let goal_link = select(&achievement, ".facts dd a")
+        .into_iter()
+        .find(|a| a.text().collect::<String>() == "Ship the ledger")
+        .expect("the achievement links its goal");
+    assert_eq!(
+        goal_link.value().attr("href"),
+        Some("../../goals/ship-the-ledger/index.html")
+    );
+
+    let advice =
+        Html::parse_document(&playbook.read("public/advice/ask-before-estimating/index.html"));
+    assert_eq!(texts(&advice, ".related .card-title"), ["Ship the ledger"]);
+    assert!(texts(&advice, ".facts dd").contains(&"I asked for it".to_string()));
+}
+
+#[test]
+fn a_title_holding_script_comes_out_escaped() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "content/advice/xss.md",
+        "---\ntitle: \"<script>alert('x')</script> & <b>bold</b>\"\ndate: 2026-05-01\nfrom: dana\n\
+         tags: [\"<img src=x onerror=alert(1)>\"]\nsummary: \"<i>sum</i>\"\n---\nBody.\n",
+    );
+    playbook.build(&[]);
+    for page in [
+        "public/advice/xss/index.html",
+        "public/advice/index.html",
+        "public/index.html",
+        "public/timeline/index.html",
+        "public/tags/index.html",
+    ] {
+        let text = playbook.read(page);
+        assert!(!text.contains("<script>"), "{page} holds a raw <script>");
+        assert!(!text.contains("<b>bold"), "{page} holds raw markup");
+        assert!(!text.contains("<img src=x"), "{page} holds a raw tag name");
+        assert!(!text.contains("<i>sum"), "{page} holds a raw summary");
+    }
+    let entry = playbook.read("public/advice/xss/index.html");
+    assert!(
+        entry.contains("&lt;script&gt;alert("),
+        "escaped title is shown"
+    );
+    let html = Html::parse_document(&entry);
+    assert_eq!(
+        texts(&html, "h1"),
+        ["<script>alert('x')</script> & <b>bold</b>"]
+    );
+}
+
+#[test]
+fn drafts_are_left_out_and_come_back_with_drafts() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&[]);
+    assert!(!playbook.exists("public/conversations/half-written"));
+    assert!(!playbook.exists("public/tags/drafty"));
+    for page in [
+        "public/conversations/index.html",
+        "public/index.html",
+        "public/people/lee/index.html",
+        "public/timeline/index.html",
+    ] {
+        assert!(
+            !playbook.read(page).contains("Half-written"),
+            "{page} shows the draft"
+        );
+    }
+
+    let run = playbook.build(&["--drafts"]);
+    assert!(run.stdout.contains("built 8 entries"), "{}", run.stdout);
+    let page = Html::parse_document(&playbook.read("public/conversations/half-written/index.html"));
+    assert_eq!(texts(&page, "h1"), ["Half-written thoughts"]);
+    assert_eq!(texts(&page, ".badge-draft"), ["Draft"]);
+    assert!(
+        playbook
+            .read("public/conversations/index.html")
+            .contains("Half-written")
+    );
+    assert!(playbook.exists("public/tags/drafty/index.html"));
+}
+
+#[test]
+fn markdown_extensions_render() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&[]);
+    let html =
+        Html::parse_document(&playbook.read("public/advice/ask-before-estimating/index.html"));
+    assert_eq!(texts(&html, ".entry-body table th"), ["Before", "After"]);
+    assert_eq!(texts(&html, ".entry-body del"), ["Guess first"]);
+    let boxes = select(&html, r#".entry-body input[type="checkbox"]"#);
+    assert_eq!(boxes.len(), 2);
+    assert!(boxes[0].value().attr("checked").is_some());
+    assert!(boxes[1].value().attr("checked").is_none());
+    assert_eq!(select(&html, ".entry-body .footnote-reference").len(), 1);
+    assert_eq!(
+        texts(&html, ".entry-body .footnote-definition p"),
+        ["The retro notes."]
+    );
+}
+
+#[test]
+fn the_embedded_theme_builds_a_playbook_without_themes_folder() {
+    let playbook = Playbook::fixture("basic");
+    assert!(!playbook.exists("themes"));
+    playbook.build(&[]);
+    let css = playbook.read("public/style.css");
+    let repo_css = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/static/style.css"
+    ))
+    .unwrap();
+    assert_eq!(css, repo_css);
+}
+
+#[test]
+fn a_playbook_theme_overrides_templates_file_by_file() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write("playbook.yaml", "title: Mine\ntheme: quiet\n");
+    playbook.write(
+        "themes/quiet/templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost, {{ site.title }}?</h1>{% endblock main %}",
+    );
+    playbook.write("themes/quiet/static/extra.css", "body { color: red }");
+    playbook.build(&[]);
+    let html = Html::parse_document(&playbook.read("public/404.html"));
+    assert_eq!(texts(&html, "h1"), ["Lost, Mine?"]);
+    assert!(playbook.exists("public/extra.css"));
+    assert!(
+        playbook
+            .read("public/index.html")
+            .contains("Evidence by kind"),
+        "other templates stay"
+    );
+}
+
+#[test]
+fn an_unknown_theme_is_an_error() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write("playbook.yaml", "theme: nowhere\n");
+    let run = playbook.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error: playbook.yaml: theme `nowhere` not found"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn base_url_makes_links_absolute_under_it() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&["--base-url", "https://me.example/playbook"]);
+    let html = Html::parse_document(&playbook.read("public/goals/ship-the-ledger/index.html"));
+    let stylesheet = select(&html, r#"link[rel="stylesheet"]"#)[0]
+        .value()
+        .attr("href")
+        .unwrap();
+    assert_eq!(stylesheet, "https://me.example/playbook/style.css");
+    let brand = select(&html, "a.brand")[0].value().attr("href").unwrap();
+    assert_eq!(brand, "https://me.example/playbook/");
+    let tag = select(&html, ".tags a")[0].value().attr("href").unwrap();
+    assert_eq!(tag, "https://me.example/playbook/tags/ledger/");
+}
+
+#[test]
+fn output_goes_where_asked_and_config_output_dir_is_honoured() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write("playbook.yaml", "output_dir: site\n");
+    playbook.build(&[]);
+    assert!(playbook.exists("site/index.html"));
+    assert!(playbook.exists("site/.playbook-output"));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("out");
+    playbook.build(&["--output", target.to_str().unwrap()]);
+    assert!(target.join("index.html").is_file());
+}
+
+#[test]
+fn a_folder_playbook_did_not_make_is_never_replaced() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write("mine/notes.txt", "precious");
+    let before = snapshot(&playbook.path().join("mine"));
+    let target = playbook.path().join("mine");
+    let run = playbook.run(&["build", "--output", target.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("refusing to replace this folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&target), before);
+
+    for inside in ["content/public", "."] {
+        let target = playbook.path().join(inside);
+        let run = playbook.run(&["build", "--output", target.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "--output {inside} must be refused");
+        assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+    }
+    assert!(!playbook.exists("content/public"));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_exactly_as_it_was() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&[]);
+    let before = snapshot(&playbook.path().join("public"));
+    playbook.write(
+        "content/advice/broken.md",
+        "---\ntitle: [unclosed\ndate: 2026-01-01\nfrom: dana\n---\n",
+    );
+    let run = playbook.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error: content/advice/broken.md:2:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("failed with 1 error"), "{}", run.stderr);
+    assert_eq!(snapshot(&playbook.path().join("public")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(playbook.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("playbook-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders were left behind");
+}
+
+#[test]
+fn a_rebuild_replaces_the_output_and_drops_removed_pages() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&[]);
+    assert!(playbook.exists("public/loyalty/covered-the-review/index.html"));
+    playbook.remove("content/loyalty/covered-the-review.md");
+    playbook.build(&[]);
+    assert!(!playbook.exists("public/loyalty/covered-the-review"));
+}
+
+#[test]
+fn broken_references_are_errors_with_the_line() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "content/achievements/orphan.md",
+        "---\ntitle: Orphan\ndate: 2026-01-01\nrelated: [advice/nope]\ngoal: goals/missing\n---\n",
+    );
+    let run = playbook.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("error: content/achievements/orphan.md:4:1: `related: advice/nope` does not name an entry"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: content/achievements/orphan.md:5:1: `goal: goals/missing` does not name a goal"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("failed with 2 errors"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_content_folder_is_a_clear_error() {
+    let playbook = Playbook::empty();
+    let run = playbook.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("no content/ folder"), "{}", run.stderr);
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    let playbook = Playbook::fixture("basic");
+    let run = playbook.run(&["build", "--no-such-flag"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
