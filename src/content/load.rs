@@ -57,6 +57,8 @@ pub fn load_playbook(
         entries.retain(|entry| include_drafts || !entry.draft);
         Ok((Playbook::new(config, entries), Vec::new()))
     } else {
+        // Files were read in parallel; report them in path order, like the walk.
+        diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         Err(Failure(diagnostics))
     }
 }
