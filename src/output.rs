@@ -33,9 +33,11 @@ impl Staging {
             parent
         };
         fs::create_dir_all(parent).map_err(|err| Diagnostic::io(parent, "create folder", &err))?;
-        let temp = parent.join(format!(".{name}.playbook-tmp-{}", std::process::id()));
+        let prefix = format!(".{name}.playbook-tmp-");
+        remove_abandoned_temps(parent, &prefix);
+        let temp = parent.join(format!("{prefix}{}", std::process::id()));
         if temp.exists() {
-            // Left by a run of this same process id that was killed; it is ours to remove.
+            // Left by a killed run that had this same process id; it is ours to remove.
             fs::remove_dir_all(&temp).map_err(|err| Diagnostic::io(&temp, "remove", &err))?;
         }
         fs::create_dir(&temp).map_err(|err| Diagnostic::io(&temp, "create folder", &err))?;
@@ -93,6 +95,35 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.temp);
         }
+    }
+}
+
+/// Removes temporary folders (`<prefix><pid>`, `<prefix><pid>.old`) left beside the output by
+/// builds that were killed: they carry playbook's mark and their process is gone. Best effort:
+/// a folder that cannot be removed now is tried again next time.
+fn remove_abandoned_temps(parent: &Path, prefix: &str) {
+    let Ok(items) = fs::read_dir(parent) else {
+        return;
+    };
+    for item in items.flatten() {
+        let file_name = item.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
+            continue;
+        };
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        let abandoned = pid.parse::<u32>().is_ok_and(|pid| !process_is_running(pid));
+        if abandoned && item.path().join(MARK_FILE).is_file() {
+            let _ = fs::remove_dir_all(item.path());
+        }
+    }
+}
+
+/// Whether process `pid` still runs; where that cannot be told, it is assumed to.
+fn process_is_running(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
     }
 }
 

@@ -490,3 +490,47 @@ fn usage_errors_exit_with_two() {
     let run = playbook.run(&["build", "--no-such-flag"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn temporary_folders_of_killed_builds_are_cleaned_up() {
+    let playbook = Playbook::fixture("basic");
+    // A build killed mid-way leaves its marked temporary folder; pid 4194304 is above Linux's
+    // maximum, so no process has it.
+    let abandoned = ".public.playbook-tmp-4194304";
+    playbook.write(&format!("{abandoned}/.playbook-output"), "mark");
+    playbook.write(&format!("{abandoned}/index.html"), "half");
+    playbook.write(".public.playbook-tmp-notapid/keep.txt", "not ours");
+    playbook.build(&[]);
+    assert!(!playbook.exists(abandoned));
+    assert!(
+        playbook.exists(".public.playbook-tmp-notapid/keep.txt"),
+        "unmarked folders stay"
+    );
+}
+
+#[test]
+fn navigation_marks_the_current_section_and_entries_link_their_neighbours() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "content/conversations/second-one-on-one.md",
+        "---\ntitle: Second one-on-one\ndate: 2026-01-12\nwith: dana\n---\nx\n",
+    );
+    playbook.build(&[]);
+    let list = Html::parse_document(&playbook.read("public/conversations/index.html"));
+    assert_eq!(
+        texts(&list, r#"nav [aria-current="page"]"#),
+        ["Conversations 2"]
+    );
+    let entry =
+        Html::parse_document(&playbook.read("public/conversations/first-one-on-one/index.html"));
+    assert_eq!(
+        texts(&entry, r#"nav [aria-current="page"]"#),
+        ["Conversations 2"]
+    );
+    assert_eq!(texts(&entry, ".pager a"), ["Newer → Second one-on-one"]);
+    let newer =
+        Html::parse_document(&playbook.read("public/conversations/second-one-on-one/index.html"));
+    assert_eq!(texts(&newer, ".pager a"), ["← Older First one-on-one"]);
+    let tags = Html::parse_document(&playbook.read("public/tags/index.html"));
+    assert_eq!(texts(&tags, r#"nav [aria-current="page"]"#), ["Tags"]);
+}

@@ -82,11 +82,25 @@ struct EntryView<'a> {
     practices: Vec<&'static str>,
     people: Vec<PersonView<'a>>,
     related: Vec<Value>,
+    /// Neighbours within the entry's kind, for reading a kind from one entry to the next.
+    newer: Option<Value>,
+    older: Option<Value>,
     panel: Panel<'a>,
 }
 
 pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) -> &'static str {
     let entry = &r.playbook.entries[index];
+    // `by_kind` lists entry positions in ascending order, so the entry can be found by bisection.
+    let siblings = r
+        .playbook
+        .by_kind
+        .get(&entry.kind)
+        .map_or(&[][..], Vec::as_slice);
+    let position = siblings.binary_search(&index).ok();
+    let sibling_card = |at: Option<usize>| {
+        at.and_then(|at| siblings.get(at))
+            .map(|&i| r.cards[i].clone())
+    };
     let view = EntryView {
         card: r.cards[index].clone(),
         body: markdown::render_html(&entry.body),
@@ -99,6 +113,8 @@ pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) 
             .filter_map(|key| r.playbook.index_of(key))
             .map(|i| r.cards[i].clone())
             .collect(),
+        newer: sibling_card(position.and_then(|p| p.checked_sub(1))),
+        older: sibling_card(position.map(|p| p + 1)),
         panel: panel(r, &entry.fields),
     };
     context.insert("entry", &view);

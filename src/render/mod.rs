@@ -165,6 +165,9 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let mut context = Context::new();
         context.insert("root", &self.links.root_for(&page.path));
+        // The first path segment names the navigation item to mark as current.
+        let section = page.path.split_once('/').map_or("", |(first, _)| first);
+        context.insert("section", section);
         let template = match page.kind {
             PageKind::Dashboard => dashboard::dashboard(self, &mut context),
             PageKind::NotFound => "404.html",
@@ -242,6 +245,7 @@ fn tag_link<'a>(tag: &'a str, links: &Links) -> LinkView<'a> {
 
 #[derive(Serialize)]
 struct NavItem {
+    section: &'static str,
     label: &'static str,
     url: String,
     count: usize,
@@ -270,6 +274,7 @@ fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
         kinds: Kind::ALL
             .iter()
             .map(|&kind| NavItem {
+                section: kind.folder(),
                 label: kind.plural_label(),
                 url: links.folder(&format!("{}/", kind.folder())),
                 count: playbook.by_kind.get(&kind).map_or(0, Vec::len),
