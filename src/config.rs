@@ -1,12 +1,16 @@
-//! `playbook.yaml`: the optional site configuration, its defaults and its strict keys.
+//! `playbook.yaml`: the optional site configuration, its defaults, its strict keys, and the
+//! kinds and fields it adds to the schema.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::content::front_matter::yaml_diagnostic;
-use crate::error::Diagnostic;
+use crate::content::front_matter::{PathSeg, locate, yaml_diagnostic};
+use crate::content::schema::{FieldSpec, FieldType, KindSpec, Practice, Schema};
+use crate::content::slugify;
+use crate::error::{Diagnostic, Failure};
 
 pub const CONFIG_FILE: &str = "playbook.yaml";
 
@@ -17,6 +21,60 @@ pub struct Person {
     pub name: String,
     #[serde(default)]
     pub role: Option<String>,
+}
+
+/// A kind added, or a default kind given more fields, under `kinds:`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindConfig {
+    pub folder: Option<String>,
+    pub label: Option<String>,
+    pub plural: Option<String>,
+    pub practice: Option<Practice>,
+    pub intro: Option<String>,
+    #[serde(default)]
+    pub fields: IndexMap<String, FieldConfig>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldTypeName {
+    Text,
+    Bool,
+    Date,
+    Integer,
+    Enum,
+    Person,
+    Reference,
+    List,
+}
+
+/// One field of a kind declared in `playbook.yaml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldConfig {
+    #[serde(rename = "type")]
+    pub ty: FieldTypeName,
+    #[serde(default)]
+    pub required: bool,
+    pub label: Option<String>,
+    /// Allowed words of an `enum` (or of a `list` of `enum`).
+    pub values: Option<Vec<String>>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    /// Item type of a `list` (default `text`).
+    pub of: Option<FieldTypeName>,
+    /// Kind folder a `reference` must point into.
+    pub kind: Option<String>,
+}
+
+/// The publishing settings; used by `playbook publish`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishConfig {
+    pub target: Option<String>,
+    pub encrypt: Option<String>,
+    pub auth: Option<String>,
 }
 
 /// The whole of `playbook.yaml`; every key is optional.
@@ -32,10 +90,12 @@ pub struct Config {
     pub theme: String,
     pub base_url: Option<String>,
     pub stale_after_days: u32,
-    /// Kind additions and overrides; read by a later stage of the schema work.
-    pub kinds: Option<serde_yaml::Value>,
+    pub kinds: IndexMap<String, KindConfig>,
     pub encrypt: bool,
-    pub publish: Option<serde_yaml::Value>,
+    pub publish: Option<PublishConfig>,
+    /// The default kinds with `kinds:` applied.
+    #[serde(skip)]
+    pub schema: Schema,
 }
 
 impl Default for Config {
@@ -49,35 +109,333 @@ impl Default for Config {
             theme: "default".to_string(),
             base_url: None,
             stale_after_days: 45,
-            kinds: None,
+            kinds: IndexMap::new(),
             encrypt: false,
             publish: None,
+            schema: Schema::default(),
         }
     }
 }
 
 impl Config {
     /// Reads `playbook.yaml` from `root`, or the defaults when there is none.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+    pub fn load(root: &Path) -> Result<Config, Failure> {
         let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(err) => return Err(Diagnostic::io(Path::new(CONFIG_FILE), "read", &err)),
+            Err(err) => return Err(Diagnostic::io(Path::new(CONFIG_FILE), "read", &err).into()),
         };
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Diagnostic::error(
+                CONFIG_FILE,
+                "playbook.yaml is not valid UTF-8: save it as UTF-8",
+            )
+        })?;
         Config::parse(&text)
     }
 
-    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+    pub fn parse(text: &str) -> Result<Config, Failure> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
-        serde_yaml::from_str(text).map_err(|err| yaml_diagnostic(Path::new(CONFIG_FILE), &err, 0))
+        if text.len() > 1024 * 1024 {
+            return Err(
+                Diagnostic::error(CONFIG_FILE, "playbook.yaml is larger than 1 MiB").into(),
+            );
+        }
+        let mut config: Config = serde_yaml::from_str(text)
+            .map_err(|err| yaml_diagnostic(Path::new(CONFIG_FILE), &err, 0))?;
+        let mut diagnostics = Vec::new();
+        let at = |path: &[PathSeg], message: String| {
+            let (line, column) = locate(text, path);
+            Diagnostic::error(CONFIG_FILE, message).at(line, column)
+        };
+        if let Some(boss) = &config.boss
+            && !config.people.is_empty()
+            && !config.people.contains_key(boss)
+        {
+            diagnostics.push(at(
+                &[PathSeg::Key("boss".into())],
+                format!("`boss: {boss}` is not one of the ids under `people:`"),
+            ));
+        }
+        for id in config.people.keys() {
+            if slugify(id) != *id {
+                diagnostics.push(at(
+                    &[PathSeg::Key("people".into()), PathSeg::Key(id.clone())],
+                    format!(
+                        "person id `{id}` may hold only a-z, 0-9 and `-` (e.g. `{}`)",
+                        slugify(id)
+                    ),
+                ));
+            }
+        }
+        match build_schema(&config.kinds) {
+            Ok(schema) => config.schema = schema,
+            Err(problems) => diagnostics.extend(
+                problems
+                    .into_iter()
+                    .map(|(path, message)| at(&path, message)),
+            ),
+        }
+        if diagnostics.is_empty() {
+            Ok(config)
+        } else {
+            Err(Failure(diagnostics))
+        }
     }
 
     /// Display name of a person id: the configured name, else the id itself.
     pub fn person_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.people.get(id).map_or(id, |p| p.name.as_str())
+    }
+}
+
+type ConfigProblem = (Vec<PathSeg>, String);
+
+/// The default schema with the kinds and fields of `kinds:` applied.
+fn build_schema(kinds: &IndexMap<String, KindConfig>) -> Result<Schema, Vec<ConfigProblem>> {
+    let mut schema = Schema::default();
+    let mut problems = Vec::new();
+    for (name, kind) in kinds {
+        let path = vec![PathSeg::Key("kinds".into()), PathSeg::Key(name.clone())];
+        let id = match schema.kind_by_name(name) {
+            Some(id) => id,
+            None => {
+                let folder = kind.folder.clone().unwrap_or_else(|| name.clone());
+                if slugify(name) != *name || slugify(&folder) != folder {
+                    problems.push((
+                        path.clone(),
+                        format!("kind `{name}` and its folder may hold only a-z, 0-9 and `-`"),
+                    ));
+                    continue;
+                }
+                if schema.kind_by_folder(&folder).is_some()
+                    || [
+                        "tags",
+                        "people",
+                        "timeline",
+                        "practices",
+                        "review",
+                        "search",
+                        "prep",
+                    ]
+                    .contains(&folder.as_str())
+                {
+                    problems.push((
+                        path.clone(),
+                        format!("folder `{folder}` is already used by the site"),
+                    ));
+                    continue;
+                }
+                let Some(practice) = kind.practice else {
+                    problems.push((
+                        path.clone(),
+                        format!(
+                            "new kind `{name}` needs `practice:`, one of {}",
+                            practice_ids()
+                        ),
+                    ));
+                    continue;
+                };
+                let label = kind.label.clone().unwrap_or_else(|| capitalise(name));
+                schema.kinds.push(KindSpec {
+                    name: name.clone(),
+                    folder,
+                    plural: kind.plural.clone().unwrap_or_else(|| label.clone()),
+                    label,
+                    practice,
+                    intro: kind.intro.clone().unwrap_or_default(),
+                    fields: Vec::new(),
+                });
+                schema.kinds.len() - 1
+            }
+        };
+        let spec = &mut schema.kinds[id];
+        if let Some(label) = &kind.label {
+            spec.label = label.clone();
+        }
+        if let Some(plural) = &kind.plural {
+            spec.plural = plural.clone();
+        }
+        if let Some(intro) = &kind.intro {
+            spec.intro = intro.clone();
+        }
+        if let Some(practice) = kind.practice {
+            spec.practice = practice;
+        }
+        for (field, config) in &kind.fields {
+            let mut field_path = path.clone();
+            field_path.extend([PathSeg::Key("fields".into()), PathSeg::Key(field.clone())]);
+            match field_spec(field, config) {
+                Ok(new) => match spec.fields.iter_mut().find(|f| f.name == *field) {
+                    Some(existing) => *existing = new,
+                    None => spec.fields.push(new),
+                },
+                Err(message) => problems.push((field_path, message)),
+            }
+        }
+    }
+    let folders = schema
+        .folders()
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    for kind in &schema.kinds {
+        for field in &kind.fields {
+            if let Some(folder) = referenced_folder(&field.ty)
+                && !folders.iter().any(|f| f == folder)
+            {
+                problems.push((
+                    vec![PathSeg::Key("kinds".into())],
+                    format!(
+                        "field `{}` of `{}` refers to kind folder `{folder}`, which does not exist",
+                        field.name, kind.name
+                    ),
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(schema)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The kind folder a reference field (or a list of references) must point into.
+fn referenced_folder(ty: &FieldType) -> Option<&str> {
+    match ty {
+        FieldType::Reference(folder) => folder.as_deref(),
+        FieldType::List(item) => referenced_folder(item),
+        _ => None,
+    }
+}
+
+fn field_type(name: FieldTypeName, config: &FieldConfig) -> Result<FieldType, String> {
+    Ok(match name {
+        FieldTypeName::Text => FieldType::Text,
+        FieldTypeName::Bool => FieldType::Bool,
+        FieldTypeName::Date => FieldType::Date,
+        FieldTypeName::Integer => FieldType::Integer {
+            min: config.min,
+            max: config.max,
+        },
+        FieldTypeName::Enum => match &config.values {
+            Some(values) if !values.is_empty() => FieldType::Enum(values.clone()),
+            _ => return Err("an `enum` field needs `values: [..]`".into()),
+        },
+        FieldTypeName::Person => FieldType::Person,
+        FieldTypeName::Reference => FieldType::Reference(config.kind.clone()),
+        FieldTypeName::List => return Err("a list cannot hold lists".into()),
+    })
+}
+
+fn field_spec(name: &str, config: &FieldConfig) -> Result<FieldSpec, String> {
+    if slugify(&name.replace('_', "-")) != name.replace('_', "-") {
+        return Err(format!(
+            "field name `{name}` may hold only a-z, 0-9, `-` and `_`"
+        ));
+    }
+    if let (Some(min), Some(max)) = (config.min, config.max)
+        && min > max
+    {
+        return Err(format!("`min: {min}` is larger than `max: {max}`"));
+    }
+    let ty = match config.ty {
+        FieldTypeName::List => FieldType::List(Box::new(field_type(
+            config.of.unwrap_or(FieldTypeName::Text),
+            config,
+        )?)),
+        other => field_type(other, config)?,
+    };
+    let label = config
+        .label
+        .clone()
+        .unwrap_or_else(|| capitalise(&name.replace(['_', '-'], " ")));
+    let mut spec = FieldSpec::new(name, &label, ty);
+    spec.required = config.required;
+    Ok(spec)
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn practice_ids() -> String {
+    Practice::ALL
+        .iter()
+        .map(|p| p.id())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_fields_can_be_added() {
+        let config = Config::parse(
+            "kinds:\n  praise:\n    practice: celebrate-and-support\n    fields:\n      \
+             from: { type: person, required: true }\n      channel: { type: enum, values: [slack, email] }\n  \
+             goal:\n    fields:\n      quarter: { type: text }\n",
+        )
+        .unwrap();
+        let praise = &config.schema.kinds[config.schema.kind_by_folder("praise").unwrap()];
+        assert_eq!(praise.label, "Praise");
+        assert!(praise.fields[0].required);
+        assert_eq!(
+            praise.fields[1].ty,
+            FieldType::Enum(vec!["slack".into(), "email".into()])
+        );
+        let goal = &config.schema.kinds[config.schema.kind_by_folder("goals").unwrap()];
+        assert!(goal.field("quarter").is_some());
+    }
+
+    #[test]
+    fn bad_kind_declarations_point_at_their_line() {
+        let failure =
+            Config::parse("title: T\nkinds:\n  praise:\n    fields:\n      x: { type: enum }\n")
+                .unwrap_err();
+        let lines: Vec<String> = failure.0.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "error: playbook.yaml:3:3: new kind `praise` needs `practice:`, one of learn-their-goals, \
+              show-loyalty, make-yourself-useful, get-feedback, ask-for-advice, communicate, \
+              own-your-work, celebrate-and-support, collaborate"
+            ]
+        );
+        let failure =
+            Config::parse("kinds:\n  goal:\n    fields:\n      x: { type: enum }\n").unwrap_err();
+        assert_eq!(
+            failure.0[0].to_string(),
+            "error: playbook.yaml:4:10: an `enum` field needs `values: [..]`"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_are_errors_with_a_line() {
+        let failure = Config::parse("title: T\nstale_after_days: soon\n").unwrap_err();
+        assert!(
+            failure.0[0]
+                .to_string()
+                .starts_with("error: playbook.yaml:2:"),
+            "{}",
+            failure.0[0]
+        );
+        let failure = Config::parse("titel: T\n").unwrap_err();
+        assert!(
+            failure.0[0].to_string().contains("unknown field `titel`"),
+            "{}",
+            failure.0[0]
+        );
     }
 }

@@ -428,7 +428,8 @@ fn a_failed_build_leaves_the_previous_output_exactly_as_it_was() {
     let run = playbook.run(&["build"]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains("error: content/advice/broken.md:2:"),
+        run.stderr
+            .contains("error: content/advice/broken.md:3:5: did not find expected ',' or ']'"),
         "{}",
         run.stderr
     );
@@ -461,10 +462,10 @@ fn broken_references_are_errors_with_the_line() {
     );
     let run = playbook.run(&["build"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("error: content/achievements/orphan.md:4:1: `related: advice/nope` does not name an entry"), "{}", run.stderr);
+    assert!(run.stderr.contains("error: content/achievements/orphan.md:4:11: `related: advice/nope` does not name an entry"), "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "error: content/achievements/orphan.md:5:1: `goal: goals/missing` does not name a goal"
+            "error: content/achievements/orphan.md:5:7: `goal: goals/missing` does not name an entry of goals/"
         ),
         "{}",
         run.stderr

@@ -7,15 +7,12 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::front_matter::{key_line, split_front_matter, yaml_diagnostic};
-use super::model::{Entry, Playbook, slugify};
-use super::schema::{
-    AchievementFrontMatter, AdviceFrontMatter, CommonFields, ContributionFrontMatter,
-    ConversationFrontMatter, FeedbackFrontMatter, GoalFrontMatter, Kind, KindFields,
-    LoyaltyFrontMatter,
-};
+use super::fields::{FieldValue, Findings, check_mapping, closest};
+use super::front_matter::{PathSeg, locate, split_front_matter, yaml_diagnostic};
+use super::model::{Entry, Playbook, Reference, slugify};
+use super::schema::{KindId, Practice, Schema};
 use crate::config::Config;
-use crate::error::{Diagnostic, Failure};
+use crate::error::{Diagnostic, Failure, Severity};
 use crate::markdown;
 
 /// Entries larger than this are refused before they are read: nobody writes 8 MiB by hand.
@@ -26,7 +23,7 @@ const SUMMARY_CHARS: usize = 220;
 
 /// A Markdown file found under a kind folder.
 struct Source {
-    kind: Kind,
+    kind: KindId,
     path: PathBuf,
     /// Relative to the playbook root, for diagnostics.
     rel: PathBuf,
@@ -39,32 +36,32 @@ pub fn load_playbook(
     config: Config,
     include_drafts: bool,
 ) -> Result<(Playbook, Vec<Diagnostic>), Failure> {
-    let (sources, mut diagnostics) = find_sources(root)?;
+    let schema = &config.schema;
+    let (sources, mut diagnostics) = find_sources(root, schema)?;
 
-    let parsed: Vec<Result<Entry, Vec<Diagnostic>>> = sources.par_iter().map(read_entry).collect();
+    let parsed: Vec<(Option<Entry>, Vec<Diagnostic>)> = sources
+        .par_iter()
+        .map(|source| read_entry(source, &config))
+        .collect();
     let mut entries = Vec::with_capacity(parsed.len());
-    for result in parsed {
-        match result {
-            Ok(entry) => entries.push(entry),
-            Err(mut found) => diagnostics.append(&mut found),
-        }
+    for (entry, mut found) in parsed {
+        entries.extend(entry);
+        diagnostics.append(&mut found);
     }
-
     diagnostics.extend(check_unique_slugs(&entries));
-    diagnostics.extend(check_references(root, &entries));
+    diagnostics.extend(check_references(&entries));
 
-    if diagnostics.is_empty() {
-        entries.retain(|entry| include_drafts || !entry.draft);
-        Ok((Playbook::new(config, entries), Vec::new()))
-    } else {
-        // Files were read in parallel; report them in path order, like the walk.
-        diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-        Err(Failure(diagnostics))
+    // Files were read in parallel; report them in path order, like the walk.
+    diagnostics.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(Failure(diagnostics));
     }
+    entries.retain(|entry| include_drafts || !entry.draft);
+    Ok((Playbook::new(config, entries), diagnostics))
 }
 
 /// Lists entry files in a stable order; reports unknown kind folders and stray files.
-fn find_sources(root: &Path) -> Result<(Vec<Source>, Vec<Diagnostic>), Failure> {
+fn find_sources(root: &Path, schema: &Schema) -> Result<(Vec<Source>, Vec<Diagnostic>), Failure> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Failure::one(Diagnostic::error(
@@ -109,8 +106,11 @@ fn find_sources(root: &Path) -> Result<(Vec<Source>, Vec<Diagnostic>), Failure> 
         let path = item.path();
         let is_markdown = path.extension().is_some_and(|ext| ext == "md");
         if item.depth() == 1 {
-            if item.file_type().is_dir() && Kind::from_folder(&name).is_none() {
-                diagnostics.push(Diagnostic::error(rel(path), unknown_kind_message(&name)));
+            if item.file_type().is_dir() && schema.kind_by_folder(&name).is_none() {
+                diagnostics.push(Diagnostic::error(
+                    rel(path),
+                    unknown_kind_message(schema, &name),
+                ));
                 walk.skip_current_dir();
             } else if is_markdown {
                 diagnostics.push(Diagnostic::error(
@@ -128,7 +128,7 @@ fn find_sources(root: &Path) -> Result<(Vec<Source>, Vec<Diagnostic>), Failure> 
             .ok()
             .and_then(|p| p.components().next())
             .map(|c| c.as_os_str().to_string_lossy().into_owned());
-        if let Some(kind) = folder.as_deref().and_then(Kind::from_folder) {
+        if let Some(kind) = folder.as_deref().and_then(|f| schema.kind_by_folder(f)) {
             sources.push(Source {
                 kind,
                 path: path.to_path_buf(),
@@ -149,17 +149,23 @@ pub fn is_ignored_file_name(name: &str) -> bool {
         || name == "4913"
 }
 
-fn unknown_kind_message(folder: &str) -> String {
-    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
+fn unknown_kind_message(schema: &Schema, folder: &str) -> String {
+    let folders = schema.folders();
+    let hint = closest(folder, folders.iter().copied())
+        .map(|near| format!(" (did you mean `{near}`?)"))
+        .unwrap_or_default();
     format!(
-        "unknown kind folder `{folder}`: the kinds are {}",
-        kinds.join(", ")
+        "unknown kind folder `{folder}`{hint}: the kind folders are {}; add new kinds under \
+         `kinds:` in playbook.yaml",
+        folders.join(", ")
     )
 }
 
-fn read_entry(source: &Source) -> Result<Entry, Vec<Diagnostic>> {
-    let text = read_text(source).map_err(|d| vec![d])?;
-    parse_entry(source.kind, &source.rel, &text)
+fn read_entry(source: &Source, config: &Config) -> (Option<Entry>, Vec<Diagnostic>) {
+    match read_text(source) {
+        Ok(text) => parse_entry(config, source.kind, &source.rel, &text),
+        Err(diagnostic) => (None, vec![diagnostic]),
+    }
 }
 
 /// Reads a file as UTF-8 text, refusing huge files, invalid UTF-8 and NUL bytes with the
@@ -218,42 +224,101 @@ fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Parses one entry's text into an entry of `kind`.
-pub fn parse_entry(kind: Kind, rel: &Path, text: &str) -> Result<Entry, Vec<Diagnostic>> {
-    let error = |message: &str| vec![Diagnostic::error(rel, message).at(1, 1)];
-    let split = split_front_matter(text).map_err(|err| error(err.message()))?;
+/// Parses one entry's text into an entry of `kind`: the entry when it has no error, and every
+/// error and warning found, each with its line and column in the file.
+pub fn parse_entry(
+    config: &Config,
+    kind: KindId,
+    rel: &Path,
+    text: &str,
+) -> (Option<Entry>, Vec<Diagnostic>) {
+    let fail =
+        |message: &str, line: usize| (None, vec![Diagnostic::error(rel, message).at(line, 1)]);
+    if text.trim().is_empty() {
+        return fail(
+            "the file is empty: an entry starts with front matter (`---`, `title:`, `date:`, `---`)",
+            1,
+        );
+    }
+    let split = match split_front_matter(text) {
+        Ok(split) => split,
+        Err(err) => return fail(err.message(), 1),
+    };
     if split.yaml.trim().is_empty() {
-        return Err(error(
+        return fail(
             "front matter is empty: it needs at least `title:` and `date:`",
-        ));
+            1,
+        );
     }
     if split.yaml.len() > MAX_FRONT_MATTER_BYTES {
-        return Err(error("front matter is larger than 64 KiB"));
+        return fail("front matter is larger than 64 KiB", split.yaml_first_line);
     }
     let offset = split.yaml_first_line - 1;
-    let (common, fields) = parse_front_matter(kind, split.yaml)
-        .map_err(|err| vec![yaml_diagnostic(rel, &err, offset)])?;
-    let mut diagnostics = Vec::new();
+    let value: serde_yaml::Value = match serde_yaml::from_str(split.yaml) {
+        Ok(value) => value,
+        Err(err) => return (None, vec![yaml_diagnostic(rel, &err, offset)]),
+    };
+    let Some(map) = value.as_mapping() else {
+        return fail(
+            "front matter must be `key: value` lines (a YAML mapping), e.g. `title: …`",
+            split.yaml_first_line,
+        );
+    };
 
-    let line_of = |key: &str| key_line(split.yaml, key).map(|line| line + offset);
-    if common.title.trim().is_empty() {
-        diagnostics.push(Diagnostic::error(rel, "title is empty").at_line(line_of("title")));
+    let schema = &config.schema;
+    let spec = schema.kind(kind);
+    let mut findings = Findings::default();
+    let mut values = check_mapping(
+        map,
+        &[&schema.common, &spec.fields],
+        &mut Vec::new(),
+        &mut findings,
+    );
+    let fields = values.pop().unwrap_or_default();
+    let common = values.pop().unwrap_or_default();
+    let get = |name: &str| {
+        let position = schema.common.iter().position(|f| f.name == name)?;
+        common.get(position)?.as_ref()
+    };
+    let at = |path: &[PathSeg]| {
+        let (line, column) = locate(split.yaml, path);
+        (line + offset, column)
+    };
+    let key = |name: &str| [PathSeg::Key(name.to_string())];
+
+    if !config.people.is_empty() {
+        for mention in findings.people.clone() {
+            if !config.people.contains_key(&mention.value) {
+                let ids = config.people.keys().map(String::as_str);
+                let hint = closest(&mention.value, ids)
+                    .map(|near| format!("; did you mean `{near}`?"))
+                    .unwrap_or_default();
+                let message = format!(
+                    "unknown person `{}`: not under `people:` in playbook.yaml{hint}",
+                    mention.value
+                );
+                findings.warning(&mention.path, message);
+            }
+        }
     }
-    let slug = match &common.slug {
-        Some(slug) if slugify(slug) == *slug => slug.clone(),
+    let title = get("title")
+        .and_then(FieldValue::as_text)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if get("title").is_some() && title.is_empty() {
+        findings.error(&key("title"), "`title` is empty".into());
+    }
+    let slug = match get("slug").and_then(FieldValue::as_text) {
         Some(slug) => {
-            diagnostics.push(
-                Diagnostic::error(
-                    rel,
-                    format!(
-                        "slug `{slug}` may hold only a-z, 0-9 and single `-` between them \
-                         (e.g. `{}`)",
-                        slugify(slug)
-                    ),
-                )
-                .at_line(line_of("slug")),
-            );
-            String::new()
+            if slugify(slug) != slug {
+                let message = format!(
+                    "`slug: {slug}` may hold only a-z, 0-9 and single `-` between them (e.g. `{}`)",
+                    slugify(slug)
+                );
+                findings.error(&key("slug"), message);
+            }
+            slug.to_string()
         }
         None => {
             let stem = rel
@@ -262,134 +327,156 @@ pub fn parse_entry(kind: Kind, rel: &Path, text: &str) -> Result<Entry, Vec<Diag
                 .unwrap_or_default();
             let slug = slugify(&stem);
             if slug.is_empty() {
-                diagnostics.push(Diagnostic::error(
-                    rel,
-                    "the file name gives an empty slug: use letters or digits, or set `slug:`",
-                ));
+                findings.error(
+                    &[],
+                    "the file name gives an empty slug: use letters or digits in it, or set `slug:`"
+                        .into(),
+                );
             }
             slug
         }
     };
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
+
+    let mut diagnostics: Vec<Diagnostic> = findings
+        .problems
+        .iter()
+        .map(|problem| {
+            let (line, column) = at(&problem.path);
+            Diagnostic {
+                severity: problem.severity,
+                path: rel.to_path_buf(),
+                line: Some(line),
+                column: Some(column),
+                message: problem.message.clone(),
+            }
+        })
+        .collect();
+    diagnostics.dedup();
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return (None, diagnostics);
     }
 
-    let mut people = common.people;
-    for id in fields.person_ids() {
-        if !people.iter().any(|p| p == id) {
-            people.push(id.to_string());
+    let (Some(date), Some(body)) = (
+        get("date").and_then(FieldValue::as_date).copied(),
+        Some(split.body),
+    ) else {
+        return (None, diagnostics);
+    };
+    let mut people: Vec<String> = Vec::new();
+    for mention in &findings.people {
+        if !people.contains(&mention.value) {
+            people.push(mention.value.clone());
         }
     }
-    let mut practices = vec![kind.practice()];
-    for practice in common.practices {
-        if !practices.contains(&practice) {
+    let mut practices = vec![spec.practice];
+    let practice_ids: Vec<String> = get("practices").map(FieldValue::texts).unwrap_or_default();
+    for id in &practice_ids {
+        if let Some(practice) = Practice::from_id(id)
+            && !practices.contains(&practice)
+        {
             practices.push(practice);
         }
     }
-    let body = split.body.to_string();
-    let summary = match common.summary {
+    let references = findings
+        .references
+        .iter()
+        .map(|mention| {
+            let (line, column) = at(&mention.path);
+            let field = match mention.path.first() {
+                Some(PathSeg::Key(name)) => name.clone(),
+                _ => String::new(),
+            };
+            Reference {
+                field,
+                target: mention.value.clone(),
+                folder: mention.folder.clone(),
+                line,
+                column,
+            }
+        })
+        .collect();
+    let summary = match get("summary").and_then(FieldValue::as_text) {
         Some(summary) if !summary.trim().is_empty() => summary.trim().to_string(),
-        _ => markdown::first_paragraph(&body, SUMMARY_CHARS),
+        _ => markdown::first_paragraph(body, SUMMARY_CHARS),
     };
-    Ok(Entry {
+    let entry = Entry {
         kind,
+        key: format!("{}/{slug}", spec.folder),
         slug,
         source: rel.to_path_buf(),
-        title: common.title.trim().to_string(),
-        date: common.date,
-        tags: common.tags,
+        title,
+        date,
+        tags: get("tags").map(FieldValue::texts).unwrap_or_default(),
         people,
         practices,
-        related: common.related,
-        draft: common.draft,
+        related: get("related").map(FieldValue::texts).unwrap_or_default(),
+        draft: get("draft").and_then(FieldValue::as_bool).unwrap_or(false),
         summary,
-        body,
+        body: body.to_string(),
         fields,
-    })
-}
-
-/// One serde_yaml pass over the front matter, into the flat struct of `kind`.
-fn parse_front_matter(
-    kind: Kind,
-    yaml: &str,
-) -> Result<(CommonFields, KindFields), serde_yaml::Error> {
-    fn parse<'a, T: serde::Deserialize<'a>, F>(
-        yaml: &'a str,
-        split: impl FnOnce(T) -> (CommonFields, F),
-        wrap: impl FnOnce(F) -> KindFields,
-    ) -> Result<(CommonFields, KindFields), serde_yaml::Error> {
-        let (common, fields) = split(serde_yaml::from_str(yaml)?);
-        Ok((common, wrap(fields)))
-    }
-    match kind {
-        Kind::Goal => parse(yaml, GoalFrontMatter::split, KindFields::Goal),
-        Kind::Advice => parse(yaml, AdviceFrontMatter::split, KindFields::Advice),
-        Kind::Feedback => parse(yaml, FeedbackFrontMatter::split, KindFields::Feedback),
-        Kind::Loyalty => parse(yaml, LoyaltyFrontMatter::split, KindFields::Loyalty),
-        Kind::Achievement => parse(yaml, AchievementFrontMatter::split, KindFields::Achievement),
-        Kind::Contribution => parse(
-            yaml,
-            ContributionFrontMatter::split,
-            KindFields::Contribution,
-        ),
-        Kind::Conversation => parse(
-            yaml,
-            ConversationFrontMatter::split,
-            KindFields::Conversation,
-        ),
-    }
+        references,
+    };
+    (Some(entry), diagnostics)
 }
 
 fn check_unique_slugs(entries: &[Entry]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<String, &Path> = HashMap::with_capacity(entries.len());
+    let mut seen: HashMap<&str, &Path> = HashMap::with_capacity(entries.len());
     let mut diagnostics = Vec::new();
     for entry in entries {
-        let key = entry.key();
-        if let Some(first) = seen.get(&key) {
-            diagnostics.push(Diagnostic::error(
-                &entry.source,
-                format!(
-                    "duplicate slug `{key}`: {} has it too; rename one file or set `slug:`",
-                    first.display()
-                ),
-            ));
+        if let Some(first) = seen.get(entry.key.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &entry.source,
+                    format!(
+                        "duplicate slug `{}`: {} has it too; rename one file or set `slug:`",
+                        entry.key,
+                        first.display()
+                    ),
+                )
+                .at(1, 1),
+            );
         } else {
-            seen.insert(key, &entry.source);
+            seen.insert(&entry.key, &entry.source);
         }
     }
     diagnostics
 }
 
-/// `related:` and an achievement's `goal:` must name entries that exist.
-fn check_references(root: &Path, entries: &[Entry]) -> Vec<Diagnostic> {
-    let keys: HashMap<String, Kind> = entries.iter().map(|e| (e.key(), e.kind)).collect();
+/// Every reference must name an entry of the playbook (drafts included), of the right kind.
+fn check_references(entries: &[Entry]) -> Vec<Diagnostic> {
+    let keys: HashMap<&str, &Entry> = entries.iter().map(|e| (e.key.as_str(), e)).collect();
     let mut diagnostics = Vec::new();
     for entry in entries {
-        for target in &entry.related {
-            if !keys.contains_key(target) {
-                diagnostics.push(reference_error(root, entry, "related", target, "an entry"));
+        for reference in &entry.references {
+            let target = reference.target.as_str();
+            let in_folder = |key: &str| {
+                reference
+                    .folder
+                    .as_deref()
+                    .is_none_or(|folder| key.split('/').next() == Some(folder))
+            };
+            if keys.contains_key(target) && in_folder(target) {
+                continue;
             }
-        }
-        if let KindFields::Achievement(fields) = &entry.fields
-            && let Some(goal) = &fields.goal
-            && keys.get(goal) != Some(&Kind::Goal)
-        {
-            diagnostics.push(reference_error(root, entry, "goal", goal, "a goal"));
+            let candidates = keys.keys().copied().filter(|key| in_folder(key));
+            let hint = closest(target, candidates)
+                .map(|near| format!("; did you mean `{near}`?"))
+                .unwrap_or_default();
+            let what = match &reference.folder {
+                Some(folder) => format!("an entry of {folder}/"),
+                None => "an entry".to_string(),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    &entry.source,
+                    format!(
+                        "`{}: {target}` does not name {what} of this playbook{hint} (write <kind-folder>/<slug>)",
+                        reference.field
+                    ),
+                )
+                .at(reference.line, reference.column),
+            );
         }
     }
     diagnostics
-}
-
-/// The line is looked up again from the file: errors are rare, so nothing is kept for them.
-fn reference_error(root: &Path, entry: &Entry, key: &str, target: &str, what: &str) -> Diagnostic {
-    let line = std::fs::read_to_string(root.join(&entry.source))
-        .ok()
-        .and_then(|text| key_line(&text, key));
-    Diagnostic::error(
-        &entry.source,
-        format!(
-            "`{key}: {target}` does not name {what} of this playbook (write <kind-folder>/<slug>)"
-        ),
-    )
-    .at_line(line)
 }

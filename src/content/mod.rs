@@ -1,12 +1,14 @@
 //! Reading `content/` into a checked `Playbook`: walk, split, parse, validate, index.
 
 pub mod date;
+pub mod fields;
 pub mod front_matter;
 pub mod load;
 pub mod model;
 pub mod schema;
 
 pub use date::EntryDate;
+pub use fields::FieldValue;
 pub use load::load_playbook;
 pub use model::{Entry, Playbook, slugify};
-pub use schema::{Kind, KindFields, Practice};
+pub use schema::{KindId, KindSpec, Practice, Schema};

@@ -4,14 +4,29 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use super::date::EntryDate;
-use super::schema::{Kind, KindFields, Practice};
+use super::fields::FieldValue;
+use super::schema::{KindId, Practice};
 use crate::config::Config;
+
+/// A reference to another entry (`related:`, an achievement's `goal:`), with where it was
+/// written, checked once every entry is loaded.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub field: String,
+    pub target: String,
+    /// The kind folder the target must be in, when the field says.
+    pub folder: Option<String>,
+    pub line: usize,
+    pub column: usize,
+}
 
 /// One Markdown file under `content/`, parsed and checked.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub kind: Kind,
+    pub kind: KindId,
     pub slug: String,
+    /// `<kind-folder>/<slug>`: how other entries refer to this one, and its URL path.
+    pub key: String,
     /// Source path relative to the playbook root, for diagnostics.
     pub source: PathBuf,
     pub title: String,
@@ -29,14 +44,9 @@ pub struct Entry {
     /// Markdown source; rendered when the entry page is written, so the site's HTML is never
     /// held in memory all at once.
     pub body: String,
-    pub fields: KindFields,
-}
-
-impl Entry {
-    /// `<kind-folder>/<slug>`: how other entries refer to this one, and its URL path.
-    pub fn key(&self) -> String {
-        format!("{}/{}", self.kind.folder(), self.slug)
-    }
+    /// The kind's own fields, aligned with the kind's field specs in the schema.
+    pub fields: Vec<Option<FieldValue>>,
+    pub references: Vec<Reference>,
 }
 
 /// Entries that share a tag.
@@ -70,7 +80,8 @@ pub struct Playbook {
     pub config: Config,
     /// Newest first; every index below lists positions in this vector, newest first too.
     pub entries: Vec<Entry>,
-    pub by_kind: BTreeMap<Kind, Vec<usize>>,
+    /// Indexed by `KindId`.
+    pub by_kind: Vec<Vec<usize>>,
     /// Sorted by slug.
     pub tags: Vec<TagGroup>,
     /// Sorted by id; configured people are listed even before an entry names them.
@@ -86,11 +97,10 @@ impl Playbook {
             b.date
                 .cmp(&a.date)
                 .then_with(|| a.title.cmp(&b.title))
-                .then_with(|| a.key().cmp(&b.key()))
+                .then_with(|| a.key.cmp(&b.key))
         });
 
-        let mut by_kind: BTreeMap<Kind, Vec<usize>> =
-            Kind::ALL.iter().map(|&k| (k, Vec::new())).collect();
+        let mut by_kind: Vec<Vec<usize>> = vec![Vec::new(); config.schema.kinds.len()];
         let mut tags: BTreeMap<String, TagGroup> = BTreeMap::new();
         let mut people: BTreeMap<String, PersonGroup> = config
             .people
@@ -101,8 +111,8 @@ impl Playbook {
         let mut by_key = HashMap::with_capacity(entries.len());
 
         for (index, entry) in entries.iter().enumerate() {
-            by_key.insert(entry.key(), index);
-            by_kind.entry(entry.kind).or_default().push(index);
+            by_key.insert(entry.key.clone(), index);
+            by_kind[entry.kind].push(index);
             for tag in &entry.tags {
                 let slug = slugify(tag);
                 let group = tags.entry(slug.clone()).or_insert_with(|| TagGroup {
@@ -141,6 +151,12 @@ impl Playbook {
             months,
             by_key,
         }
+    }
+
+    /// The value of field `name` of the entry's kind, if the entry has it.
+    pub fn field<'a>(&self, entry: &'a Entry, name: &str) -> Option<&'a FieldValue> {
+        let (position, _) = self.config.schema.kind(entry.kind).field(name)?;
+        entry.fields.get(position)?.as_ref()
     }
 
     /// Position in `entries` of the entry with key `<kind-folder>/<slug>`.

@@ -1,100 +1,7 @@
-//! The seven default kinds, the nine practices, and the typed front-matter fields of each kind.
+//! The schema: the nine practices, the fields every entry shares, the seven default kinds and
+//! their fields, and the kinds and fields a playbook adds in `playbook.yaml`.
 
-use serde::{Deserialize, Deserializer, Serialize};
-
-use super::date::EntryDate;
-
-/// What an entry is evidence of; the folder under `content/` decides it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Goal,
-    Advice,
-    Feedback,
-    Loyalty,
-    Achievement,
-    Contribution,
-    Conversation,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 7] = [
-        Kind::Goal,
-        Kind::Advice,
-        Kind::Feedback,
-        Kind::Loyalty,
-        Kind::Achievement,
-        Kind::Contribution,
-        Kind::Conversation,
-    ];
-
-    /// The folder under `content/` and the first segment of the kind's URLs.
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Goal => "goals",
-            Kind::Advice => "advice",
-            Kind::Feedback => "feedback",
-            Kind::Loyalty => "loyalty",
-            Kind::Achievement => "achievements",
-            Kind::Contribution => "contributions",
-            Kind::Conversation => "conversations",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Goal => "goal",
-            Kind::Advice => "advice",
-            Kind::Feedback => "feedback",
-            Kind::Loyalty => "loyalty",
-            Kind::Achievement => "achievement",
-            Kind::Contribution => "contribution",
-            Kind::Conversation => "conversation",
-        }
-    }
-
-    /// Heading of the kind's list page.
-    pub fn plural_label(self) -> &'static str {
-        match self {
-            Kind::Goal => "Goals",
-            Kind::Advice => "Advice",
-            Kind::Feedback => "Feedback",
-            Kind::Loyalty => "Loyalty",
-            Kind::Achievement => "Achievements",
-            Kind::Contribution => "Contributions",
-            Kind::Conversation => "Conversations",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Goal => "Goal",
-            Kind::Advice => "Advice",
-            Kind::Feedback => "Feedback",
-            Kind::Loyalty => "Loyalty",
-            Kind::Achievement => "Achievement",
-            Kind::Contribution => "Contribution",
-            Kind::Conversation => "Conversation",
-        }
-    }
-
-    /// The practice every entry of this kind shows.
-    pub fn practice(self) -> Practice {
-        match self {
-            Kind::Goal => Practice::LearnTheirGoals,
-            Kind::Advice => Practice::AskForAdvice,
-            Kind::Feedback => Practice::GetFeedback,
-            Kind::Loyalty => Practice::ShowLoyalty,
-            Kind::Achievement => Practice::OwnYourWork,
-            Kind::Contribution => Practice::MakeYourselfUseful,
-            Kind::Conversation => Practice::Communicate,
-        }
-    }
-
-    pub fn from_folder(folder: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|kind| kind.folder() == folder)
-    }
-}
+use serde::{Deserialize, Serialize};
 
 /// The nine practices of a strong working relationship with a manager.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -112,6 +19,37 @@ pub enum Practice {
 }
 
 impl Practice {
+    pub const ALL: [Practice; 9] = [
+        Practice::LearnTheirGoals,
+        Practice::ShowLoyalty,
+        Practice::MakeYourselfUseful,
+        Practice::GetFeedback,
+        Practice::AskForAdvice,
+        Practice::Communicate,
+        Practice::OwnYourWork,
+        Practice::CelebrateAndSupport,
+        Practice::Collaborate,
+    ];
+
+    /// The id written in front matter: `ask-for-advice`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Practice::LearnTheirGoals => "learn-their-goals",
+            Practice::ShowLoyalty => "show-loyalty",
+            Practice::MakeYourselfUseful => "make-yourself-useful",
+            Practice::GetFeedback => "get-feedback",
+            Practice::AskForAdvice => "ask-for-advice",
+            Practice::Communicate => "communicate",
+            Practice::OwnYourWork => "own-your-work",
+            Practice::CelebrateAndSupport => "celebrate-and-support",
+            Practice::Collaborate => "collaborate",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Practice> {
+        Practice::ALL.into_iter().find(|p| p.id() == id)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Practice::LearnTheirGoals => "Learn their goals",
@@ -127,252 +65,377 @@ impl Practice {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GoalOwner {
-    Boss,
-    Me,
-    Team,
+/// What a field holds; front matter is checked against it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldType {
+    Text,
+    Bool,
+    /// `YYYY-MM-DD` or RFC 3339.
+    Date,
+    Integer {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    /// One of these words.
+    Enum(Vec<String>),
+    /// A person id (see `people:` in playbook.yaml).
+    Person,
+    /// `<kind-folder>/<slug>` of another entry, of the kind with this folder when given.
+    Reference(Option<String>),
+    /// A list; a single value is read as a list of one.
+    List(Box<FieldType>),
+    /// A mapping with these fields, e.g. a feedback action `{task, done}`.
+    Record(Vec<FieldSpec>),
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GoalStatus {
-    #[default]
-    Active,
-    Met,
-    Dropped,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Tone {
-    Praise,
-    Constructive,
-    Mixed,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ContributionType {
-    Assignment,
-    Idea,
-    Help,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ContributionStatus {
-    Proposed,
-    Doing,
-    Done,
-}
-
-/// The fields every kind shares.
-#[derive(Clone, Debug)]
-pub struct CommonFields {
-    pub title: String,
-    pub date: EntryDate,
-    pub tags: Vec<String>,
-    pub people: Vec<String>,
-    pub practices: Vec<Practice>,
-    pub related: Vec<String>,
-    pub draft: bool,
-    pub summary: Option<String>,
-    pub slug: Option<String>,
-}
-
-/// Declares a kind's own fields, and the whole front matter of that kind (shared fields plus
-/// its own) as one flat struct. One flat struct is parsed once and keeps serde_yaml's exact
-/// line and column on every error; `#[serde(flatten)]` would lose them.
-macro_rules! kind_fields {
-    ($front:ident => $fields:ident { $( $(#[$attr:meta])* $name:ident : $ty:ty, )* }) => {
-        #[derive(Clone, Debug, Deserialize)]
-        pub struct $fields { $( $(#[$attr])* pub $name: $ty, )* }
-
-        #[derive(Deserialize)]
-        pub(crate) struct $front {
-            title: String,
-            date: EntryDate,
-            #[serde(default)]
-            tags: Vec<String>,
-            #[serde(default)]
-            people: Vec<String>,
-            #[serde(default)]
-            practices: Vec<Practice>,
-            #[serde(default)]
-            related: Vec<String>,
-            #[serde(default)]
-            draft: bool,
-            summary: Option<String>,
-            slug: Option<String>,
-            $( $(#[$attr])* $name: $ty, )*
-        }
-
-        impl $front {
-            pub(crate) fn split(self) -> (CommonFields, $fields) {
-                let common = CommonFields {
-                    title: self.title,
-                    date: self.date,
-                    tags: self.tags,
-                    people: self.people,
-                    practices: self.practices,
-                    related: self.related,
-                    draft: self.draft,
-                    summary: self.summary,
-                    slug: self.slug,
-                };
-                (common, $fields { $( $name: self.$name, )* })
+impl FieldType {
+    /// How the type is named in messages and in `playbook new` comments.
+    pub fn describe(&self) -> String {
+        match self {
+            FieldType::Text => "text".into(),
+            FieldType::Bool => "true or false".into(),
+            FieldType::Date => "a date (YYYY-MM-DD)".into(),
+            FieldType::Integer {
+                min: Some(min),
+                max: Some(max),
+            } => {
+                format!("a whole number from {min} to {max}")
+            }
+            FieldType::Integer { .. } => "a whole number".into(),
+            FieldType::Enum(values) => format!("one of: {}", values.join(", ")),
+            FieldType::Person => "a person id".into(),
+            FieldType::Reference(Some(folder)) => format!("an entry, as {folder}/<slug>"),
+            FieldType::Reference(None) => "an entry, as <kind-folder>/<slug>".into(),
+            FieldType::List(inner) => format!("a list of {}", inner.describe_item()),
+            FieldType::Record(fields) => {
+                let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                format!("a mapping {{{}}}", names.join(", "))
             }
         }
-    };
-}
+    }
 
-kind_fields!(GoalFrontMatter => GoalFields {
-    owner: Option<GoalOwner>,
-    metric: Option<String>,
-    #[serde(default, deserialize_with = "scalar_string")]
-    target: Option<String>,
-    #[serde(default, deserialize_with = "percent")]
-    progress: Option<u8>,
-    due: Option<EntryDate>,
-    #[serde(default)]
-    status: GoalStatus,
-});
-
-kind_fields!(AdviceFrontMatter => AdviceFields {
-    from: String,
-    asked: Option<bool>,
-    applied: Option<bool>,
-    outcome: Option<String>,
-});
-
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActionItem {
-    pub task: String,
-    #[serde(default)]
-    pub done: bool,
-}
-
-kind_fields!(FeedbackFrontMatter => FeedbackFields {
-    from: String,
-    tone: Option<Tone>,
-    #[serde(default)]
-    actions: Vec<ActionItem>,
-    follow_up: Option<EntryDate>,
-});
-
-kind_fields!(LoyaltyFrontMatter => LoyaltyFields {
-    #[serde(default, deserialize_with = "one_or_many")]
-    with: Vec<String>,
-    situation: Option<String>,
-    reciprocated: Option<bool>,
-});
-
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Metric {
-    pub name: String,
-    #[serde(default, deserialize_with = "scalar_string")]
-    pub before: Option<String>,
-    #[serde(default, deserialize_with = "scalar_string")]
-    pub after: Option<String>,
-}
-
-kind_fields!(AchievementFrontMatter => AchievementFields {
-    impact: Option<String>,
-    #[serde(default)]
-    metrics: Vec<Metric>,
-    recognized_by: Option<String>,
-    /// `goals/<slug>` of the goal this achievement moves.
-    goal: Option<String>,
-});
-
-kind_fields!(ContributionFrontMatter => ContributionFields {
-    #[serde(rename = "type")]
-    kind: Option<ContributionType>,
-    status: Option<ContributionStatus>,
-    #[serde(default)]
-    skills: Vec<String>,
-});
-
-kind_fields!(ConversationFrontMatter => ConversationFields {
-    #[serde(default, deserialize_with = "one_or_many")]
-    with: Vec<String>,
-    #[serde(default)]
-    topics: Vec<String>,
-    #[serde(default)]
-    decisions: Vec<String>,
-});
-
-/// The kind-specific half of an entry's front matter.
-#[derive(Clone, Debug)]
-pub enum KindFields {
-    Goal(GoalFields),
-    Advice(AdviceFields),
-    Feedback(FeedbackFields),
-    Loyalty(LoyaltyFields),
-    Achievement(AchievementFields),
-    Contribution(ContributionFields),
-    Conversation(ConversationFields),
-}
-
-impl KindFields {
-    /// Person ids named by kind-specific fields (`from`, `with`, `recognized_by`).
-    pub fn person_ids(&self) -> Vec<&str> {
+    fn describe_item(&self) -> String {
         match self {
-            KindFields::Advice(f) => vec![f.from.as_str()],
-            KindFields::Feedback(f) => vec![f.from.as_str()],
-            KindFields::Loyalty(f) => f.with.iter().map(String::as_str).collect(),
-            KindFields::Conversation(f) => f.with.iter().map(String::as_str).collect(),
-            KindFields::Achievement(f) => f.recognized_by.iter().map(String::as_str).collect(),
-            KindFields::Goal(_) | KindFields::Contribution(_) => Vec::new(),
+            FieldType::Text => "text".into(),
+            FieldType::Person => "person ids".into(),
+            FieldType::Reference(_) => "entries (<kind-folder>/<slug>)".into(),
+            FieldType::Record(_) | FieldType::List(_) => self.describe(),
+            other => format!("values ({})", other.describe()),
         }
     }
 }
 
-/// A person id or a list of them (`with: dana` and `with: [dana, lee]` both read well).
-fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged, expecting = "a person id or a list of person ids")]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(match OneOrMany::deserialize(deserializer)? {
-        OneOrMany::One(id) => vec![id],
-        OneOrMany::Many(ids) => ids,
-    })
+/// How the entry page shows a field; `Auto` derives it from the type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Widget {
+    Auto,
+    /// An integer 0–100 as a progress bar.
+    Progress,
+    /// Records `{task, done}` as a checklist.
+    Checklist,
 }
 
-/// Text written as a YAML string, number or boolean (`before: 42` and `before: "42 ms"` alike).
-fn scalar_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged, expecting = "a string or a number")]
-    enum Scalar {
-        Text(String),
-        Int(i64),
-        Float(f64),
-        Bool(bool),
-    }
-    Ok(
-        Option::<Scalar>::deserialize(deserializer)?.map(|scalar| match scalar {
-            Scalar::Text(text) => text,
-            Scalar::Int(n) => n.to_string(),
-            Scalar::Float(x) => x.to_string(),
-            Scalar::Bool(b) => b.to_string(),
-        }),
-    )
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldSpec {
+    pub name: String,
+    pub ty: FieldType,
+    pub required: bool,
+    /// Heading in the entry's panel.
+    pub label: String,
+    /// Words for enum values and booleans (`true`/`false`), shown instead of the raw value.
+    pub words: Vec<(String, String)>,
+    pub widget: Widget,
 }
 
-fn percent<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u8>, D::Error> {
-    let value = Option::<i64>::deserialize(deserializer)?;
-    match value {
-        Some(n @ 0..=100) => Ok(Some(n as u8)),
-        Some(n) => Err(serde::de::Error::custom(format!(
-            "progress must be between 0 and 100, found {n}"
-        ))),
-        None => Ok(None),
+impl FieldSpec {
+    pub fn new(name: &str, label: &str, ty: FieldType) -> FieldSpec {
+        FieldSpec {
+            name: name.to_string(),
+            ty,
+            required: false,
+            label: label.to_string(),
+            words: Vec::new(),
+            widget: Widget::Auto,
+        }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn words(mut self, words: &[(&str, &str)]) -> Self {
+        self.words = words
+            .iter()
+            .map(|(value, words)| (value.to_string(), words.to_string()))
+            .collect();
+        self
+    }
+
+    pub fn widget(mut self, widget: Widget) -> Self {
+        self.widget = widget;
+        self
+    }
+
+    /// The words for a raw enum or boolean value, if the schema gives some.
+    pub fn words_for(&self, raw: &str) -> Option<&str> {
+        self.words
+            .iter()
+            .find(|(value, _)| value == raw)
+            .map(|(_, words)| words.as_str())
+    }
+}
+
+/// A kind of entry: its folder, its practice and its own fields.
+#[derive(Clone, Debug)]
+pub struct KindSpec {
+    /// Singular id: `goal`.
+    pub name: String,
+    /// Folder under `content/` and first URL segment: `goals`.
+    pub folder: String,
+    pub label: String,
+    pub plural: String,
+    pub practice: Practice,
+    /// One sentence under the list page's heading.
+    pub intro: String,
+    pub fields: Vec<FieldSpec>,
+}
+
+impl KindSpec {
+    pub fn field(&self, name: &str) -> Option<(usize, &FieldSpec)> {
+        self.fields.iter().enumerate().find(|(_, f)| f.name == name)
+    }
+}
+
+/// Position of a kind in `Schema::kinds`.
+pub type KindId = usize;
+
+/// Every kind of this playbook and the fields all entries share.
+#[derive(Clone, Debug)]
+pub struct Schema {
+    pub common: Vec<FieldSpec>,
+    pub kinds: Vec<KindSpec>,
+}
+
+fn texts(values: &[&str]) -> FieldType {
+    FieldType::Enum(values.iter().map(|v| v.to_string()).collect())
+}
+
+fn list(item: FieldType) -> FieldType {
+    FieldType::List(Box::new(item))
+}
+
+impl Default for Schema {
+    /// The seven kinds of the SPEC.
+    fn default() -> Schema {
+        let practices: Vec<&str> = Practice::ALL.iter().map(|p| p.id()).collect();
+        let common = vec![
+            FieldSpec::new("title", "Title", FieldType::Text).required(),
+            FieldSpec::new("date", "Date", FieldType::Date).required(),
+            FieldSpec::new("tags", "Tags", list(FieldType::Text)),
+            FieldSpec::new("people", "People", list(FieldType::Person)),
+            FieldSpec::new("practices", "Practices", list(texts(&practices))),
+            FieldSpec::new("related", "Related", list(FieldType::Reference(None))),
+            FieldSpec::new("draft", "Draft", FieldType::Bool),
+            FieldSpec::new("summary", "Summary", FieldType::Text),
+            FieldSpec::new("slug", "Slug", FieldType::Text),
+        ];
+        let kind =
+            |name: &str, folder: &str, label: &str, plural: &str, practice, intro: &str, fields| {
+                KindSpec {
+                    name: name.into(),
+                    folder: folder.into(),
+                    label: label.into(),
+                    plural: plural.into(),
+                    practice,
+                    intro: intro.into(),
+                    fields,
+                }
+            };
+        let kinds = vec![
+            kind(
+                "goal",
+                "goals",
+                "Goal",
+                "Goals",
+                Practice::LearnTheirGoals,
+                "What your manager, your team and you are trying to achieve, and how far along each goal is.",
+                vec![
+                    FieldSpec::new("owner", "Whose goal", texts(&["boss", "me", "team"])).words(&[
+                        ("boss", "My manager’s goal"),
+                        ("me", "My own goal"),
+                        ("team", "The team’s goal"),
+                    ]),
+                    FieldSpec::new("status", "Status", texts(&["active", "met", "dropped"])).words(
+                        &[
+                            ("active", "In progress"),
+                            ("met", "Met"),
+                            ("dropped", "Dropped"),
+                        ],
+                    ),
+                    FieldSpec::new(
+                        "progress",
+                        "Progress",
+                        FieldType::Integer {
+                            min: Some(0),
+                            max: Some(100),
+                        },
+                    )
+                    .widget(Widget::Progress),
+                    FieldSpec::new("metric", "Measured by", FieldType::Text),
+                    FieldSpec::new("target", "Target", FieldType::Text),
+                    FieldSpec::new("due", "Due", FieldType::Date),
+                ],
+            ),
+            kind(
+                "advice",
+                "advice",
+                "Advice",
+                "Advice",
+                Practice::AskForAdvice,
+                "Advice you asked for or were given, whether you applied it, and what came of it.",
+                vec![
+                    FieldSpec::new("from", "From", FieldType::Person).required(),
+                    FieldSpec::new("asked", "How it came", FieldType::Bool).words(&[
+                        ("true", "I asked for it"),
+                        ("false", "Offered without my asking"),
+                    ]),
+                    FieldSpec::new("applied", "Applied", FieldType::Bool)
+                        .words(&[("true", "Applied"), ("false", "Not applied yet")]),
+                    FieldSpec::new("outcome", "Outcome", FieldType::Text),
+                ],
+            ),
+            kind(
+                "feedback",
+                "feedback",
+                "Feedback",
+                "Feedback",
+                Practice::GetFeedback,
+                "Feedback received, its tone, and the actions you took from it.",
+                vec![
+                    FieldSpec::new("from", "From", FieldType::Person).required(),
+                    FieldSpec::new("tone", "Tone", texts(&["praise", "constructive", "mixed"]))
+                        .words(&[
+                            ("praise", "Praise"),
+                            ("constructive", "Constructive"),
+                            ("mixed", "Mixed"),
+                        ]),
+                    FieldSpec::new("follow_up", "Follow up", FieldType::Date),
+                    FieldSpec::new(
+                        "actions",
+                        "Actions",
+                        list(FieldType::Record(vec![
+                            FieldSpec::new("task", "Task", FieldType::Text).required(),
+                            FieldSpec::new("done", "Done", FieldType::Bool),
+                        ])),
+                    )
+                    .widget(Widget::Checklist),
+                ],
+            ),
+            kind(
+                "loyalty",
+                "loyalty",
+                "Loyalty",
+                "Loyalty",
+                Practice::ShowLoyalty,
+                "Moments you had your manager’s back, or they had yours.",
+                vec![
+                    FieldSpec::new("with", "With", list(FieldType::Person)),
+                    FieldSpec::new("situation", "Situation", FieldType::Text),
+                    FieldSpec::new("reciprocated", "Reciprocated", FieldType::Bool).words(&[
+                        ("true", "Returned in kind"),
+                        ("false", "Not returned (yet)"),
+                    ]),
+                ],
+            ),
+            kind(
+                "achievement",
+                "achievements",
+                "Achievement",
+                "Achievements",
+                Practice::OwnYourWork,
+                "Work you delivered and owned, with its impact and the numbers that show it.",
+                vec![
+                    FieldSpec::new("impact", "Impact", FieldType::Text),
+                    FieldSpec::new("recognized_by", "Recognised by", FieldType::Person),
+                    FieldSpec::new(
+                        "goal",
+                        "Moves the goal",
+                        FieldType::Reference(Some("goals".into())),
+                    ),
+                    FieldSpec::new(
+                        "metrics",
+                        "Metrics",
+                        list(FieldType::Record(vec![
+                            FieldSpec::new("name", "Measure", FieldType::Text).required(),
+                            FieldSpec::new("before", "Before", FieldType::Text),
+                            FieldSpec::new("after", "After", FieldType::Text),
+                        ])),
+                    ),
+                ],
+            ),
+            kind(
+                "contribution",
+                "contributions",
+                "Contribution",
+                "Contributions",
+                Practice::MakeYourselfUseful,
+                "Assignments you volunteered for, ideas you brought, help you gave.",
+                vec![
+                    FieldSpec::new(
+                        "type",
+                        "Kind of help",
+                        texts(&["assignment", "idea", "help"]),
+                    )
+                    .words(&[
+                        ("assignment", "Took on an assignment"),
+                        ("idea", "Brought an idea"),
+                        ("help", "Helped out"),
+                    ]),
+                    FieldSpec::new("status", "Status", texts(&["proposed", "doing", "done"]))
+                        .words(&[
+                            ("proposed", "Proposed"),
+                            ("doing", "Under way"),
+                            ("done", "Done"),
+                        ]),
+                    FieldSpec::new("skills", "Skills", list(FieldType::Text)),
+                ],
+            ),
+            kind(
+                "conversation",
+                "conversations",
+                "Conversation",
+                "Conversations",
+                Practice::Communicate,
+                "One-to-ones and other conversations: topics raised and decisions made.",
+                vec![
+                    FieldSpec::new("with", "With", list(FieldType::Person)),
+                    FieldSpec::new("topics", "Topics", list(FieldType::Text)),
+                    FieldSpec::new("decisions", "Decisions", list(FieldType::Text)),
+                ],
+            ),
+        ];
+        Schema { common, kinds }
+    }
+}
+
+impl Schema {
+    pub fn kind(&self, id: KindId) -> &KindSpec {
+        &self.kinds[id]
+    }
+
+    pub fn kind_by_folder(&self, folder: &str) -> Option<KindId> {
+        self.kinds.iter().position(|k| k.folder == folder)
+    }
+
+    /// Finds a kind by its name or its folder, as typed on the command line.
+    pub fn kind_by_name(&self, name: &str) -> Option<KindId> {
+        self.kinds
+            .iter()
+            .position(|k| k.name == name || k.folder == name)
+    }
+
+    pub fn folders(&self) -> Vec<&str> {
+        self.kinds.iter().map(|k| k.folder.as_str()).collect()
     }
 }

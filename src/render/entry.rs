@@ -4,10 +4,8 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::{PersonView, Renderer};
-use crate::content::schema::{
-    ActionItem, ContributionStatus, ContributionType, GoalOwner, GoalStatus, Metric, Tone,
-};
-use crate::content::{EntryDate, KindFields};
+use crate::content::schema::{FieldSpec, FieldType, Widget};
+use crate::content::{EntryDate, FieldValue};
 use crate::markdown;
 
 #[derive(Serialize)]
@@ -25,53 +23,50 @@ impl From<&EntryDate> for DateView {
     }
 }
 
-/// The kind-specific panel; `kind` tells the template which fields are there.
 #[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-enum Panel<'a> {
-    Goal {
-        owner: Option<&'static str>,
-        metric: Option<&'a str>,
-        target: Option<&'a str>,
-        progress: Option<u8>,
-        due: Option<DateView>,
-        status: &'static str,
-        status_label: &'static str,
+struct ChecklistItem<'a> {
+    task: &'a str,
+    done: bool,
+}
+
+/// How one field is shown; `widget` tells the template which of the shapes it is.
+#[derive(Serialize)]
+#[serde(tag = "widget", rename_all = "snake_case")]
+enum FactValue<'a> {
+    Text {
+        text: String,
     },
-    Advice {
-        from: PersonView<'a>,
-        asked: Option<&'static str>,
-        applied: Option<&'static str>,
-        outcome: Option<&'a str>,
+    Date {
+        date: DateView,
     },
-    Feedback {
-        from: PersonView<'a>,
-        tone: Option<&'static str>,
-        actions: &'a [ActionItem],
-        actions_done: usize,
-        follow_up: Option<DateView>,
+    Progress {
+        percent: i64,
     },
-    Loyalty {
-        with: Vec<PersonView<'a>>,
-        situation: Option<&'a str>,
-        reciprocated: Option<&'static str>,
+    People {
+        people: Vec<PersonView<'a>>,
     },
-    Achievement {
-        impact: Option<&'a str>,
-        metrics: &'a [Metric],
-        recognized_by: Option<PersonView<'a>>,
-        goal: Option<Value>,
+    Entries {
+        entries: Vec<Value>,
     },
-    Contribution {
-        contribution_type: Option<&'static str>,
-        status: Option<&'static str>,
-        skills: &'a [String],
+    List {
+        items: Vec<String>,
     },
-    Conversation {
-        with: Vec<PersonView<'a>>,
-        topics: &'a [String],
-        decisions: &'a [String],
+    Checklist {
+        items: Vec<ChecklistItem<'a>>,
+        done: usize,
     },
+    Table {
+        columns: Vec<&'a str>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+#[derive(Serialize)]
+struct Fact<'a> {
+    name: &'a str,
+    label: &'a str,
+    #[serde(flatten)]
+    value: FactValue<'a>,
 }
 
 #[derive(Serialize)]
@@ -85,22 +80,32 @@ struct EntryView<'a> {
     /// Neighbours within the entry's kind, for reading a kind from one entry to the next.
     newer: Option<Value>,
     older: Option<Value>,
-    panel: Panel<'a>,
+    facts: Vec<Fact<'a>>,
 }
 
 pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) -> &'static str {
     let entry = &r.playbook.entries[index];
+    let spec = r.playbook.config.schema.kind(entry.kind);
     // `by_kind` lists entry positions in ascending order, so the entry can be found by bisection.
-    let siblings = r
-        .playbook
-        .by_kind
-        .get(&entry.kind)
-        .map_or(&[][..], Vec::as_slice);
+    let siblings = &r.playbook.by_kind[entry.kind];
     let position = siblings.binary_search(&index).ok();
     let sibling_card = |at: Option<usize>| {
         at.and_then(|at| siblings.get(at))
             .map(|&i| r.cards[i].clone())
     };
+    let facts = spec
+        .fields
+        .iter()
+        .zip(&entry.fields)
+        .filter_map(|(field, value)| {
+            let value = fact_value(r, field, &field.ty, value.as_ref()?)?;
+            Some(Fact {
+                name: &field.name,
+                label: &field.label,
+                value,
+            })
+        })
+        .collect();
     let view = EntryView {
         card: r.cards[index].clone(),
         body: markdown::render_html(&entry.body),
@@ -115,88 +120,120 @@ pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) 
             .collect(),
         newer: sibling_card(position.and_then(|p| p.checked_sub(1))),
         older: sibling_card(position.map(|p| p + 1)),
-        panel: panel(r, &entry.fields),
+        facts,
     };
     context.insert("entry", &view);
     "entry.html"
 }
 
-fn yes_no(value: Option<bool>, yes: &'static str, no: &'static str) -> Option<&'static str> {
-    value.map(|v| if v { yes } else { no })
+/// The shape a field takes on the page; `None` when there is nothing to show (an empty list,
+/// a reference to a draft that is left out).
+fn fact_value<'a>(
+    r: &Renderer<'a>,
+    spec: &'a FieldSpec,
+    ty: &'a FieldType,
+    value: &'a FieldValue,
+) -> Option<FactValue<'a>> {
+    let words = |raw: String| spec.words_for(&raw).map(str::to_string).unwrap_or(raw);
+    Some(match (ty, value) {
+        (FieldType::Integer { .. }, FieldValue::Integer(n)) if spec.widget == Widget::Progress => {
+            FactValue::Progress { percent: *n }
+        }
+        (FieldType::Date, FieldValue::Date(date)) => FactValue::Date { date: date.into() },
+        (FieldType::Person, FieldValue::Text(id)) => FactValue::People {
+            people: vec![r.person_link(id)],
+        },
+        (FieldType::Reference(_), FieldValue::Text(key)) => FactValue::Entries {
+            entries: vec![r.cards[r.playbook.index_of(key)?].clone()],
+        },
+        (FieldType::Bool, FieldValue::Bool(b)) => FactValue::Text {
+            text: spec
+                .words_for(&b.to_string())
+                .unwrap_or(if *b { "Yes" } else { "No" })
+                .to_string(),
+        },
+        (FieldType::List(item), FieldValue::List(items)) if !items.is_empty() => {
+            match (&**item, spec.widget) {
+                (FieldType::Record(fields), Widget::Checklist) => {
+                    let field = |record: &'a [Option<FieldValue>], name: &str| {
+                        let at = fields.iter().position(|f| f.name == name)?;
+                        record.get(at)?.as_ref()
+                    };
+                    let items: Vec<ChecklistItem<'a>> = records(items)
+                        .map(|record| ChecklistItem {
+                            task: field(record, "task")
+                                .and_then(FieldValue::as_text)
+                                .unwrap_or(""),
+                            done: field(record, "done")
+                                .and_then(FieldValue::as_bool)
+                                .unwrap_or(false),
+                        })
+                        .collect();
+                    let done = items.iter().filter(|i| i.done).count();
+                    FactValue::Checklist { items, done }
+                }
+                (FieldType::Record(fields), _) => FactValue::Table {
+                    columns: fields.iter().map(|f| f.label.as_str()).collect(),
+                    rows: records(items)
+                        .map(|record| {
+                            record
+                                .iter()
+                                .map(|v| v.as_ref().map(plain_text).unwrap_or_default())
+                                .collect()
+                        })
+                        .collect(),
+                },
+                (FieldType::Person, _) => FactValue::People {
+                    people: items
+                        .iter()
+                        .filter_map(FieldValue::as_text)
+                        .map(|id| r.person_link(id))
+                        .collect(),
+                },
+                (FieldType::Reference(_), _) => {
+                    let entries: Vec<Value> = items
+                        .iter()
+                        .filter_map(FieldValue::as_text)
+                        .filter_map(|key| r.playbook.index_of(key))
+                        .map(|i| r.cards[i].clone())
+                        .collect();
+                    if entries.is_empty() {
+                        return None;
+                    }
+                    FactValue::Entries { entries }
+                }
+                _ => FactValue::List {
+                    items: items.iter().map(|v| words(plain_text(v))).collect(),
+                },
+            }
+        }
+        (FieldType::List(_), _) => return None,
+        (_, other) => FactValue::Text {
+            text: words(plain_text(other)),
+        },
+    })
 }
 
-fn panel<'a>(r: &Renderer<'a>, fields: &'a KindFields) -> Panel<'a> {
-    match fields {
-        KindFields::Goal(f) => Panel::Goal {
-            owner: f.owner.map(|owner| match owner {
-                GoalOwner::Boss => "My manager's goal",
-                GoalOwner::Me => "My own goal",
-                GoalOwner::Team => "The team's goal",
-            }),
-            metric: f.metric.as_deref(),
-            target: f.target.as_deref(),
-            progress: f.progress,
-            due: f.due.as_ref().map(DateView::from),
-            status: match f.status {
-                GoalStatus::Active => "active",
-                GoalStatus::Met => "met",
-                GoalStatus::Dropped => "dropped",
-            },
-            status_label: match f.status {
-                GoalStatus::Active => "In progress",
-                GoalStatus::Met => "Met",
-                GoalStatus::Dropped => "Dropped",
-            },
-        },
-        KindFields::Advice(f) => Panel::Advice {
-            from: r.person_link(&f.from),
-            asked: yes_no(f.asked, "I asked for it", "Offered without my asking"),
-            applied: yes_no(f.applied, "Applied", "Not applied yet"),
-            outcome: f.outcome.as_deref(),
-        },
-        KindFields::Feedback(f) => Panel::Feedback {
-            from: r.person_link(&f.from),
-            tone: f.tone.map(|tone| match tone {
-                Tone::Praise => "Praise",
-                Tone::Constructive => "Constructive",
-                Tone::Mixed => "Mixed",
-            }),
-            actions: &f.actions,
-            actions_done: f.actions.iter().filter(|a| a.done).count(),
-            follow_up: f.follow_up.as_ref().map(DateView::from),
-        },
-        KindFields::Loyalty(f) => Panel::Loyalty {
-            with: f.with.iter().map(|id| r.person_link(id)).collect(),
-            situation: f.situation.as_deref(),
-            reciprocated: yes_no(f.reciprocated, "Returned in kind", "Not returned (yet)"),
-        },
-        KindFields::Achievement(f) => Panel::Achievement {
-            impact: f.impact.as_deref(),
-            metrics: &f.metrics,
-            recognized_by: f.recognized_by.as_deref().map(|id| r.person_link(id)),
-            goal: f
-                .goal
-                .as_deref()
-                .and_then(|key| r.playbook.index_of(key))
-                .map(|i| r.cards[i].clone()),
-        },
-        KindFields::Contribution(f) => Panel::Contribution {
-            contribution_type: f.kind.map(|kind| match kind {
-                ContributionType::Assignment => "Took on an assignment",
-                ContributionType::Idea => "Brought an idea",
-                ContributionType::Help => "Helped out",
-            }),
-            status: f.status.map(|status| match status {
-                ContributionStatus::Proposed => "Proposed",
-                ContributionStatus::Doing => "Under way",
-                ContributionStatus::Done => "Done",
-            }),
-            skills: &f.skills,
-        },
-        KindFields::Conversation(f) => Panel::Conversation {
-            with: f.with.iter().map(|id| r.person_link(id)).collect(),
-            topics: &f.topics,
-            decisions: &f.decisions,
-        },
+fn records(items: &[FieldValue]) -> impl Iterator<Item = &[Option<FieldValue>]> {
+    items.iter().filter_map(|item| match item {
+        FieldValue::Record(record) => Some(record.as_slice()),
+        _ => None,
+    })
+}
+
+/// A value as plain words, for table cells and lists.
+fn plain_text(value: &FieldValue) -> String {
+    match value {
+        FieldValue::Text(text) => text.clone(),
+        FieldValue::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        FieldValue::Date(date) => date.long(),
+        FieldValue::Integer(n) => n.to_string(),
+        FieldValue::List(items) => items.iter().map(plain_text).collect::<Vec<_>>().join(", "),
+        FieldValue::Record(values) => values
+            .iter()
+            .flatten()
+            .map(plain_text)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }

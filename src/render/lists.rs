@@ -5,7 +5,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::{PersonView, Renderer};
-use crate::content::Kind;
+use crate::content::KindId;
 
 #[derive(Serialize)]
 struct Listing<'a> {
@@ -26,35 +26,14 @@ fn counted<T: Serialize>(item: T, count: usize) -> Counted<T> {
     Counted { item, count }
 }
 
-/// One sentence under each kind's heading saying what belongs there.
-fn kind_intro(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Goal => {
-            "What your manager, your team and you are trying to achieve, and how far along each goal is."
-        }
-        Kind::Advice => {
-            "Advice you asked for or were given, whether you applied it, and what came of it."
-        }
-        Kind::Feedback => "Feedback received, its tone, and the actions you took from it.",
-        Kind::Loyalty => "Moments you had your manager's back, or they had yours.",
-        Kind::Achievement => {
-            "Work you delivered and owned, with its impact and the numbers that show it."
-        }
-        Kind::Contribution => "Assignments you volunteered for, ideas you brought, help you gave.",
-        Kind::Conversation => {
-            "One-to-ones and other conversations: topics raised and decisions made."
-        }
-    }
-}
-
-pub(super) fn kind_list(r: &Renderer<'_>, kind: Kind, context: &mut Context) -> &'static str {
-    let indexes = r.playbook.by_kind.get(&kind).map_or(&[][..], Vec::as_slice);
+pub(super) fn kind_list(r: &Renderer<'_>, kind: KindId, context: &mut Context) -> &'static str {
+    let spec = r.playbook.config.schema.kind(kind);
     context.insert(
         "listing",
         &Listing {
-            title: kind.plural_label(),
-            intro: kind_intro(kind),
-            entries: r.cards_of(indexes),
+            title: &spec.plural,
+            intro: &spec.intro,
+            entries: r.cards_of(&r.playbook.by_kind[kind]),
         },
     );
     "list.html"

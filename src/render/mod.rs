@@ -8,7 +8,7 @@ mod lists;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::content::{Entry, Kind, Playbook, slugify};
+use crate::content::{Entry, KindId, Playbook, Schema, slugify};
 use crate::error::Diagnostic;
 use crate::theme::Theme;
 
@@ -16,7 +16,7 @@ use crate::theme::Theme;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PageKind {
     Dashboard,
-    KindList(Kind),
+    KindList(KindId),
     Entry(usize),
     Tags,
     Tag(usize),
@@ -57,9 +57,10 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
             kind: PageKind::NotFound,
         },
     ];
-    pages.extend(Kind::ALL.iter().map(|&kind| Page {
-        path: format!("{}/index.html", kind.folder()),
-        kind: PageKind::KindList(kind),
+    let kinds = &playbook.config.schema.kinds;
+    pages.extend(kinds.iter().enumerate().map(|(id, kind)| Page {
+        path: format!("{}/index.html", kind.folder),
+        kind: PageKind::KindList(id),
     }));
     pages.extend(playbook.tags.iter().enumerate().map(|(i, tag)| Page {
         path: format!("tags/{}/index.html", tag.slug),
@@ -70,7 +71,7 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
         kind: PageKind::Person(i),
     }));
     pages.extend(playbook.entries.iter().enumerate().map(|(i, entry)| Page {
-        path: format!("{}/index.html", entry.key()),
+        path: format!("{}/index.html", entry.key),
         kind: PageKind::Entry(i),
     }));
     pages
@@ -123,8 +124,8 @@ struct LinkView<'a> {
 struct Card<'a> {
     title: &'a str,
     url: String,
-    kind: &'static str,
-    kind_label: &'static str,
+    kind: &'a str,
+    kind_label: &'a str,
     kind_url: String,
     date: String,
     date_iso: String,
@@ -148,7 +149,7 @@ impl<'a> Renderer<'a> {
         let cards = playbook
             .entries
             .iter()
-            .map(|entry| Value::from_serializable(&card(entry, &links)))
+            .map(|entry| Value::from_serializable(&card(entry, &playbook.config.schema, &links)))
             .collect();
         let globals = theme.tera.global_context();
         globals.insert("site", &site_view(playbook, &links));
@@ -221,13 +222,14 @@ struct PersonView<'a> {
     is_boss: bool,
 }
 
-fn card<'a>(entry: &'a Entry, links: &Links) -> Card<'a> {
+fn card<'a>(entry: &'a Entry, schema: &'a Schema, links: &Links) -> Card<'a> {
+    let kind = schema.kind(entry.kind);
     Card {
         title: &entry.title,
-        url: links.folder(&format!("{}/", entry.key())),
-        kind: entry.kind.name(),
-        kind_label: entry.kind.label(),
-        kind_url: links.folder(&format!("{}/", entry.kind.folder())),
+        url: links.folder(&format!("{}/", entry.key)),
+        kind: &kind.name,
+        kind_label: &kind.label,
+        kind_url: links.folder(&format!("{}/", kind.folder)),
         date: entry.date.long(),
         date_iso: entry.date.iso(),
         summary: &entry.summary,
@@ -244,9 +246,9 @@ fn tag_link<'a>(tag: &'a str, links: &Links) -> LinkView<'a> {
 }
 
 #[derive(Serialize)]
-struct NavItem {
-    section: &'static str,
-    label: &'static str,
+struct NavItem<'a> {
+    section: &'a str,
+    label: &'a str,
     url: String,
     count: usize,
 }
@@ -257,7 +259,7 @@ struct SiteView<'a> {
     owner: Option<&'a str>,
     boss: Option<&'a str>,
     home: String,
-    kinds: Vec<NavItem>,
+    kinds: Vec<NavItem<'a>>,
     tags_url: String,
     people_url: String,
     timeline_url: String,
@@ -271,13 +273,16 @@ fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
         owner: config.owner.as_deref(),
         boss: config.boss.as_deref().map(|id| config.person_name(id)),
         home: links.folder(""),
-        kinds: Kind::ALL
+        kinds: config
+            .schema
+            .kinds
             .iter()
-            .map(|&kind| NavItem {
-                section: kind.folder(),
-                label: kind.plural_label(),
-                url: links.folder(&format!("{}/", kind.folder())),
-                count: playbook.by_kind.get(&kind).map_or(0, Vec::len),
+            .zip(&playbook.by_kind)
+            .map(|(kind, entries)| NavItem {
+                section: &kind.folder,
+                label: &kind.plural,
+                url: links.folder(&format!("{}/", kind.folder)),
+                count: entries.len(),
             })
             .collect(),
         tags_url: links.folder("tags/"),

@@ -1,0 +1,468 @@
+//! Front-matter values checked against the schema. Every problem of an entry is collected, each
+//! with the YAML path it is about, so that all of them can be reported with their lines at once.
+
+use serde_yaml::{Mapping, Value};
+
+use super::date::EntryDate;
+use super::front_matter::PathSeg;
+use super::schema::{FieldSpec, FieldType};
+use crate::error::Severity;
+
+/// A value that passed its field's check.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    /// Text, an enum word, a person id or an entry reference.
+    Text(String),
+    Bool(bool),
+    Date(EntryDate),
+    Integer(i64),
+    List(Vec<FieldValue>),
+    /// Values aligned with the record's field specs.
+    Record(Vec<Option<FieldValue>>),
+}
+
+impl FieldValue {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            FieldValue::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            FieldValue::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_date(&self) -> Option<&EntryDate> {
+        match self {
+            FieldValue::Date(date) => Some(date),
+            _ => None,
+        }
+    }
+
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            FieldValue::Integer(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> &[FieldValue] {
+        match self {
+            FieldValue::List(items) => items,
+            other => std::slice::from_ref(other),
+        }
+    }
+
+    /// The texts of a list of texts (tags, person ids, references).
+    pub fn texts(&self) -> Vec<String> {
+        self.as_list()
+            .iter()
+            .filter_map(|v| v.as_text().map(str::to_string))
+            .collect()
+    }
+}
+
+/// Something wrong (or suspicious) at a YAML path of the front matter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub path: Vec<PathSeg>,
+    pub message: String,
+}
+
+/// A person id or an entry reference met while checking, to be checked against the people and
+/// entries of the whole playbook once everything is loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    pub path: Vec<PathSeg>,
+    pub value: String,
+    /// For references: the kind folder the target must have, if the field says.
+    pub folder: Option<String>,
+}
+
+/// What checking a front matter found besides its values.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub problems: Vec<Problem>,
+    pub people: Vec<Mention>,
+    pub references: Vec<Mention>,
+}
+
+impl Findings {
+    pub fn error(&mut self, path: &[PathSeg], message: String) {
+        self.problems.push(Problem {
+            severity: Severity::Error,
+            path: path.to_vec(),
+            message,
+        });
+    }
+
+    pub fn warning(&mut self, path: &[PathSeg], message: String) {
+        self.problems.push(Problem {
+            severity: Severity::Warning,
+            path: path.to_vec(),
+            message,
+        });
+    }
+}
+
+/// Checks a mapping against groups of field specs (the shared fields, then the kind's own);
+/// returns one vector of values per group, aligned with its specs.
+pub fn check_mapping(
+    map: &Mapping,
+    groups: &[&[FieldSpec]],
+    path: &mut Vec<PathSeg>,
+    findings: &mut Findings,
+) -> Vec<Vec<Option<FieldValue>>> {
+    let mut values: Vec<Vec<Option<FieldValue>>> =
+        groups.iter().map(|specs| vec![None; specs.len()]).collect();
+    for (key, value) in map {
+        let Some(name) = key.as_str() else {
+            path.push(PathSeg::Key(scalar_text(key).unwrap_or_default()));
+            findings.error(path, "field names must be text".into());
+            path.pop();
+            continue;
+        };
+        path.push(PathSeg::Key(name.to_string()));
+        let found = groups.iter().enumerate().find_map(|(g, specs)| {
+            specs
+                .iter()
+                .position(|spec| spec.name == name)
+                .map(|i| (g, i))
+        });
+        match found {
+            Some((g, i)) if !value.is_null() => {
+                values[g][i] = check_value(value, &groups[g][i], &groups[g][i].ty, path, findings);
+            }
+            Some(_) => {}
+            None => {
+                let known = groups
+                    .iter()
+                    .flat_map(|specs| specs.iter().map(|s| s.name.as_str()));
+                let hint = match closest(name, known) {
+                    Some(near) => format!("; did you mean `{near}`?"),
+                    None => String::new(),
+                };
+                findings.warning(path, format!("unknown field `{name}` is ignored{hint}"));
+            }
+        }
+        path.pop();
+    }
+    for (g, specs) in groups.iter().enumerate() {
+        for (i, spec) in specs.iter().enumerate() {
+            if spec.required
+                && values[g][i].is_none()
+                && !has_problem_under(findings, path, &spec.name)
+            {
+                findings.error(
+                    path,
+                    format!(
+                        "missing required field `{}` ({})",
+                        spec.name,
+                        spec.ty.describe()
+                    ),
+                );
+            }
+        }
+    }
+    values
+}
+
+/// Whether a problem was already reported for `parent.name` (a wrong value is not also missing).
+fn has_problem_under(findings: &Findings, parent: &[PathSeg], name: &str) -> bool {
+    findings.problems.iter().any(|p| {
+        p.path.len() > parent.len()
+            && p.path[..parent.len()] == *parent
+            && p.path[parent.len()] == PathSeg::Key(name.to_string())
+    })
+}
+
+fn check_value(
+    value: &Value,
+    spec: &FieldSpec,
+    ty: &FieldType,
+    path: &mut Vec<PathSeg>,
+    findings: &mut Findings,
+) -> Option<FieldValue> {
+    let value = untag(value);
+    let expected = |found: &Value| {
+        format!(
+            "expected {}, found {}",
+            ty.describe(),
+            describe_value(found)
+        )
+    };
+    match ty {
+        FieldType::Text => match scalar_text(value) {
+            Some(text) => Some(FieldValue::Text(text)),
+            None => {
+                findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
+                None
+            }
+        },
+        FieldType::Bool => match value {
+            Value::Bool(b) => Some(FieldValue::Bool(*b)),
+            other => {
+                findings.error(path, format!("`{}`: {}", spec.name, expected(other)));
+                None
+            }
+        },
+        FieldType::Date => match value.as_str().map(EntryDate::parse) {
+            Some(Ok(date)) => Some(FieldValue::Date(date)),
+            Some(Err(message)) => {
+                findings.error(path, format!("`{}`: {message}", spec.name));
+                None
+            }
+            None => {
+                findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
+                None
+            }
+        },
+        FieldType::Integer { min, max } => match value.as_i64() {
+            Some(n) if min.is_some_and(|min| n < min) || max.is_some_and(|max| n > max) => {
+                findings.error(
+                    path,
+                    format!(
+                        "`{}`: {n} is out of range: expected {}",
+                        spec.name,
+                        ty.describe()
+                    ),
+                );
+                None
+            }
+            Some(n) => Some(FieldValue::Integer(n)),
+            None => {
+                findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
+                None
+            }
+        },
+        FieldType::Enum(allowed) => match scalar_text(value) {
+            Some(word) if allowed.contains(&word) => Some(FieldValue::Text(word)),
+            Some(word) => {
+                let hint = closest(&word, allowed.iter().map(String::as_str))
+                    .map(|near| format!(" (did you mean `{near}`?)"))
+                    .unwrap_or_default();
+                findings.error(
+                    path,
+                    format!(
+                        "`{}`: `{word}` is not allowed{hint}; expected {}",
+                        spec.name,
+                        ty.describe()
+                    ),
+                );
+                None
+            }
+            None => {
+                findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
+                None
+            }
+        },
+        FieldType::Person | FieldType::Reference(_) => match scalar_text(value) {
+            Some(text) if !text.trim().is_empty() => {
+                let mention = Mention {
+                    path: path.clone(),
+                    value: text.trim().to_string(),
+                    folder: match ty {
+                        FieldType::Reference(folder) => folder.clone(),
+                        _ => None,
+                    },
+                };
+                if matches!(ty, FieldType::Person) {
+                    findings.people.push(mention);
+                } else {
+                    findings.references.push(mention);
+                }
+                Some(FieldValue::Text(text.trim().to_string()))
+            }
+            _ => {
+                findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
+                None
+            }
+        },
+        FieldType::List(item) => {
+            let items: Vec<&Value> = match value {
+                Value::Sequence(items) => items.iter().collect(),
+                single => vec![single],
+            };
+            let is_sequence = value.is_sequence();
+            let mut checked = Vec::with_capacity(items.len());
+            for (index, item_value) in items.into_iter().enumerate() {
+                if is_sequence {
+                    path.push(PathSeg::Index(index));
+                }
+                if let Some(v) = check_value(item_value, spec, item, path, findings) {
+                    checked.push(v);
+                }
+                if is_sequence {
+                    path.pop();
+                }
+            }
+            Some(FieldValue::List(checked))
+        }
+        FieldType::Record(fields) => match value {
+            Value::Mapping(map) => {
+                let mut values = check_mapping(map, &[fields], path, findings);
+                Some(FieldValue::Record(values.remove(0)))
+            }
+            other => {
+                findings.error(path, format!("`{}`: {}", spec.name, expected(other)));
+                None
+            }
+        },
+    }
+}
+
+/// `!tag value` is read as `value`.
+fn untag(value: &Value) -> &Value {
+    match value {
+        Value::Tagged(tagged) => untag(&tagged.value),
+        other => other,
+    }
+}
+
+/// Text of a scalar: strings as they are, numbers and booleans as written (`target: 100`).
+fn scalar_text(value: &Value) -> Option<String> {
+    match untag(value) {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn describe_value(value: &Value) -> String {
+    match untag(value) {
+        Value::Null => "nothing".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() > 40 => "a long text".into(),
+        Value::String(s) => format!("the text `{s}`"),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a mapping".into(),
+        Value::Tagged(_) => "a tagged value".into(),
+    }
+}
+
+/// The candidate nearest to `word`, if it is near enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::schema::Schema;
+
+    fn check(yaml: &str, kind: &str) -> (Vec<Vec<Option<FieldValue>>>, Findings) {
+        let schema = Schema::default();
+        let kind = &schema.kinds[schema.kind_by_name(kind).unwrap()];
+        let value: Value = serde_yaml::from_str(yaml).unwrap();
+        let mut findings = Findings::default();
+        let values = check_mapping(
+            value.as_mapping().unwrap(),
+            &[&schema.common, &kind.fields],
+            &mut Vec::new(),
+            &mut findings,
+        );
+        (values, findings)
+    }
+
+    fn messages(findings: &Findings) -> Vec<String> {
+        findings
+            .problems
+            .iter()
+            .map(|p| p.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_entry_has_no_problems() {
+        let (values, findings) = check(
+            "title: A\ndate: 2026-01-01\nfrom: dana\napplied: true\n",
+            "advice",
+        );
+        assert!(findings.problems.is_empty(), "{:?}", findings.problems);
+        assert_eq!(values[1][0], Some(FieldValue::Text("dana".into())));
+        assert_eq!(findings.people[0].value, "dana");
+    }
+
+    #[test]
+    fn every_problem_of_an_entry_is_collected() {
+        let (_, findings) = check(
+            "title: A\ndate: 2026-02-30\nprogress: 120\nstatus: actve\nowner: [me]\nstatuss: x\n",
+            "goal",
+        );
+        let all = messages(&findings).join("\n");
+        assert!(
+            all.contains("`date`: `2026-02-30` is not a valid date"),
+            "{all}"
+        );
+        assert!(all.contains("`progress`: 120 is out of range"), "{all}");
+        assert!(
+            all.contains("`actve` is not allowed (did you mean `active`?)"),
+            "{all}"
+        );
+        assert!(
+            all.contains("`owner`: expected one of: boss, me, team, found a list"),
+            "{all}"
+        );
+        assert!(
+            all.contains("unknown field `statuss` is ignored; did you mean `status`?"),
+            "{all}"
+        );
+        assert!(
+            !all.contains("missing required field `date`"),
+            "a wrong date is not also missing: {all}"
+        );
+    }
+
+    #[test]
+    fn missing_required_fields_are_named() {
+        let (_, findings) = check("title: A\n", "feedback");
+        let all = messages(&findings).join("\n");
+        assert!(all.contains("missing required field `date`"), "{all}");
+        assert!(
+            all.contains("missing required field `from` (a person id)"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    fn records_in_lists_are_checked_with_their_path() {
+        let (_, findings) = check(
+            "title: A\ndate: 2026-01-01\nfrom: d\nactions:\n  - {task: x, done: maybe}\n  - {done: true}\n",
+            "feedback",
+        );
+        let paths: Vec<&Vec<PathSeg>> = findings.problems.iter().map(|p| &p.path).collect();
+        assert_eq!(
+            paths,
+            [
+                &vec![
+                    PathSeg::Key("actions".into()),
+                    PathSeg::Index(0),
+                    PathSeg::Key("done".into())
+                ],
+                &vec![PathSeg::Key("actions".into()), PathSeg::Index(1)],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_single_value_is_a_list_of_one() {
+        let (values, findings) = check(
+            "title: A\ndate: 2026-01-01\ntags: roadmap\nwith: dana\n",
+            "conversation",
+        );
+        assert!(findings.problems.is_empty());
+        assert_eq!(values[0][2].as_ref().unwrap().texts(), ["roadmap"]);
+    }
+}
