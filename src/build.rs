@@ -35,7 +35,25 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Whether a run writes the site or only proves that it could.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Write,
+    Check,
+}
+
+/// `playbook build`: the site, written atomically into the output folder.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
+    run(options, Mode::Write)
+}
+
+/// `playbook check`: everything `build` checks, every page rendered (a template can fail only
+/// when it renders), nothing written.
+pub fn check(options: &BuildOptions) -> Result<BuildReport, Failure> {
+    run(options, Mode::Check)
+}
+
+fn run(options: &BuildOptions, mode: Mode) -> Result<BuildReport, Failure> {
     let started = Instant::now();
     let root = options.root.as_path();
     let config = Config::load(root)?;
@@ -45,7 +63,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
         None if root == Path::new(".") => config.output_dir.clone(),
         None => root.join(&config.output_dir),
     };
-    check_output_location(root, &output)?;
+    if mode == Mode::Write {
+        check_output_location(root, &output)?;
+    }
     let base_url = options.base_url.clone().or_else(|| config.base_url.clone());
     let theme_name = config.theme.clone();
 
@@ -58,6 +78,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
         (Ok(theme), Ok(content)) => (theme, content),
         (theme, content) => {
             let mut diagnostics = Vec::new();
+            if let Ok((_, warnings)) = &content {
+                diagnostics.extend(warnings.iter().cloned());
+            }
             for failure in [theme.err(), content.err()].into_iter().flatten() {
                 diagnostics.extend(failure.0);
             }
@@ -66,17 +89,31 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
     };
 
     let pages = plan_pages(&playbook);
-    let staging = Staging::begin(&output)?;
+    let staging = match mode {
+        Mode::Write => Some(Staging::begin(&output)?),
+        Mode::Check => None,
+    };
+    let write = |path: &str, bytes: &[u8]| match &staging {
+        Some(staging) => staging.write(path, bytes),
+        None => Ok(()),
+    };
     let assets = std::mem::take(&mut theme.assets);
     let renderer = Renderer::new(&mut theme, &playbook, Links::new(base_url.as_deref()));
-    pages
+    let rendered = pages
         .par_iter()
-        .try_for_each(|page| staging.write(&page.path, &renderer.render(page)?))?;
-    for asset in &assets {
-        staging.write(&asset.path, &asset.bytes)?;
+        .try_for_each(|page| write(&page.path, &renderer.render(page)?));
+    if let Err(diagnostic) = rendered {
+        let mut diagnostics = warnings;
+        diagnostics.push(diagnostic);
+        return Err(Failure(diagnostics));
     }
-    staging.write("robots.txt", ROBOTS_TXT.as_bytes())?;
-    staging.commit()?;
+    for asset in &assets {
+        write(&asset.path, &asset.bytes)?;
+    }
+    write("robots.txt", ROBOTS_TXT.as_bytes())?;
+    if let Some(staging) = staging {
+        staging.commit()?;
+    }
 
     Ok(BuildReport {
         entries: playbook.entries.len(),

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::build::BuildOptions;
+use crate::commands::new::NewOptions;
 
 /// A private career playbook: Markdown notes on how you work with your manager, built into a
 /// static site you read before a 1:1, a review or a promotion case.
@@ -29,6 +30,37 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (default: public/)
     Build(BuildArgs),
+    /// Check every entry, the configuration and the templates; write nothing
+    Check(CheckArgs),
+    /// Create a new entry, e.g. `playbook new advice "Asked Dana about estimates"`
+    New(NewArgs),
+    /// Create a new playbook (configuration and one sample entry per kind)
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check drafts too (they are always checked; this only counts them)
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The kind: goal, advice, feedback, loyalty, achievement, contribution, conversation (or
+    /// its folder name, or a kind from playbook.yaml)
+    pub kind: String,
+    /// The entry's title; its file name is made from it
+    pub title: String,
+    /// The entry's date, YYYY-MM-DD (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder for the new playbook (default: --root, i.e. the current folder)
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +83,27 @@ impl BuildArgs {
             output: self.output,
             drafts: self.drafts,
             base_url: self.base_url,
+        }
+    }
+}
+
+impl CheckArgs {
+    pub fn into_options(self, root: PathBuf) -> BuildOptions {
+        BuildOptions {
+            root,
+            drafts: self.drafts,
+            ..BuildOptions::default()
+        }
+    }
+}
+
+impl NewArgs {
+    pub fn into_options(self, root: PathBuf) -> NewOptions {
+        NewOptions {
+            root,
+            kind: self.kind,
+            title: self.title,
+            date: self.date,
         }
     }
 }

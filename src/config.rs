@@ -146,7 +146,7 @@ impl Config {
             );
         }
         let mut config: Config = serde_yaml::from_str(text)
-            .map_err(|err| yaml_diagnostic(Path::new(CONFIG_FILE), &err, 0))?;
+            .map_err(|err| yaml_diagnostic(Path::new(CONFIG_FILE), &err, text, 0))?;
         let mut diagnostics = Vec::new();
         let at = |path: &[PathSeg], message: String| {
             let (line, column) = locate(text, path);

@@ -6,10 +6,12 @@
 
 pub mod build;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod theme;

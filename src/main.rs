@@ -1,19 +1,21 @@
 //! The `playbook` binary: parse the command line, run the command, print diagnostics once.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
 use playbook::cli::{Cli, Command};
+use playbook::commands::new::NewError;
 use playbook::error::Failure;
+use playbook::report::{print_diagnostics, print_failure_summary};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let root = cli.root.clone();
     let result = match cli.command {
         Command::Build(args) => {
             playbook::build::build(&args.into_options(cli.root)).map(|report| {
-                for warning in &report.warnings {
-                    eprintln!("{warning}");
-                }
+                print_diagnostics(&root, &report.warnings);
                 println!(
                     "built {} entries into {} pages in {} ms → {}",
                     report.entries,
@@ -23,17 +25,67 @@ fn main() -> ExitCode {
                 );
             })
         }
+        Command::Check(args) => {
+            playbook::build::check(&args.into_options(cli.root)).map(|report| {
+                print_diagnostics(&root, &report.warnings);
+                let warnings = report.warnings.len();
+                println!(
+                    "checked {} entries and {} pages in {} ms: no errors{}",
+                    report.entries,
+                    report.pages,
+                    report.elapsed.as_millis(),
+                    match warnings {
+                        0 => String::new(),
+                        1 => ", 1 warning".to_string(),
+                        n => format!(", {n} warnings"),
+                    }
+                );
+            })
+        }
+        Command::New(args) => {
+            match playbook::commands::new::new_entry(&args.into_options(cli.root)) {
+                Ok(path) if root == Path::new(".") => {
+                    println!("{}", path.display());
+                    Ok(())
+                }
+                Ok(path) => {
+                    println!("{}", root.join(path).display());
+                    Ok(())
+                }
+                Err(NewError::UnknownKind(message)) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+                Err(NewError::Failure(failure)) => Err(failure),
+            }
+        }
+        Command::Init(args) => {
+            let dir = args.dir.unwrap_or_else(|| root.clone());
+            playbook::commands::init::init(&dir)
+                .map(|report| print_init(&report.dir, &report.files))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => report_failure(&failure),
+        Err(failure) => fail(&root, &failure),
     }
 }
 
-fn report_failure(failure: &Failure) -> ExitCode {
-    for diagnostic in &failure.0 {
-        eprintln!("{diagnostic}");
-    }
-    eprintln!("playbook: {failure}");
+fn fail(root: &Path, failure: &Failure) -> ExitCode {
+    print_diagnostics(root, &failure.0);
+    print_failure_summary(failure);
     ExitCode::from(1)
+}
+
+fn print_init(dir: &Path, files: &[std::path::PathBuf]) {
+    println!("created a playbook in {}:", dir.display());
+    for file in files {
+        println!("  {}", file.display());
+    }
+    let cd = if dir == Path::new(".") {
+        String::new()
+    } else {
+        format!("cd {} && ", dir.display())
+    };
+    println!("next: {cd}playbook build, then open public/index.html");
 }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use tera::Tera;
+use tera::{ErrorKind, Tera};
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Failure, error_chain};
@@ -155,19 +155,28 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Failure> {
     })
 }
 
-/// A tera error as a diagnostic on the template file it names, when it names one.
+/// A tera error as a diagnostic on the template file and line it names.
 pub fn template_diagnostic(sources: &BTreeMap<String, PathBuf>, err: &tera::Error) -> Diagnostic {
-    let message = error_chain(err);
-    let path = sources
-        .iter()
-        .find(|(name, _)| {
-            message.contains(&format!("'{name}'"))
-                || message.contains(&format!("`{name}`"))
-                || message.contains(name.as_str())
-        })
-        .map(|(_, path)| path.clone())
-        .unwrap_or_else(|| PathBuf::from("templates"));
-    Diagnostic::error(path, message)
+    let path_of = |template: &str| {
+        sources
+            .get(template)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("templates/{template}")))
+    };
+    match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            Diagnostic::error(path_of(report.filename()), report.message())
+                .at(span.start_line, span.start_col + 1)
+        }
+        ErrorKind::MissingParent { current, .. } => {
+            Diagnostic::error(path_of(current), err.to_string())
+        }
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            Diagnostic::error(path_of(tpl), err.to_string())
+        }
+        _ => Diagnostic::error("templates", error_chain(err)),
+    }
 }
 
 #[cfg(test)]

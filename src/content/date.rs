@@ -58,6 +58,20 @@ impl EntryDate {
     }
 }
 
+/// Today's date (UTC), or the day of `SOURCE_DATE_EPOCH` when it is set, for reproducible runs.
+pub fn today() -> Date {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok());
+    epoch.unwrap_or_else(OffsetDateTime::now_utc).date()
+}
+
+/// `2026-03-14`.
+pub fn iso_day(day: Date) -> String {
+    EntryDate { day, at: None }.iso()
+}
+
 impl Ord for EntryDate {
     fn cmp(&self, other: &Self) -> Ordering {
         self.day

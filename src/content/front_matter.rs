@@ -58,18 +58,72 @@ pub fn split_front_matter(text: &str) -> Result<SplitEntry<'_>, SplitError> {
     Err(SplitError::Unterminated)
 }
 
-/// A serde_yaml error as a diagnostic on `path`, its line shifted by `line_offset` (the number
-/// of file lines before the YAML text).
-pub fn yaml_diagnostic(path: &Path, err: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
-    let mut message = err.to_string();
-    // serde_yaml appends " at line L column C" counted from the YAML text, not from the file.
-    if let Some(cut) = message.find(" at line ") {
-        message.truncate(cut);
+/// A serde_yaml error as a diagnostic on `path`, located in the file: `yaml` is the text that
+/// was parsed and `line_offset` the number of file lines before it.
+///
+/// serde_yaml counts lines from the start of the YAML text and appends them to its message; the
+/// position is moved to file lines, and where libyaml names the construct it was inside ("while
+/// parsing a flow sequence at …"), the diagnostic points at where that construct opened, which
+/// is where the mistake usually is (an unclosed `[`, a quote never ended).
+pub fn yaml_diagnostic(
+    path: &Path,
+    err: &serde_yaml::Error,
+    yaml: &str,
+    line_offset: usize,
+) -> Diagnostic {
+    let full = err.to_string();
+    let mut position = err.location().map(|l| (l.line(), l.column()));
+    let message = match full.split_once(", while ") {
+        Some((problem, context)) => {
+            let (what, opened) = split_position(context);
+            let (problem, found) = split_position(problem);
+            if let (Some(opened), Some((line, _))) = (opened, found) {
+                position = Some(opened);
+                format!(
+                    "{problem} (noticed on line {}) while parsing {}",
+                    line + line_offset,
+                    what.trim_start_matches("parsing ")
+                        .trim_start_matches("scanning ")
+                )
+            } else {
+                format!("{problem}, while {what}")
+            }
+        }
+        None => split_position(&full).0.to_string(),
+    };
+    if let Some(key) = message
+        .strip_prefix("duplicate entry with key ")
+        .map(|k| k.trim_matches('"'))
+    {
+        position = yaml
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| {
+                line.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            })
+            .nth(1)
+            .map(|(index, _)| (index + 1, 1))
+            .or(position);
     }
     let diagnostic = Diagnostic::error(path, message);
-    match err.location() {
-        Some(location) => diagnostic.at(location.line() + line_offset, location.column()),
+    match position {
+        Some((line, column)) => diagnostic.at(line + line_offset, column),
         None => diagnostic,
+    }
+}
+
+/// `"message at line L column C"` → `("message", Some((L, C)))`.
+fn split_position(text: &str) -> (&str, Option<(usize, usize)>) {
+    let Some((message, position)) = text.rsplit_once(" at line ") else {
+        return (text, None);
+    };
+    let parsed = position
+        .split_once(" column ")
+        .and_then(|(line, column)| Some((line.trim().parse().ok()?, column.trim().parse().ok()?)));
+    match parsed {
+        Some(position) => (message, Some(position)),
+        None => (text, None),
     }
 }
 
@@ -336,6 +390,27 @@ mod tests {
 
     fn key(k: &str) -> PathSeg {
         PathSeg::Key(k.to_string())
+    }
+
+    fn yaml_error(yaml: &str) -> String {
+        let err = serde_yaml::from_str::<serde_yaml::Value>(yaml).unwrap_err();
+        yaml_diagnostic(Path::new("a.md"), &err, yaml, 1).to_string()
+    }
+
+    #[test]
+    fn yaml_errors_point_at_the_construct_left_open() {
+        assert_eq!(
+            yaml_error("title: [unclosed\ndate: x\n"),
+            "error: a.md:2:8: did not find expected ',' or ']' (noticed on line 3) while parsing a flow sequence"
+        );
+        assert_eq!(
+            yaml_error("a: b: c\n"),
+            "error: a.md:2:5: mapping values are not allowed in this context"
+        );
+        assert_eq!(
+            yaml_error("a: 1\nb: 2\na: 3\n"),
+            "error: a.md:4:1: duplicate entry with key \"a\""
+        );
     }
 
     #[test]

@@ -256,7 +256,7 @@ pub fn parse_entry(
     let offset = split.yaml_first_line - 1;
     let value: serde_yaml::Value = match serde_yaml::from_str(split.yaml) {
         Ok(value) => value,
-        Err(err) => return (None, vec![yaml_diagnostic(rel, &err, offset)]),
+        Err(err) => return (None, vec![yaml_diagnostic(rel, &err, split.yaml, offset)]),
     };
     let Some(map) = value.as_mapping() else {
         return fail(

@@ -1,0 +1,4 @@
+//! The commands besides `build` and `check`: each takes an options struct and calls the library.
+
+pub mod init;
+pub mod new;

@@ -1,0 +1,205 @@
+//! `playbook new KIND TITLE`: writes a new entry with the kind's required fields filled in and
+//! its optional fields commented out, ready to edit.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::date::{EntryDate, iso_day, today};
+use crate::content::schema::{FieldSpec, FieldType, KindSpec};
+use crate::content::slugify;
+use crate::error::{Diagnostic, Failure};
+
+pub struct NewOptions {
+    pub root: PathBuf,
+    pub kind: String,
+    pub title: String,
+    /// `YYYY-MM-DD` or RFC 3339; default today.
+    pub date: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum NewError {
+    /// KIND names no kind; the message lists them. A usage error.
+    UnknownKind(String),
+    Failure(Failure),
+}
+
+impl From<Failure> for NewError {
+    fn from(failure: Failure) -> Self {
+        NewError::Failure(failure)
+    }
+}
+
+impl From<Diagnostic> for NewError {
+    fn from(diagnostic: Diagnostic) -> Self {
+        NewError::Failure(diagnostic.into())
+    }
+}
+
+/// Creates the entry and returns its path relative to the root. Never overwrites.
+pub fn new_entry(options: &NewOptions) -> Result<PathBuf, NewError> {
+    let config = Config::load(&options.root)?;
+    let schema = &config.schema;
+    let Some(kind) = schema.kind_by_name(&options.kind) else {
+        let kinds: Vec<String> = schema
+            .kinds
+            .iter()
+            .map(|k| format!("  {:<14} content/{}/", k.name, k.folder))
+            .collect();
+        return Err(NewError::UnknownKind(format!(
+            "unknown kind `{}`; the kinds are:\n{}",
+            options.kind,
+            kinds.join("\n")
+        )));
+    };
+    let spec = schema.kind(kind);
+    let date = match &options.date {
+        Some(text) => {
+            EntryDate::parse(text).map_err(|message| Diagnostic::error("--date", message))?;
+            text.trim().to_string()
+        }
+        None => iso_day(today()),
+    };
+    let slug = slugify(&options.title);
+    if slug.is_empty() {
+        return Err(Diagnostic::error(
+            "TITLE",
+            "the title needs letters or digits: the file name is made from them",
+        )
+        .into());
+    }
+    let rel = Path::new("content")
+        .join(&spec.folder)
+        .join(format!("{slug}.md"));
+    let path = options.root.join(&rel);
+    let text = entry_text(&config, spec, &options.title, &date);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|err| Diagnostic::io(dir, "create folder", &err))?;
+    }
+    // `create_new` refuses an existing file atomically: nothing is ever overwritten.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path);
+    match file {
+        Ok(mut file) => {
+            std::io::Write::write_all(&mut file, text.as_bytes())
+                .map_err(|err| Diagnostic::io(&rel, "write", &err))?;
+            Ok(rel)
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Err(Diagnostic::error(
+            &rel,
+            "already exists; playbook new never overwrites: edit it, or choose another title",
+        )
+        .into()),
+        Err(err) => Err(Diagnostic::io(&rel, "create", &err).into()),
+    }
+}
+
+/// The text of a new entry of `spec`.
+pub fn entry_text(config: &Config, spec: &KindSpec, title: &str, date: &str) -> String {
+    let person = example_person(config);
+    let people_hint = if config.people.is_empty() {
+        "person ids".to_string()
+    } else {
+        format!(
+            "person ids: {}",
+            config.people.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+    };
+    let mut text = String::from("---\n");
+    let _ = writeln!(text, "title: {}", yaml_string(title));
+    let _ = writeln!(text, "date: {date}");
+    let _ = writeln!(text, "tags: []");
+    let line = |text: &mut String, code: String, comment: &str| {
+        let _ = writeln!(text, "{code:<32}# {comment}");
+    };
+    line(&mut text, format!("# people: [{person}]"), &people_hint);
+    line(
+        &mut text,
+        "# related: []".into(),
+        "other entries, as <kind-folder>/<slug>",
+    );
+    line(
+        &mut text,
+        "# practices: []".into(),
+        "practices besides this kind's own",
+    );
+    line(
+        &mut text,
+        "# summary: \"\"".into(),
+        "one line for lists (default: the first paragraph)",
+    );
+    for field in &spec.fields {
+        let value = example_value(field, &person, date);
+        if field.required {
+            let comment = format!("required: {}", field.ty.describe());
+            line(&mut text, format!("{}: {value}", field.name), &comment);
+        } else {
+            line(
+                &mut text,
+                format!("# {}: {value}", field.name),
+                &field.ty.describe(),
+            );
+        }
+        if let FieldType::List(item) = &field.ty
+            && let FieldType::Record(fields) = &**item
+        {
+            let example: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.name, example_value(f, &person, date)))
+                .collect();
+            let _ = writeln!(text, "#   - {{ {} }}", example.join(", "));
+        }
+    }
+    text.push_str("---\n\n");
+    text.push_str(body_prompt(&spec.name));
+    text.push('\n');
+    text
+}
+
+fn example_person(config: &Config) -> String {
+    config
+        .boss
+        .clone()
+        .or_else(|| config.people.keys().next().cloned())
+        .unwrap_or_else(|| "manager".to_string())
+}
+
+fn example_value(field: &FieldSpec, person: &str, date: &str) -> String {
+    match &field.ty {
+        FieldType::Text => "\"\"".into(),
+        FieldType::Bool => "true".into(),
+        FieldType::Date => date.split('T').next().unwrap_or(date).to_string(),
+        FieldType::Integer { min, .. } => min.unwrap_or(0).to_string(),
+        FieldType::Enum(values) => values.first().cloned().unwrap_or_default(),
+        FieldType::Person => person.to_string(),
+        FieldType::Reference(Some(folder)) => format!("{folder}/<slug>"),
+        FieldType::Reference(None) => "<kind-folder>/<slug>".into(),
+        FieldType::List(_) => "[]".into(),
+        FieldType::Record(_) => "{}".into(),
+    }
+}
+
+fn body_prompt(kind: &str) -> &'static str {
+    match kind {
+        "goal" => {
+            "What is the goal, why does it matter to your manager, and how will you know it is met?"
+        }
+        "advice" => "What did you ask, what was the advice, and what will you do with it?",
+        "feedback" => "What was said, in their words where you can, and what you will do about it.",
+        "loyalty" => "What happened, and how you had their back (or they had yours).",
+        "achievement" => "What you delivered, what changed because of it, and who noticed.",
+        "contribution" => "What you took on or offered, and why it helps your manager or the team.",
+        "conversation" => "What you talked about, what was decided, and what to follow up on.",
+        _ => "Write what happened, in your own words.",
+    }
+}
+
+/// A title as a YAML string, quoted only when it must be.
+fn yaml_string(text: &str) -> String {
+    serde_yaml::to_string(text)
+        .map(|s| s.trim_end().to_string())
+        .unwrap_or_else(|_| format!("{text:?}"))
+}

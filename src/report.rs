@@ -1,0 +1,109 @@
+//! Printing diagnostics in a terminal: the `error: path:line:col: message` line, then the
+//! offending source line with a caret under the column (annotate-snippets), in colour when
+//! stderr is a terminal (anstream strips the colour otherwise, and honours NO_COLOR).
+
+use std::io::Write;
+use std::path::Path;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
+
+use crate::error::{Diagnostic, Failure, Severity};
+
+/// Prints every diagnostic; source lines are read from the files under `root`.
+pub fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
+    let mut stderr = anstream::stderr().lock();
+    for diagnostic in diagnostics {
+        let _ = writeln!(stderr, "{}", render_diagnostic(root, diagnostic));
+    }
+}
+
+/// The closing line of a failed run.
+pub fn print_failure_summary(failure: &Failure) {
+    let style = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+    let _ = writeln!(anstream::stderr(), "{style}playbook{style:#}: {failure}");
+}
+
+/// One diagnostic with its source excerpt, styled (ANSI codes are stripped by the caller's
+/// stream when it is not a terminal).
+pub fn render_diagnostic(root: &Path, diagnostic: &Diagnostic) -> String {
+    let (label, color, level) = match diagnostic.severity {
+        Severity::Error => ("error", AnsiColor::Red, Level::ERROR),
+        Severity::Warning => ("warning", AnsiColor::Yellow, Level::WARNING),
+    };
+    let label_style = Style::new().bold().fg_color(Some(color.into()));
+    let bold = Style::new().bold();
+    let plain = diagnostic.to_string();
+    let location_and_message = plain
+        .split_once(": ")
+        .map_or(plain.as_str(), |(_, rest)| rest);
+    let (location, message) = location_and_message
+        .split_once(": ")
+        .unwrap_or((location_and_message, ""));
+    let mut out =
+        format!("{label_style}{label}{label_style:#}: {bold}{location}{bold:#}: {message}");
+    if let Some(excerpt) = source_excerpt(root, diagnostic, level) {
+        out.push('\n');
+        out.push_str(&excerpt);
+    }
+    out
+}
+
+fn source_excerpt(root: &Path, diagnostic: &Diagnostic, level: Level<'_>) -> Option<String> {
+    let line_number = diagnostic.line?;
+    let text = std::fs::read(root.join(&diagnostic.path)).ok()?;
+    let text = String::from_utf8_lossy(&text);
+    let line = text.lines().nth(line_number.checked_sub(1)?)?;
+    let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+    if line.len() > 500 {
+        return None;
+    }
+    let column = diagnostic.column.unwrap_or(1).max(1);
+    let start = line
+        .char_indices()
+        .nth(column - 1)
+        .map_or(line.len(), |(i, _)| i);
+    let end = line[start..]
+        .chars()
+        .next()
+        .map_or(start, |c| start + c.len_utf8());
+    let report = [Group::with_level(level).element(
+        Snippet::source(line)
+            .line_start(line_number)
+            .annotation(AnnotationKind::Primary.span(start..end)),
+    )];
+    Some(Renderer::styled().render(&report).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diagnostic_shows_its_line_with_a_caret() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.md"),
+            "---\ntitle: x\nprogress: 120\n---\n",
+        )
+        .unwrap();
+        let diagnostic = Diagnostic::error("a.md", "`progress`: out of range").at(3, 11);
+        let text = render_diagnostic(dir.path(), &diagnostic);
+        let plain = anstream::adapter::strip_str(&text).to_string();
+        assert!(
+            plain.starts_with("error: a.md:3:11: `progress`: out of range\n"),
+            "{plain}"
+        );
+        assert!(plain.contains("3 | progress: 120"), "{plain}");
+        let caret_line = plain.lines().find(|l| l.contains('^')).unwrap();
+        assert_eq!(
+            caret_line.find('^').unwrap(),
+            plain
+                .lines()
+                .find(|l| l.contains("progress: 120"))
+                .unwrap()
+                .find("120")
+                .unwrap()
+        );
+    }
+}
