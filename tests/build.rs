@@ -429,7 +429,7 @@ fn a_failed_build_leaves_the_previous_output_exactly_as_it_was() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .contains("error: content/advice/broken.md:3:5: did not find expected ',' or ']'"),
+            .contains("error: content/advice/broken.md:2:8: did not find expected ',' or ']'"),
         "{}",
         run.stderr
     );
