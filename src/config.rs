@@ -145,8 +145,10 @@ impl Config {
                 Diagnostic::error(CONFIG_FILE, "playbook.yaml is larger than 1 MiB").into(),
             );
         }
-        let mut config: Config = serde_yaml::from_str(text)
-            .map_err(|err| yaml_diagnostic(Path::new(CONFIG_FILE), &err, text, 0))?;
+        let yaml_error = |err| yaml_diagnostic(Path::new(CONFIG_FILE), &err, text, 0);
+        // Syntax first, so that a broken line is not reported as a wrong type further up.
+        serde_yaml::from_str::<serde_yaml::Value>(text).map_err(yaml_error)?;
+        let mut config: Config = serde_yaml::from_str(text).map_err(yaml_error)?;
         let mut diagnostics = Vec::new();
         let at = |path: &[PathSeg], message: String| {
             let (line, column) = locate(text, path);

@@ -140,7 +140,7 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Failure> {
             .iter()
             .map(|(name, (_, text))| (name.as_str(), text.as_ref())),
     ) {
-        diagnostics.push(template_diagnostic(&sources, &err));
+        diagnostics.extend(template_diagnostics(&sources, &err));
     }
     if !diagnostics.is_empty() {
         return Err(Failure(diagnostics));
@@ -155,27 +155,61 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Failure> {
     })
 }
 
-/// A tera error as a diagnostic on the template file and line it names.
-pub fn template_diagnostic(sources: &BTreeMap<String, PathBuf>, err: &tera::Error) -> Diagnostic {
+/// A tera error as diagnostics on the template files and lines it names (checking the
+/// templates together can find several problems at once).
+pub fn template_diagnostics(
+    sources: &BTreeMap<String, PathBuf>,
+    err: &tera::Error,
+) -> Vec<Diagnostic> {
     let path_of = |template: &str| {
         sources
             .get(template)
             .cloned()
             .unwrap_or_else(|| PathBuf::from(format!("templates/{template}")))
     };
+    let one = |diagnostic| vec![diagnostic];
     match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             let span = report.span();
-            Diagnostic::error(path_of(report.filename()), report.message())
-                .at(span.start_line, span.start_col + 1)
+            one(
+                Diagnostic::error(path_of(report.filename()), report.message())
+                    .at(span.start_line, span.start_col + 1),
+            )
         }
         ErrorKind::MissingParent { current, .. } => {
-            Diagnostic::error(path_of(current), err.to_string())
+            one(Diagnostic::error(path_of(current), err.to_string()))
         }
         ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
-            Diagnostic::error(path_of(tpl), err.to_string())
+            one(Diagnostic::error(path_of(tpl), err.to_string()))
         }
-        _ => Diagnostic::error("templates", error_chain(err)),
+        _ => {
+            // Checks of all templates at once (unknown filters, blocks missing from parents)
+            // come as one text of reports: `error: message` then ` --> name:line:col`.
+            let text = error_chain(err);
+            let mut found = Vec::new();
+            let mut message = None;
+            for line in text.lines() {
+                if let Some(rest) = line.trim_start().strip_prefix("error: ") {
+                    message = Some(rest.to_string());
+                } else if let Some(place) = line.trim_start().strip_prefix("--> ")
+                    && let Some(message) = message.take()
+                {
+                    let mut parts = place.rsplitn(3, ':');
+                    let column = parts.next().and_then(|c| c.parse().ok());
+                    let line = parts.next().and_then(|l| l.parse().ok());
+                    let name = parts.next().unwrap_or(place);
+                    let diagnostic = Diagnostic::error(path_of(name), message);
+                    found.push(match (line, column) {
+                        (Some(line), Some(column)) => diagnostic.at(line, column),
+                        _ => diagnostic,
+                    });
+                }
+            }
+            if found.is_empty() {
+                found.push(Diagnostic::error("templates", text));
+            }
+            found
+        }
     }
 }
 

@@ -72,6 +72,8 @@ pub struct Problem {
     pub severity: Severity,
     pub path: Vec<PathSeg>,
     pub message: String,
+    /// The problem is the key itself (an unknown field), not its value.
+    pub at_key: bool,
 }
 
 /// A person id or an entry reference met while checking, to be checked against the people and
@@ -94,18 +96,19 @@ pub struct Findings {
 
 impl Findings {
     pub fn error(&mut self, path: &[PathSeg], message: String) {
-        self.problems.push(Problem {
-            severity: Severity::Error,
-            path: path.to_vec(),
-            message,
-        });
+        self.push(Severity::Error, path, message, false);
     }
 
     pub fn warning(&mut self, path: &[PathSeg], message: String) {
+        self.push(Severity::Warning, path, message, false);
+    }
+
+    fn push(&mut self, severity: Severity, path: &[PathSeg], message: String, at_key: bool) {
         self.problems.push(Problem {
-            severity: Severity::Warning,
+            severity,
             path: path.to_vec(),
             message,
+            at_key,
         });
     }
 }
@@ -147,7 +150,8 @@ pub fn check_mapping(
                     Some(near) => format!("; did you mean `{near}`?"),
                     None => String::new(),
                 };
-                findings.warning(path, format!("unknown field `{name}` is ignored{hint}"));
+                let message = format!("unknown field `{name}` is ignored{hint}");
+                findings.push(Severity::Warning, path, message, true);
             }
         }
         path.pop();

@@ -106,11 +106,22 @@ pub fn yaml_diagnostic(
             .map(|(index, _)| (index + 1, 1))
             .or(position);
     }
-    let diagnostic = Diagnostic::error(path, message);
-    match position {
-        Some((line, column)) => diagnostic.at(line + line_offset, column),
-        None => diagnostic,
-    }
+    let message = if message.starts_with("repetition limit exceeded") {
+        // An alias bomb: anchors expanded into each other until serde_yaml's limit stops them.
+        position = position.or_else(|| {
+            yaml.lines()
+                .position(|line| line.contains('*'))
+                .map(|index| (index + 1, 1))
+        });
+        "too many aliases: the `*name` references in this front matter expand past the \
+         repetition limit"
+            .to_string()
+    } else {
+        message
+    };
+    // Without a position, the error is about the front matter as a whole: its first line.
+    let (line, column) = position.unwrap_or((1, 1));
+    Diagnostic::error(path, message).at(line + line_offset, column)
 }
 
 /// `"message at line L column C"` → `("message", Some((L, C)))`.

@@ -341,7 +341,12 @@ pub fn parse_entry(
         .problems
         .iter()
         .map(|problem| {
-            let (line, column) = at(&problem.path);
+            let (line, mut column) = at(&problem.path);
+            if problem.at_key {
+                // The key starts where the line's indentation ends.
+                let text = split.yaml.lines().nth(line - offset - 1).unwrap_or("");
+                column = text.len() - text.trim_start().len() + 1;
+            }
             Diagnostic {
                 severity: problem.severity,
                 path: rel.to_path_buf(),

@@ -185,7 +185,10 @@ impl<'a> Renderer<'a> {
             .render_to(template, &context, &mut html)
             .map_err(|err| {
                 let mut diagnostic =
-                    crate::theme::template_diagnostic(&self.theme.template_sources, &err);
+                    crate::theme::template_diagnostics(&self.theme.template_sources, &err)
+                        .into_iter()
+                        .next()
+                        .unwrap_or_else(|| Diagnostic::error("templates", err.to_string()));
                 diagnostic.message = format!("rendering {}: {}", page.path, diagnostic.message);
                 diagnostic
             })?;

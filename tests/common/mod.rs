@@ -60,10 +60,10 @@ impl Playbook {
 
     /// Runs `playbook --root <this> <args…>`.
     pub fn run(&self, args: &[&str]) -> Run {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_playbook"));
-        command.arg("--root").arg(self.path()).args(args);
-        command.env_remove("PLAYBOOK_ROOT");
-        Run::from(command.output().expect("run playbook"))
+        let root = self.path().to_str().expect("temp paths are UTF-8");
+        let mut all = vec!["--root", root];
+        all.extend_from_slice(args);
+        run(&all)
     }
 
     /// `build`, asserting success.
@@ -83,6 +83,13 @@ impl Playbook {
     pub fn exists(&self, rel: &str) -> bool {
         self.path().join(rel).exists()
     }
+}
+
+/// Runs `playbook <args…>` as a user would, without `PLAYBOOK_ROOT` from the environment.
+pub fn run(args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_playbook"));
+    command.args(args).env_remove("PLAYBOOK_ROOT");
+    Run::from(command.output().expect("run playbook"))
 }
 
 /// What a run of the binary printed and returned.

@@ -1,0 +1,219 @@
+//! `check`, `new` and `init` round trips with the real binary.
+
+mod common;
+
+use common::{Playbook, snapshot};
+
+#[test]
+fn check_validates_everything_and_writes_nothing() {
+    let playbook = Playbook::fixture("basic");
+    let before = snapshot(playbook.path());
+    let run = playbook.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("checked 7 entries and "),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(": no errors"), "{}", run.stdout);
+    assert_eq!(snapshot(playbook.path()), before, "check wrote something");
+    assert!(!playbook.exists("public"));
+
+    playbook.write(
+        "content/goals/bad.md",
+        "---\ntitle: x\ndate: 2026-01-01\nstatus: done\n---\n",
+    );
+    let run = playbook.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error: content/goals/bad.md:4:9: `status`: `done` is not allowed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_finds_template_errors_that_only_show_when_rendering() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "themes/default/templates/person.html",
+        "{% extends \"base.html\" %}{% block main %}{{ person.name | no_such_filter }}{% endblock main %}",
+    );
+    let run = playbook.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: themes/default/templates/person.html:1:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn new_writes_an_entry_that_builds_and_never_overwrites() {
+    let playbook = Playbook::fixture("basic");
+    let run = playbook.run(&[
+        "new",
+        "feedback",
+        "Dana: more context, please!",
+        "--date",
+        "2026-05-02",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let path = playbook
+        .path()
+        .join("content/feedback/dana-more-context-please.md");
+    assert_eq!(run.stdout.trim(), path.display().to_string());
+    let text = playbook.read("content/feedback/dana-more-context-please.md");
+    assert!(
+        text.starts_with("---\ntitle: 'Dana: more context, please!'\ndate: 2026-05-02\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nfrom: dana "),
+        "the required field is filled with the boss: {text}"
+    );
+    assert!(
+        text.contains("\n# tone: praise "),
+        "optional fields are commented: {text}"
+    );
+
+    let run = playbook.run(&["check"]);
+    assert_eq!(run.code, 0, "a new entry checks clean: {}", run.stderr);
+    playbook.build(&[]);
+    assert!(
+        playbook
+            .read("public/feedback/dana-more-context-please/index.html")
+            .contains("Dana: more context, please!")
+    );
+
+    std::fs::write(&path, "my edits").unwrap();
+    let run = playbook.run(&["new", "feedback", "Dana: more context, please!"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    assert_eq!(
+        playbook.read("content/feedback/dana-more-context-please.md"),
+        "my edits"
+    );
+}
+
+#[test]
+fn new_makes_every_kind_and_lists_the_kinds_when_asked_for_an_unknown_one() {
+    let playbook = Playbook::fixture("basic");
+    for kind in [
+        "goal",
+        "advice",
+        "feedback",
+        "loyalty",
+        "achievement",
+        "contribution",
+        "conversation",
+        "goals",
+    ] {
+        let run = playbook.run(&["new", kind, &format!("A new {kind}")]);
+        assert_eq!(run.code, 0, "{kind}: {}", run.stderr);
+    }
+    let run = playbook.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+
+    let run = playbook.run(&["new", "meeting", "Standup"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("unknown kind `meeting`; the kinds are:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("conversation   content/conversations/"),
+        "{}",
+        run.stderr
+    );
+
+    let run = playbook.run(&["new", "advice", "Bad date", "--date", "2026-02-30"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("not a valid date"), "{}", run.stderr);
+}
+
+#[test]
+fn new_knows_kinds_added_in_the_config() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "playbook.yaml",
+        "boss: dana\npeople:\n  dana: { name: Dana }\nkinds:\n  praise:\n    practice: celebrate-and-support\n    \
+         fields:\n      from: { type: person, required: true }\n      channel: { type: enum, values: [slack, email] }\n",
+    );
+    let run = playbook.run(&["new", "praise", "Shout-out in the all-hands"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = playbook.read("content/praise/shout-out-in-the-all-hands.md");
+    assert!(text.contains("\nfrom: dana "), "{text}");
+    assert!(text.contains("\n# channel: slack "), "{text}");
+    playbook.build(&[]);
+    let page = playbook.read("public/praise/shout-out-in-the-all-hands/index.html");
+    assert!(page.contains("Praise at a glance"), "{page}");
+    assert!(playbook.read("public/index.html").contains("Praise"));
+}
+
+#[test]
+fn init_makes_a_playbook_that_builds_with_the_embedded_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("my-playbook");
+    let run = common::run(&["init", target.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("created a playbook in"),
+        "{}",
+        run.stdout
+    );
+    assert!(target.join("playbook.yaml").is_file());
+    assert!(!target.join("themes").exists());
+    let folders: Vec<String> = std::fs::read_dir(target.join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(folders.len(), 7, "one sample per kind: {folders:?}");
+
+    let build = common::run(&["--root", target.to_str().unwrap(), "build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(
+        build.stdout.starts_with("built 7 entries"),
+        "{}",
+        build.stdout
+    );
+    assert!(
+        build.stderr.is_empty(),
+        "the samples build without warnings: {}",
+        build.stderr
+    );
+    assert!(
+        target
+            .join("public/achievements/cut-build-time-in-half/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let playbook = Playbook::fixture("basic");
+    let before = snapshot(playbook.path());
+    let run = playbook.run(&["init"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("refusing to create a playbook here: the folder is not empty"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(playbook.path()), before);
+
+    let empty = Playbook::empty();
+    empty.write(".git/HEAD", "ref: refs/heads/main\n");
+    let run = empty.run(&["init"]);
+    assert_eq!(
+        run.code, 0,
+        "a folder with only hidden files is empty enough: {}",
+        run.stderr
+    );
+}
