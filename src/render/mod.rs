@@ -5,6 +5,7 @@ mod dashboard;
 mod entry;
 mod lists;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
@@ -148,7 +149,7 @@ impl<'a> Renderer<'a> {
     pub fn new(theme: &'a mut Theme, playbook: &'a Playbook, links: Links) -> Renderer<'a> {
         let cards = playbook
             .entries
-            .iter()
+            .par_iter()
             .map(|entry| Value::from_serializable(&card(entry, &playbook.config.schema, &links)))
             .collect();
         let globals = theme.tera.global_context();
