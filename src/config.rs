@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::content::front_matter::{PathSeg, locate, yaml_diagnostic};
+use crate::content::front_matter::{
+    MAX_ALIASES, PathSeg, count_aliases, locate, too_many_aliases, yaml_diagnostic,
+};
 use crate::content::schema::{FieldSpec, FieldType, KindSpec, Practice, Schema};
 use crate::content::slugify;
 use crate::error::{Diagnostic, Failure};
@@ -144,6 +146,9 @@ impl Config {
             return Err(
                 Diagnostic::error(CONFIG_FILE, "playbook.yaml is larger than 1 MiB").into(),
             );
+        }
+        if count_aliases(text) > MAX_ALIASES {
+            return Err(too_many_aliases(Path::new(CONFIG_FILE), text, 0).into());
         }
         let yaml_error = |err| yaml_diagnostic(Path::new(CONFIG_FILE), &err, text, 0);
         // Syntax first, so that a broken line is not reported as a wrong type further up.

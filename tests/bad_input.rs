@@ -52,6 +52,11 @@ fn cases() -> Vec<Case> {
         ));
     }
     bomb.push_str("---\nbody\n");
+    let wide_aliases = format!(
+        "---\ntitle: x\ndate: 2026-01-01\nfrom: dana\na: &a [{}]\nb: [{}]\n---\n",
+        vec!["x"; 1000].join(","),
+        vec!["*a"; 19_000].join(",")
+    );
     let deep = format!(
         "---\ntitle: x\ndate: 2026-01-01\ntags: {}{}\n---\n",
         "[".repeat(300),

@@ -138,6 +138,45 @@ fn split_position(text: &str) -> (&str, Option<(usize, usize)>) {
     }
 }
 
+/// Most `*alias` references a front matter or config may hold. serde_yaml expands every alias
+/// in full, so a few thousand references to one large anchor cost seconds and gigabytes without
+/// tripping its own limit; hand-written front matter needs a handful at most.
+pub const MAX_ALIASES: usize = 64;
+
+/// Rough count of alias references (`*name` where a YAML value can start), erring high: a
+/// `*` inside a quoted string may be counted too, which only matters past `MAX_ALIASES`.
+pub fn count_aliases(yaml: &str) -> usize {
+    let bytes = yaml.as_bytes();
+    (0..bytes.len())
+        .filter(|&i| {
+            bytes[i] == b'*'
+                && (i == 0
+                    || matches!(
+                        bytes[i - 1],
+                        b' ' | b'\t' | b'[' | b',' | b'{' | b'\n' | b'-' | b':'
+                    ))
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        })
+        .count()
+}
+
+/// The diagnostic for a text with too many aliases, at the first one.
+pub fn too_many_aliases(path: &Path, yaml: &str, line_offset: usize) -> Diagnostic {
+    let line = yaml
+        .lines()
+        .position(|line| line.contains('*'))
+        .unwrap_or(0);
+    Diagnostic::error(
+        path,
+        format!(
+            "too many aliases: more than {MAX_ALIASES} `*name` references; write the values out instead"
+        ),
+    )
+    .at(line + 1 + line_offset, 1)
+}
+
 /// One step of a path into a YAML document: a mapping key or a list index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathSeg {

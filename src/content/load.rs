@@ -8,7 +8,10 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::fields::{FieldValue, Findings, check_mapping, closest};
-use super::front_matter::{PathSeg, locate, split_front_matter, yaml_diagnostic};
+use super::front_matter::{
+    MAX_ALIASES, PathSeg, count_aliases, locate, split_front_matter, too_many_aliases,
+    yaml_diagnostic,
+};
 use super::model::{Entry, Playbook, Reference, slugify};
 use super::schema::{KindId, Practice, Schema};
 use crate::config::Config;
@@ -254,6 +257,9 @@ pub fn parse_entry(
         return fail("front matter is larger than 64 KiB", split.yaml_first_line);
     }
     let offset = split.yaml_first_line - 1;
+    if count_aliases(split.yaml) > MAX_ALIASES {
+        return (None, vec![too_many_aliases(rel, split.yaml, offset)]);
+    }
     let value: serde_yaml::Value = match serde_yaml::from_str(split.yaml) {
         Ok(value) => value,
         Err(err) => return (None, vec![yaml_diagnostic(rel, &err, split.yaml, offset)]),
