@@ -300,6 +300,20 @@ fn cases() -> Vec<Case> {
             "too many aliases",
         ),
         case(
+            "one anchor aliased thousands of times",
+            ADVICE,
+            &wide_aliases,
+            "content/advice/bad.md:6:1",
+            "too many aliases",
+        ),
+        case(
+            "alias bomb in playbook.yaml",
+            "playbook.yaml",
+            &format!("title: T\n{}", &bomb[4..bomb.find("---\nbody").unwrap()]),
+            "playbook.yaml:",
+            "too many aliases",
+        ),
+        case(
             "pathological nesting",
             ADVICE,
             &deep,
