@@ -1,6 +1,8 @@
 //! Arbitrary bytes as an entry, as front matter, and as playbook.yaml: the parser reports
 //! problems, it never panics.
 
+mod common;
+
 use std::path::Path;
 
 use playbook::config::Config;
@@ -50,5 +52,31 @@ proptest! {
     #[test]
     fn arbitrary_config_never_panics(yaml in "[a-z_:{}\\[\\],&*!|>\"' \\n0-9.-]{0,200}") {
         let _ = Config::parse(&yaml);
+    }
+}
+
+mod through_the_binary {
+    //! The same, through the real reading path: bytes on disk, non-UTF-8 included.
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes_on_disk_are_reported_not_panicked_on(
+            bytes in proptest::collection::vec(any::<u8>(), 0..400),
+            front in prop::bool::ANY,
+        ) {
+            let playbook = common::Playbook::fixture("basic");
+            let mut file = if front { b"---\n".to_vec() } else { Vec::new() };
+            file.extend_from_slice(&bytes);
+            playbook.write("content/advice/fuzz.md", &file);
+            let run = playbook.run(&["check"]);
+            prop_assert!(run.code == 0 || run.code == 1, "exit {}: {}", run.code, run.stderr);
+            prop_assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+            if run.code == 1 {
+                prop_assert!(run.stderr.contains("error: content/advice/fuzz.md:"), "{}", run.stderr);
+            }
+        }
     }
 }
