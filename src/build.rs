@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::load_playbook;
+use crate::content::{Playbook, load_playbook};
 use crate::error::{Diagnostic, Failure};
 use crate::output::Staging;
 use crate::render::{Links, ROBOTS_TXT, Renderer, plan_pages};
-use crate::theme::load_theme;
+use crate::theme::{Theme, load_theme};
 
 /// What `build` was asked to do.
 #[derive(Clone, Debug, Default)]
@@ -35,25 +35,92 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Whether a run writes the site or only proves that it could.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    Write,
-    Check,
+/// Where rendered files go: the output folder's staging area, memory (serve), or nowhere
+/// (check). Called from many threads at once.
+pub trait Sink: Sync {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+}
+
+impl Sink for Staging {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        Staging::write(self, path, bytes)
+    }
+}
+
+/// The sink of `check`.
+struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// Everything a render needs, loaded and checked.
+pub struct Loaded {
+    pub playbook: Playbook,
+    pub theme: Theme,
+    pub warnings: Vec<Diagnostic>,
+    pub base_url: Option<String>,
+}
+
+/// Reads the configuration, the theme and the content; theme and content problems are
+/// reported together.
+pub fn load(options: &BuildOptions) -> Result<Loaded, Failure> {
+    load_with_config(options, Config::load(&options.root)?)
+}
+
+fn load_with_config(options: &BuildOptions, config: Config) -> Result<Loaded, Failure> {
+    let root = options.root.as_path();
+    let base_url = options.base_url.clone().or_else(|| config.base_url.clone());
+    let theme_name = config.theme.clone();
+    let (theme, content) = rayon::join(
+        || load_theme(root, &theme_name),
+        || load_playbook(root, config, options.drafts),
+    );
+    match (theme, content) {
+        (Ok(theme), Ok((playbook, warnings))) => Ok(Loaded {
+            playbook,
+            theme,
+            warnings,
+            base_url,
+        }),
+        (theme, content) => {
+            let mut diagnostics = Vec::new();
+            if let Ok((_, warnings)) = &content {
+                diagnostics.extend(warnings.iter().cloned());
+            }
+            for failure in [theme.err(), content.err()].into_iter().flatten() {
+                diagnostics.extend(failure.0);
+            }
+            Err(Failure(diagnostics))
+        }
+    }
+}
+
+/// Renders every page, static file and robots.txt into `sink`, pages in parallel; returns the
+/// number of pages.
+pub fn render_site(loaded: &mut Loaded, sink: &dyn Sink) -> Result<usize, Failure> {
+    let pages = plan_pages(&loaded.playbook);
+    let links = Links::new(loaded.base_url.as_deref());
+    let renderer = Renderer::new(&mut loaded.theme, &loaded.playbook, links);
+    let rendered = pages
+        .par_iter()
+        .try_for_each(|page| sink.write(&page.path, &renderer.render(page)?));
+    if let Err(diagnostic) = rendered {
+        let mut diagnostics = loaded.warnings.clone();
+        diagnostics.push(diagnostic);
+        return Err(Failure(diagnostics));
+    }
+    for asset in &loaded.theme.assets {
+        sink.write(&asset.path, &asset.bytes)?;
+    }
+    sink.write("robots.txt", ROBOTS_TXT.as_bytes())?;
+    Ok(pages.len())
 }
 
 /// `playbook build`: the site, written atomically into the output folder.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
-    run(options, Mode::Write)
-}
-
-/// `playbook check`: everything `build` checks, every page rendered (a template can fail only
-/// when it renders), nothing written.
-pub fn check(options: &BuildOptions) -> Result<BuildReport, Failure> {
-    run(options, Mode::Check)
-}
-
-fn run(options: &BuildOptions, mode: Mode) -> Result<BuildReport, Failure> {
     let started = Instant::now();
     let root = options.root.as_path();
     let config = Config::load(root)?;
@@ -63,65 +130,31 @@ fn run(options: &BuildOptions, mode: Mode) -> Result<BuildReport, Failure> {
         None if root == Path::new(".") => config.output_dir.clone(),
         None => root.join(&config.output_dir),
     };
-    if mode == Mode::Write {
-        check_output_location(root, &output)?;
-    }
-    let base_url = options.base_url.clone().or_else(|| config.base_url.clone());
-    let theme_name = config.theme.clone();
+    check_output_location(root, &output)?;
+    let mut loaded = load_with_config(options, config)?;
+    let staging = Staging::begin(&output)?;
+    let pages = render_site(&mut loaded, &staging)?;
+    staging.commit()?;
+    Ok(report(&loaded, pages, started, output))
+}
 
-    // Theme and content problems are reported together.
-    let (theme, content) = rayon::join(
-        || load_theme(root, &theme_name),
-        || load_playbook(root, config, options.drafts),
-    );
-    let (mut theme, (playbook, warnings)) = match (theme, content) {
-        (Ok(theme), Ok(content)) => (theme, content),
-        (theme, content) => {
-            let mut diagnostics = Vec::new();
-            if let Ok((_, warnings)) = &content {
-                diagnostics.extend(warnings.iter().cloned());
-            }
-            for failure in [theme.err(), content.err()].into_iter().flatten() {
-                diagnostics.extend(failure.0);
-            }
-            return Err(Failure(diagnostics));
-        }
-    };
+/// `playbook check`: everything `build` checks, every page rendered (a template can fail only
+/// when it renders), nothing written.
+pub fn check(options: &BuildOptions) -> Result<BuildReport, Failure> {
+    let started = Instant::now();
+    let mut loaded = load(options)?;
+    let pages = render_site(&mut loaded, &Discard)?;
+    Ok(report(&loaded, pages, started, PathBuf::new()))
+}
 
-    let pages = plan_pages(&playbook);
-    let staging = match mode {
-        Mode::Write => Some(Staging::begin(&output)?),
-        Mode::Check => None,
-    };
-    let write = |path: &str, bytes: &[u8]| match &staging {
-        Some(staging) => staging.write(path, bytes),
-        None => Ok(()),
-    };
-    let assets = std::mem::take(&mut theme.assets);
-    let renderer = Renderer::new(&mut theme, &playbook, Links::new(base_url.as_deref()));
-    let rendered = pages
-        .par_iter()
-        .try_for_each(|page| write(&page.path, &renderer.render(page)?));
-    if let Err(diagnostic) = rendered {
-        let mut diagnostics = warnings;
-        diagnostics.push(diagnostic);
-        return Err(Failure(diagnostics));
-    }
-    for asset in &assets {
-        write(&asset.path, &asset.bytes)?;
-    }
-    write("robots.txt", ROBOTS_TXT.as_bytes())?;
-    if let Some(staging) = staging {
-        staging.commit()?;
-    }
-
-    Ok(BuildReport {
-        entries: playbook.entries.len(),
-        pages: pages.len(),
+fn report(loaded: &Loaded, pages: usize, started: Instant, output: PathBuf) -> BuildReport {
+    BuildReport {
+        entries: loaded.playbook.entries.len(),
+        pages,
         elapsed: started.elapsed(),
         output,
-        warnings,
-    })
+        warnings: loaded.warnings.clone(),
+    }
 }
 
 /// The output must not swallow the sources: not the root itself, nor inside `content/` or
