@@ -36,6 +36,32 @@ pub enum Command {
     New(NewArgs),
     /// Create a new playbook (configuration and one sample entry per kind)
     Init(InitArgs),
+    /// Build, serve on 127.0.0.1, rebuild on every save and reload the open tabs
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on; 0 picks a free one
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback makes the playbook readable by others
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+}
+
+impl ServeArgs {
+    pub fn into_options(self, root: PathBuf) -> crate::serve::ServeOptions {
+        crate::serve::ServeOptions {
+            root,
+            bind: self.bind,
+            port: self.port,
+            open: self.open,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

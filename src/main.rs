@@ -59,6 +59,7 @@ fn main() -> ExitCode {
                 Err(NewError::Failure(failure)) => Err(failure),
             }
         }
+        Command::Serve(args) => playbook::serve::serve(&args.into_options(cli.root)),
         Command::Init(args) => {
             let dir = args.dir.unwrap_or_else(|| root.clone());
             playbook::commands::init::init(&dir)

@@ -1,8 +1,9 @@
 //! Walking `content/<kind-folder>/**/*.md`, reading each file safely and parsing it into an
 //! `Entry`; every problem of every file is collected, none stops the others.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -25,12 +26,16 @@ const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
 const SUMMARY_CHARS: usize = 220;
 
 /// A Markdown file found under a kind folder.
-struct Source {
-    kind: KindId,
-    path: PathBuf,
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub kind: KindId,
+    pub path: PathBuf,
     /// Relative to the playbook root, for diagnostics.
-    rel: PathBuf,
+    pub rel: PathBuf,
 }
+
+/// What reading one file gave: the entry if it is sound, and its diagnostics.
+pub type Parsed = (Option<Arc<Entry>>, Vec<Diagnostic>);
 
 /// Loads and checks every entry. Drafts are validated always, kept only if `include_drafts`.
 /// On success returns the playbook and its warnings; on failure, every diagnostic found.
@@ -39,17 +44,26 @@ pub fn load_playbook(
     config: Config,
     include_drafts: bool,
 ) -> Result<(Playbook, Vec<Diagnostic>), Failure> {
-    let schema = &config.schema;
-    let (sources, mut diagnostics) = find_sources(root, schema)?;
-
-    let parsed: Vec<(Option<Entry>, Vec<Diagnostic>)> = sources
+    let (sources, folder_diagnostics) = find_sources(root, &config.schema)?;
+    let parsed: Vec<Parsed> = sources
         .par_iter()
         .map(|source| read_entry(source, &config))
         .collect();
-    let mut entries = Vec::with_capacity(parsed.len());
-    for (entry, mut found) in parsed {
-        entries.extend(entry);
-        diagnostics.append(&mut found);
+    assemble(config, parsed.iter(), folder_diagnostics, include_drafts)
+}
+
+/// Checks what only the whole set of entries can tell (unique slugs, references), then
+/// indexes the playbook. `parsed` is every file's outcome; `diagnostics`, the walk's own.
+pub fn assemble<'a>(
+    config: Config,
+    parsed: impl Iterator<Item = &'a Parsed>,
+    mut diagnostics: Vec<Diagnostic>,
+    include_drafts: bool,
+) -> Result<(Playbook, Vec<Diagnostic>), Failure> {
+    let mut entries = Vec::new();
+    for (entry, found) in parsed {
+        entries.extend(entry.iter().cloned());
+        diagnostics.extend(found.iter().cloned());
     }
     diagnostics.extend(check_unique_slugs(&entries));
     diagnostics.extend(check_references(&entries));
@@ -63,8 +77,32 @@ pub fn load_playbook(
     Ok((Playbook::new(config, entries), diagnostics))
 }
 
+/// The entry file at `rel` (relative to `root`), if that path is one: a non-hidden `.md` file
+/// under a kind folder of `content/`.
+pub fn source_at(root: &Path, schema: &Schema, rel: &Path) -> Option<Source> {
+    let mut parts = rel.components();
+    if parts.next()?.as_os_str() != "content" {
+        return None;
+    }
+    let folder = parts.next()?.as_os_str().to_str()?;
+    let kind = schema.kind_by_folder(folder)?;
+    let name = rel.file_name()?.to_str()?;
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_str().is_none_or(is_ignored_file_name));
+    let is_markdown = rel.extension().is_some_and(|ext| ext == "md");
+    (is_markdown && !hidden && rel.components().count() >= 3 && !name.is_empty()).then(|| Source {
+        kind,
+        path: root.join(rel),
+        rel: rel.to_path_buf(),
+    })
+}
+
 /// Lists entry files in a stable order; reports unknown kind folders and stray files.
-fn find_sources(root: &Path, schema: &Schema) -> Result<(Vec<Source>, Vec<Diagnostic>), Failure> {
+pub fn find_sources(
+    root: &Path,
+    schema: &Schema,
+) -> Result<(Vec<Source>, Vec<Diagnostic>), Failure> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Failure::one(Diagnostic::error(
@@ -164,9 +202,12 @@ fn unknown_kind_message(schema: &Schema, folder: &str) -> String {
     )
 }
 
-fn read_entry(source: &Source, config: &Config) -> (Option<Entry>, Vec<Diagnostic>) {
+pub fn read_entry(source: &Source, config: &Config) -> Parsed {
     match read_text(source) {
-        Ok(text) => parse_entry(config, source.kind, &source.rel, &text),
+        Ok(text) => {
+            let (entry, diagnostics) = parse_entry(config, source.kind, &source.rel, &text);
+            (entry.map(Arc::new), diagnostics)
+        }
         Err(diagnostic) => (None, vec![diagnostic]),
     }
 }
@@ -430,7 +471,7 @@ pub fn parse_entry(
     (Some(entry), diagnostics)
 }
 
-fn check_unique_slugs(entries: &[Entry]) -> Vec<Diagnostic> {
+fn check_unique_slugs(entries: &[Arc<Entry>]) -> Vec<Diagnostic> {
     let mut seen: HashMap<&str, &Path> = HashMap::with_capacity(entries.len());
     let mut diagnostics = Vec::new();
     for entry in entries {
@@ -454,8 +495,8 @@ fn check_unique_slugs(entries: &[Entry]) -> Vec<Diagnostic> {
 }
 
 /// Every reference must name an entry of the playbook (drafts included), of the right kind.
-fn check_references(entries: &[Entry]) -> Vec<Diagnostic> {
-    let keys: HashMap<&str, &Entry> = entries.iter().map(|e| (e.key.as_str(), e)).collect();
+fn check_references(entries: &[Arc<Entry>]) -> Vec<Diagnostic> {
+    let keys: HashSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
     let mut diagnostics = Vec::new();
     for entry in entries {
         for reference in &entry.references {
@@ -466,10 +507,10 @@ fn check_references(entries: &[Entry]) -> Vec<Diagnostic> {
                     .as_deref()
                     .is_none_or(|folder| key.split('/').next() == Some(folder))
             };
-            if keys.contains_key(target) && in_folder(target) {
+            if keys.contains(target) && in_folder(target) {
                 continue;
             }
-            let candidates = keys.keys().copied().filter(|key| in_folder(key));
+            let candidates = keys.iter().copied().filter(|key| in_folder(key));
             let hint = closest(target, candidates)
                 .map(|near| format!("; did you mean `{near}`?"))
                 .unwrap_or_default();

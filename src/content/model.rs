@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::date::EntryDate;
 use super::fields::FieldValue;
@@ -79,7 +80,7 @@ pub struct MonthGroup {
 pub struct Playbook {
     pub config: Config,
     /// Newest first; every index below lists positions in this vector, newest first too.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Arc<Entry>>,
     /// Indexed by `KindId`.
     pub by_kind: Vec<Vec<usize>>,
     /// Sorted by slug.
@@ -92,7 +93,7 @@ pub struct Playbook {
 }
 
 impl Playbook {
-    pub fn new(config: Config, mut entries: Vec<Entry>) -> Playbook {
+    pub fn new(config: Config, mut entries: Vec<Arc<Entry>>) -> Playbook {
         entries.sort_by(|a, b| {
             b.date
                 .cmp(&a.date)

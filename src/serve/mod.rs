@@ -1,0 +1,383 @@
+//! `playbook serve`, the writing mode: build into memory, serve it on loopback, watch the
+//! sources, rebuild what changed, and tell the open tabs (reload, or show the errors while the
+//! last good build stays up). `http` knows nothing of building, `watch` nothing of HTTP.
+
+pub mod http;
+pub mod watch;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime};
+
+use crate::build::{Loaded, Sink, render_site};
+use crate::config::Config;
+use crate::content::load::{Parsed, Source, assemble, find_sources, read_entry, source_at};
+use crate::error::{Diagnostic, Failure};
+use crate::theme::{Theme, load_theme};
+use http::{LiveState, Site};
+use watch::Change;
+
+/// What `serve` was asked to do.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
+/// A file's identity for the parse cache: unchanged size and mtime mean unchanged content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        len: metadata.len(),
+        modified: metadata.modified().ok(),
+    })
+}
+
+/// Rendered files gathered in memory.
+#[derive(Default)]
+struct MemorySink(Mutex<Vec<(String, Arc<[u8]>)>>);
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), bytes.into()));
+        Ok(())
+    }
+}
+
+/// The sources as last read: configuration, theme, and every entry file's parse, so that a
+/// rebuild re-reads only what changed.
+struct Session {
+    root: PathBuf,
+    config: Option<Config>,
+    theme: Option<Theme>,
+    walk_diagnostics: Vec<Diagnostic>,
+    files: BTreeMap<PathBuf, (Stamp, Parsed)>,
+    version: u64,
+}
+
+/// What one rebuild did.
+struct Rebuilt {
+    site: Site,
+    changed_pages: usize,
+    css_only: bool,
+}
+
+impl Session {
+    fn new(root: &Path) -> Session {
+        Session {
+            root: root.to_path_buf(),
+            config: None,
+            theme: None,
+            walk_diagnostics: Vec::new(),
+            files: BTreeMap::new(),
+            version: 0,
+        }
+    }
+
+    /// Brings the cached sources up to date with `changes` and renders the site.
+    fn rebuild(&mut self, changes: &BTreeSet<Change>, previous: &Site) -> Result<Rebuilt, Failure> {
+        let everything = self.config.is_none()
+            || changes.contains(&Change::Everything)
+            || changes.contains(&Change::Config);
+        if everything {
+            self.config = None;
+            self.config = Some(Config::load(&self.root)?);
+        }
+        let config = self.config.as_ref().expect("set just above when missing");
+        if everything || changes.contains(&Change::Theme) || self.theme.is_none() {
+            self.theme = None;
+            self.theme = Some(load_theme(&self.root, &config.theme)?);
+        }
+        if everything || changes.contains(&Change::Content) {
+            // A new config may change kinds and fields: then every entry is parsed again.
+            self.rescan(everything)?;
+        } else {
+            for change in changes {
+                if let Change::Entry(rel) = change {
+                    self.refresh(rel);
+                }
+            }
+        }
+
+        let config = self.config.clone().expect("loaded above");
+        let (playbook, warnings) = assemble(
+            config,
+            self.files.values().map(|(_, parsed)| parsed),
+            self.walk_diagnostics.clone(),
+            true,
+        )?;
+        // The theme is lent to the render and given back, so templates compile once.
+        let theme = self.theme.take().expect("loaded above");
+        let mut loaded = Loaded {
+            playbook,
+            theme,
+            warnings,
+            base_url: None,
+        };
+        let sink = MemorySink::default();
+        let rendered = render_site(&mut loaded, &sink);
+        self.theme = Some(loaded.theme);
+        rendered?;
+
+        self.version += 1;
+        let pages: std::collections::HashMap<String, Arc<[u8]>> = sink
+            .0
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect();
+        let changed: Vec<&String> = pages
+            .iter()
+            .filter(|(path, bytes)| previous.pages.get(*path).is_none_or(|old| old != *bytes))
+            .map(|(path, _)| path)
+            .chain(
+                previous
+                    .pages
+                    .keys()
+                    .filter(|path| !pages.contains_key(*path)),
+            )
+            .collect();
+        let css_only = !changed.is_empty() && changed.iter().all(|path| path.ends_with(".css"));
+        let changed_pages = changed.len();
+        Ok(Rebuilt {
+            site: Site {
+                pages,
+                version: self.version,
+            },
+            changed_pages,
+            css_only,
+        })
+    }
+
+    /// Walks `content/` again, re-reading only the files whose size or mtime changed (or all
+    /// of them with `reparse`).
+    fn rescan(&mut self, reparse: bool) -> Result<(), Failure> {
+        let config = self
+            .config
+            .as_ref()
+            .expect("config is loaded before a rescan");
+        let (sources, diagnostics) = find_sources(&self.root, &config.schema)?;
+        self.walk_diagnostics = diagnostics;
+        let mut files = BTreeMap::new();
+        for source in sources {
+            let Some(stamp) = stamp(&source.path) else {
+                continue;
+            };
+            let cached = self
+                .files
+                .remove(&source.rel)
+                .filter(|(old, _)| *old == stamp && !reparse);
+            let parsed = match cached {
+                Some((_, parsed)) => parsed,
+                None => read_entry(&source, config),
+            };
+            files.insert(source.rel.clone(), (stamp, parsed));
+        }
+        self.files = files;
+        Ok(())
+    }
+
+    /// Re-reads one entry file, or forgets it when it is gone.
+    fn refresh(&mut self, rel: &Path) {
+        let Some(config) = &self.config else { return };
+        let source: Option<Source> = source_at(&self.root, &config.schema, rel);
+        match source
+            .as_ref()
+            .and_then(|s| stamp(&s.path).map(|st| (s, st)))
+        {
+            Some((source, stamp)) => {
+                let parsed = read_entry(source, config);
+                self.files.insert(rel.to_path_buf(), (stamp, parsed));
+            }
+            None => {
+                self.files.remove(rel);
+            }
+        }
+    }
+}
+
+/// The diagnostics as the browser overlay shows them: the lines the terminal prints.
+fn overlay_lines(failure: &Failure) -> Vec<String> {
+    let mut lines: Vec<String> = failure.0.iter().map(ToString::to_string).collect();
+    lines.push(format!("playbook: {failure}"));
+    lines
+}
+
+/// The page served when even the first build failed: the overlay fills it.
+fn placeholder_site() -> Site {
+    let page: Arc<[u8]> = Arc::from(
+        &b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>playbook: build failed</title></head>\
+           <body><p>The build failed; fix the errors and this page reloads.</p></body></html>"[..],
+    );
+    Site {
+        pages: [
+            ("index.html".to_string(), page.clone()),
+            ("404.html".to_string(), page),
+        ]
+        .into(),
+        version: 0,
+    }
+}
+
+fn describe(changes: &BTreeSet<Change>) -> String {
+    let mut names: Vec<String> = changes
+        .iter()
+        .map(|change| match change {
+            Change::Entry(path) => path.display().to_string(),
+            Change::Content => "content/".to_string(),
+            Change::Config => crate::config::CONFIG_FILE.to_string(),
+            Change::Theme => "theme".to_string(),
+            Change::Everything => "everything".to_string(),
+        })
+        .collect();
+    names.dedup();
+    match names.len() {
+        0..=3 => names.join(", "),
+        n => format!("{} and {} more", names[..2].join(", "), n - 2),
+    }
+}
+
+fn clock() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!("{:02}:{:02}:{:02}", now.hour(), now.minute(), now.second())
+}
+
+/// Runs until Ctrl-C or SIGTERM.
+pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
+    let root = options.root.as_path();
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}: anyone who can reach this machine on that address can read \
+             your playbook",
+            options.bind
+        );
+    }
+    let mut session = Session::new(root);
+    let started = Instant::now();
+    let state = match session.rebuild(&BTreeSet::from([Change::Everything]), &Site::default()) {
+        Ok(rebuilt) => {
+            println!(
+                "built {} pages in {} ms",
+                rebuilt.site.pages.len(),
+                started.elapsed().as_millis()
+            );
+            Arc::new(LiveState::new(rebuilt.site))
+        }
+        Err(failure) => {
+            crate::report::print_diagnostics(root, &failure.0);
+            crate::report::print_failure_summary(&failure);
+            let state = Arc::new(LiveState::new(placeholder_site()));
+            state.publish_errors(overlay_lines(&failure));
+            state
+        }
+    };
+
+    let address = SocketAddr::new(options.bind, options.port);
+    let (bound, _threads) = http::start(address, state.clone()).map_err(|err| {
+        let message = if err.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "port {} is in use (another server, or playbook serve already running?): choose \
+                 another with --port, or --port 0 for any free one",
+                options.port
+            )
+        } else {
+            format!("cannot listen on {address}: {err}")
+        };
+        Failure::one(Diagnostic::error("serve", message))
+    })?;
+    // Watch before announcing the URL: a save right after it must not be missed.
+    let (sender, receiver) = mpsc::channel();
+    let _watcher = watch::watch(root, sender).map_err(|err| {
+        Failure::one(Diagnostic::error(
+            "serve",
+            format!("cannot watch the playbook: {err}"),
+        ))
+    })?;
+    let url = format!("http://{bound}/");
+    println!("serving at {url} (drafts shown; Ctrl-C to stop)");
+    ctrlc::set_handler(|| {
+        println!("stopped");
+        std::process::exit(0);
+    })
+    .map_err(|err| {
+        Failure::one(Diagnostic::error(
+            "serve",
+            format!("cannot handle Ctrl-C: {err}"),
+        ))
+    })?;
+    if options.open {
+        open_browser(&url);
+    }
+
+    while let Ok(first) = receiver.recv() {
+        // Merge whatever else arrived meanwhile: one rebuild for one burst of saves.
+        let mut changes: BTreeSet<Change> = first.into_iter().collect();
+        while let Ok(more) = receiver.try_recv() {
+            changes.extend(more);
+        }
+        let started = Instant::now();
+        let previous = state.site();
+        match session.rebuild(&changes, &previous) {
+            Ok(rebuilt) if rebuilt.changed_pages == 0 && !state.has_errors() => {
+                println!(
+                    "{} {} changed: no page changed",
+                    clock(),
+                    describe(&changes)
+                );
+            }
+            Ok(rebuilt) => {
+                let (pages, css_only) = (rebuilt.changed_pages, rebuilt.css_only);
+                state.publish(rebuilt.site, css_only);
+                println!(
+                    "{} {} changed: {pages} {} updated in {} ms",
+                    clock(),
+                    describe(&changes),
+                    if pages == 1 { "file" } else { "files" },
+                    started.elapsed().as_millis()
+                );
+            }
+            Err(failure) => {
+                println!(
+                    "{} {} changed: {failure}; still serving the last good build",
+                    clock(),
+                    describe(&changes)
+                );
+                crate::report::print_diagnostics(root, &failure.0);
+                state.publish_errors(overlay_lines(&failure));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Best effort: a browser that does not open is not an error, the URL is printed anyway.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(command)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}

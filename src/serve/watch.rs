@@ -1,0 +1,176 @@
+//! Watching the sources: notify's debouncer reports file events, and a pure `classify` turns
+//! each path into the change a rebuild cares about. It knows nothing of HTTP.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use crate::config::CONFIG_FILE;
+use crate::content::load::is_ignored_file_name;
+
+/// How long a path must stay quiet before its events are reported: long enough to merge an
+/// editor's write-rename-chmod burst into one, short enough to feel instant.
+const QUIET: Duration = Duration::from_millis(25);
+const TICK: Duration = Duration::from_millis(5);
+
+/// What a rebuild needs to know about one changed path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Change {
+    /// A Markdown file under `content/`, relative to the root: re-read it (or drop it if gone).
+    Entry(PathBuf),
+    /// Something else under `content/` (a folder created, renamed or removed): walk again.
+    Content,
+    /// `playbook.yaml`: everything depends on it.
+    Config,
+    /// A file of the playbook's theme folder.
+    Theme,
+    /// The watcher lost events (overflow): rebuild everything.
+    Everything,
+}
+
+/// The change `path` makes, if any; editor temporary, swap and backup files make none.
+pub fn classify(root: &Path, path: &Path) -> Option<Change> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = rel
+        .components()
+        .map(|c| c.as_os_str().to_str().unwrap_or(""));
+    let first = parts.next()?;
+    if rel
+        .components()
+        .any(|c| c.as_os_str().to_str().is_none_or(is_ignored_file_name))
+    {
+        return None;
+    }
+    match first {
+        "content" if rel.extension().is_some_and(|ext| ext == "md") => {
+            Some(Change::Entry(rel.to_path_buf()))
+        }
+        // Other files under content/ are not entries; a path without an extension may be a folder.
+        "content" if rel.extension().is_none() => Some(Change::Content),
+        "content" => None,
+        "themes" => Some(Change::Theme),
+        _ if rel == Path::new(CONFIG_FILE) => Some(Change::Config),
+        _ => None,
+    }
+}
+
+/// Whether an event kind can change what a build reads: creations, writes, renames, removals
+/// and permission changes, but not reads or access-time updates.
+fn is_change(kind: &EventKind) -> bool {
+    use notify::event::{MetadataKind, ModifyKind};
+    match kind {
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        EventKind::Create(_)
+        | EventKind::Modify(_)
+        | EventKind::Remove(_)
+        | EventKind::Any
+        | EventKind::Other => true,
+    }
+}
+
+/// Watches `content/`, `themes/` and `playbook.yaml` under `root`, sending each debounced
+/// batch of changes. The output folder is never watched: serve keeps the site in memory.
+pub fn watch(
+    root: &Path,
+    sender: Sender<Vec<Change>>,
+) -> notify::Result<Debouncer<RecommendedWatcher, RecommendedCache>> {
+    let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let classify_root = absolute_root.clone();
+    let mut debouncer = new_debouncer(QUIET, Some(TICK), move |result: DebounceEventResult| {
+        let changes: Vec<Change> = match result {
+            Ok(events) => events
+                .iter()
+                // Reading a file is an event too (the rebuild's own reads among them): only
+                // changes count.
+                .filter(|event| is_change(&event.kind) || event.need_rescan())
+                .flat_map(|event| {
+                    let rescan = event.need_rescan() || matches!(event.kind, EventKind::Other);
+                    let from_paths = event.paths.iter().filter_map(|path| {
+                        let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                        classify(&classify_root, &path)
+                    });
+                    let mut changes: Vec<Change> = from_paths.collect();
+                    if rescan {
+                        changes.push(Change::Everything);
+                    }
+                    changes
+                })
+                .collect(),
+            Err(_) => vec![Change::Everything],
+        };
+        if !changes.is_empty() {
+            let _ = sender.send(changes);
+        }
+    })?;
+    // The root itself is watched without recursion: an editor that saves playbook.yaml by
+    // renaming a temporary file over it replaces the file, which only the folder sees.
+    debouncer.watch(&absolute_root, RecursiveMode::NonRecursive)?;
+    for folder in ["content", "themes"] {
+        let path = absolute_root.join(folder);
+        if path.is_dir() {
+            debouncer.watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(debouncer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(path: &str) -> Option<Change> {
+        classify(Path::new("/pb"), &Path::new("/pb").join(path))
+    }
+
+    #[test]
+    fn entries_config_and_theme_files_are_changes() {
+        assert_eq!(
+            at("content/advice/x.md"),
+            Some(Change::Entry("content/advice/x.md".into()))
+        );
+        assert_eq!(
+            at("content/advice/2026/x.md"),
+            Some(Change::Entry("content/advice/2026/x.md".into()))
+        );
+        assert_eq!(at("content/advice"), Some(Change::Content));
+        assert_eq!(at("playbook.yaml"), Some(Change::Config));
+        assert_eq!(
+            at("themes/default/templates/list.html"),
+            Some(Change::Theme)
+        );
+        assert_eq!(at("content"), Some(Change::Content));
+        assert_eq!(at("themes"), Some(Change::Theme));
+    }
+
+    #[test]
+    fn editor_leftovers_and_other_files_are_not() {
+        for path in [
+            "content/advice/.x.md.swp",
+            "content/advice/x.md~",
+            "content/advice/4913",
+            "content/advice/.#x.md",
+            "content/advice/x.md.tmp",
+            "content/advice/.goutputstream-ABC",
+            "content/advice/image.png",
+            "public/index.html",
+            "target/debug/playbook",
+            ".git/index",
+            "README.md",
+            "themes/default/.x.swp",
+        ] {
+            assert_eq!(at(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn paths_outside_the_root_are_ignored() {
+        assert_eq!(
+            classify(Path::new("/pb"), Path::new("/elsewhere/content/a.md")),
+            None
+        );
+    }
+}

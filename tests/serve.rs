@@ -1,0 +1,628 @@
+//! `playbook serve` with the real binary on a loopback port: pages, live reload over SSE,
+//! errors in the browser with the last good build still served, editors' ways of saving, and
+//! requests that try to leave the site. Every wait is bounded.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::Playbook;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A running `playbook serve`; killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(playbook: &Playbook) -> Server {
+        Server::start_with(playbook, &["--port", "0"])
+    }
+
+    fn start_with(playbook: &Playbook, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_playbook"))
+            .arg("--root")
+            .arg(playbook.path())
+            .arg("serve")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start playbook serve");
+        let (sender, lines) = mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        for stream in [Box::new(stdout) as Box<dyn Read + Send>, Box::new(stderr)] {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = sender.send(line);
+                }
+            });
+        }
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            lines,
+        };
+        let line = server.wait_for_line("serving at http://");
+        let url = line
+            .split("http://")
+            .nth(1)
+            .expect("url")
+            .split('/')
+            .next()
+            .expect("host:port");
+        server.addr = url.to_string();
+        server
+    }
+
+    /// The next output line containing `needle`, waiting at most `WAIT`.
+    fn wait_for_line(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!(
+            "no line with {needle:?} within {WAIT:?}; saw:\n{}",
+            seen.join("\n")
+        );
+    }
+
+    fn get(&self, target: &str) -> Response {
+        request(
+            &self.addr,
+            &format!(
+                "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                self.addr
+            ),
+        )
+    }
+
+    /// Waits until `target` answers with a body containing `needle`.
+    fn wait_for_page(&self, target: &str, needle: &str) -> Response {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let response = self.get(target);
+            if response.body.contains(needle) {
+                return response;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{target} never showed {needle:?}; last:\n{}",
+                response.body
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn events(&self) -> EventStream {
+        let mut stream = TcpStream::connect(&self.addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /__playbook/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        EventStream {
+            stream,
+            text: String::new(),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An open Server-Sent Events connection.
+struct EventStream {
+    stream: TcpStream,
+    text: String,
+}
+
+impl EventStream {
+    /// Waits for a complete event of `kind` whose data contains `needle`, consuming the text
+    /// up to it; returns its data.
+    fn wait_for(&mut self, kind: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let header = format!("event: {kind}\ndata: ");
+            if let Some(start) = self.text.find(&header) {
+                let data_start = start + header.len();
+                if let Some(end) = self.text[data_start..].find("\n\n") {
+                    let data = self.text[data_start..data_start + end].to_string();
+                    self.text.drain(..data_start + end);
+                    if data.contains(needle) {
+                        return data;
+                    }
+                    continue;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no `{kind}` event with {needle:?}; got:\n{}",
+                self.text
+            );
+            let mut buffer = [0; 8192];
+            match self.stream.read(&mut buffer) {
+                Ok(0) => panic!("the event stream closed; got:\n{}", self.text),
+                Ok(n) => self.text.push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+/// Sends raw bytes and reads the whole answer (the server closes: `Connection: close`).
+fn request(addr: &str, raw: &str) -> Response {
+    request_bytes(addr, raw.as_bytes())
+}
+
+fn request_bytes(addr: &str, raw: &[u8]) -> Response {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream.write_all(raw).unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Response {
+        status,
+        headers: head.to_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+/// Saves `text` at `rel` the way vim, VS Code and JetBrains do: a temporary file renamed over.
+fn save_by_rename(playbook: &Playbook, rel: &str, text: &str) {
+    let path = playbook.path().join(rel);
+    let temp = path.with_file_name(format!(
+        ".{}.tmp-save",
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, &path).unwrap();
+}
+
+const ADVICE: &str = "content/advice/ask-before-estimating.md";
+const ADVICE_PAGE: &str = "/advice/ask-before-estimating/index.html";
+
+#[test]
+fn pages_are_served_with_their_types_and_a_real_404() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.headers
+            .contains("content-type: text/html; charset=utf-8"),
+        "{}",
+        home.headers
+    );
+    assert!(home.body.contains("Evidence by kind"));
+    assert!(
+        home.body.contains("/__playbook/events"),
+        "serve adds the reload script"
+    );
+
+    let css = server.get("/style.css");
+    assert_eq!(css.status, 200);
+    assert!(
+        css.headers.contains("content-type: text/css"),
+        "{}",
+        css.headers
+    );
+    assert!(!css.body.contains("EventSource"));
+
+    assert_eq!(
+        server.get("/robots.txt").body,
+        "User-agent: *\nDisallow: /\n"
+    );
+    assert_eq!(
+        server.get("/goals/").status,
+        200,
+        "a folder serves its index.html"
+    );
+    let redirect = server.get("/goals");
+    assert_eq!(redirect.status, 301);
+    assert!(
+        redirect.headers.contains("location: /goals/"),
+        "{}",
+        redirect.headers
+    );
+
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Not found"), "the theme's 404 page");
+    assert_eq!(server.get("/tags/ledger").status, 301);
+    assert_eq!(
+        server.get("/content/").status,
+        404,
+        "no directory listings, no sources"
+    );
+
+    let head = request(
+        &server.addr,
+        &format!(
+            "HEAD / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.addr
+        ),
+    );
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "HEAD has no body");
+    let post = request(
+        &server.addr,
+        &format!(
+            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            server.addr
+        ),
+    );
+    assert_eq!(post.status, 405);
+}
+
+#[test]
+fn drafts_are_shown_with_a_badge_and_the_built_site_has_no_reload_script() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let draft = server.get("/conversations/half-written/index.html");
+    assert_eq!(draft.status, 200);
+    assert!(draft.body.contains("badge-draft"));
+    drop(server);
+    playbook.build(&[]);
+    for page in common::html_files(&playbook.path().join("public")) {
+        let html = playbook.read(&format!("public/{}", page.display()));
+        assert!(
+            !html.contains("EventSource"),
+            "{} has the reload script",
+            page.display()
+        );
+    }
+}
+
+#[test]
+fn an_edit_saved_by_rename_reloads_the_tab_with_the_new_content() {
+    let playbook = Playbook::fixture("basic");
+    let mut server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("reload", "\"version\":1");
+    let text = playbook.read(ADVICE).replace(
+        "title: Ask before estimating",
+        "title: Ask what the estimate is for",
+    );
+    save_by_rename(&playbook, ADVICE, &text);
+    events.wait_for("reload", "\"version\":2");
+    let page = server.get(ADVICE_PAGE);
+    assert!(
+        page.body.contains("<h1>Ask what the estimate is for</h1>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        server
+            .get("/advice/")
+            .body
+            .contains("Ask what the estimate is for"),
+        "lists show it too"
+    );
+    let line = server.wait_for_line("changed:");
+    assert!(
+        line.contains("content/advice/ask-before-estimating.md changed"),
+        "{line}"
+    );
+    assert!(line.contains(" ms"), "{line}");
+}
+
+#[test]
+fn a_broken_entry_shows_its_errors_and_the_last_good_build_stays() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("reload", "\"version\":1");
+    let good = playbook.read(ADVICE);
+    save_by_rename(
+        &playbook,
+        ADVICE,
+        &good.replace("title: Ask before estimating", "title: [broken"),
+    );
+    let data = events.wait_for(
+        "errors",
+        "content/advice/ask-before-estimating.md:2:8: did not find expected",
+    );
+    assert!(data.contains("playbook: failed with 1 error"), "{data}");
+    let page = server.get(ADVICE_PAGE);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<h1>Ask before estimating</h1>"),
+        "the last good page is still served"
+    );
+
+    // A tab opened now gets the errors straight away.
+    let mut late = server.events();
+    late.wait_for("errors", "ask-before-estimating.md:2:8");
+
+    save_by_rename(
+        &playbook,
+        ADVICE,
+        &good.replace("title: Ask before estimating", "title: Fixed again"),
+    );
+    events.wait_for("reload", "\"version\":2");
+    assert!(
+        server
+            .get(ADVICE_PAGE)
+            .body
+            .contains("<h1>Fixed again</h1>")
+    );
+}
+
+#[test]
+fn entries_added_deleted_and_in_new_folders_take_effect() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    playbook.write(
+        "content/goals/2027/plan-next-year.md",
+        "---\ntitle: Plan next year\ndate: 2026-06-01\n---\nx\n",
+    );
+    server.wait_for_page(
+        "/goals/plan-next-year/index.html",
+        "<h1>Plan next year</h1>",
+    );
+    server.wait_for_page("/goals/", "Plan next year");
+
+    playbook.remove("content/loyalty/covered-the-review.md");
+    let deadline = Instant::now() + WAIT;
+    while server.get("/loyalty/covered-the-review/index.html").status != 404 {
+        assert!(
+            Instant::now() < deadline,
+            "the deleted entry is still served"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!server.get("/loyalty/").body.contains("Covered the review"));
+
+    // Delete and recreate, as some editors save.
+    let text = playbook.read(ADVICE);
+    playbook.remove(ADVICE);
+    playbook.write(ADVICE, text.replace("Ask before estimating", "Recreated"));
+    server.wait_for_page(ADVICE_PAGE, "<h1>Recreated</h1>");
+}
+
+#[test]
+fn editor_swap_and_backup_files_are_not_built() {
+    let playbook = Playbook::fixture("basic");
+    let mut server = Server::start(&playbook);
+    for leftover in [
+        "content/advice/.ask-before-estimating.md.swp",
+        "content/advice/ask-before-estimating.md~",
+        "content/advice/4913",
+        "content/advice/.#ask-before-estimating.md",
+    ] {
+        playbook.write(leftover, "---\ntitle: [not an entry\n---\n");
+    }
+    // A real edit after the leftovers: once it shows, the leftovers have been seen too.
+    playbook.write(
+        "content/goals/ship-the-ledger.md",
+        playbook
+            .read("content/goals/ship-the-ledger.md")
+            .replace("Ship the ledger", "Ship the new ledger"),
+    );
+    server.wait_for_page(
+        "/goals/ship-the-ledger/index.html",
+        "<h1>Ship the new ledger</h1>",
+    );
+    let line = server.wait_for_line("changed:");
+    assert!(!line.contains("failed"), "{line}");
+    assert!(!server.get("/").body.contains("not an entry"));
+}
+
+#[test]
+fn config_and_template_changes_take_effect() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    playbook.write(
+        "playbook.yaml",
+        playbook
+            .read("playbook.yaml")
+            .replace("title: Test playbook", "title: Renamed playbook"),
+    );
+    server.wait_for_page("/", "<title>Renamed playbook</title>");
+    playbook.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost here</h1>{% endblock main %}",
+    );
+    let response = server.wait_for_page("/nowhere", "Lost here");
+    assert_eq!(response.status, 404);
+}
+
+#[test]
+fn no_request_reaches_a_file_outside_the_site() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write("secret.txt", "root:x:0:0 secret");
+    #[cfg(unix)]
+    {
+        std::fs::create_dir_all(playbook.path().join("themes/default/static")).unwrap();
+        std::os::unix::fs::symlink(
+            playbook.path().join("secret.txt"),
+            playbook.path().join("themes/default/static/linked.txt"),
+        )
+        .unwrap();
+    }
+    let server = Server::start(&playbook);
+    let host = &server.addr;
+    for target in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/goals/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/index.html%00.txt",
+        "/linked.txt",
+        "/.playbook-output",
+        &format!("http://{host}/../secret.txt"),
+        "http://evil.example/../../secret.txt",
+    ] {
+        let response = request(
+            host,
+            &format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(
+            matches!(response.status, 400 | 404),
+            "{target}: {}",
+            response.status
+        );
+        assert!(
+            !response.body.contains("root:x"),
+            "{target} leaked the file"
+        );
+    }
+    assert_eq!(server.get("/").status, 200, "still serving");
+}
+
+#[test]
+fn garbage_and_oversized_requests_get_4xx_and_the_server_keeps_running() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let long = format!(
+        "GET /{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(20_000)
+    );
+    let response = request(&server.addr, &long);
+    assert!(
+        (400..500).contains(&response.status),
+        "long target: {}",
+        response.status
+    );
+    let huge_header = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "b".repeat(100_000)
+    );
+    let _ = request(&server.addr, &huge_header);
+    let _ = request_bytes(&server.addr, b"\x00\xff\xfe garbage \r\n\r\n");
+    let _ = request_bytes(&server.addr, b"GET\r\n\r\n");
+    assert_eq!(server.get("/").status, 200, "still serving after garbage");
+}
+
+#[test]
+fn a_burst_of_concurrent_requests_is_answered() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let _open_tabs: Vec<EventStream> = (0..4).map(|_| server.events()).collect();
+    let addr = server.addr.clone();
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                (0..10)
+                    .map(|j| {
+                        let target = if (i + j) % 2 == 0 {
+                            "/"
+                        } else {
+                            "/goals/ship-the-ledger/index.html"
+                        };
+                        request(
+                            &addr,
+                            &format!(
+                                "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+                            ),
+                        )
+                        .status
+                    })
+                    .collect::<Vec<u16>>()
+            })
+        })
+        .collect();
+    for thread in threads {
+        let statuses = thread.join().unwrap();
+        assert!(statuses.iter().all(|&status| status == 200), "{statuses:?}");
+    }
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let playbook = Playbook::fixture("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = playbook.run(&["serve", "--port", &port]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(&format!("port {port} is in use")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--port"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_quickly() {
+    let playbook = Playbook::fixture("basic");
+    let mut server = Server::start(&playbook);
+    let pid = server.child.id().to_string();
+    let started = Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGTERM");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn a_first_build_that_fails_is_shown_in_the_browser() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "content/goals/bad.md",
+        "---\ntitle: x\ndate: 2026-01-01\nprogress: 200\n---\n",
+    );
+    let server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("errors", "content/goals/bad.md:4:11: `progress`");
+    playbook.write(
+        "content/goals/bad.md",
+        "---\ntitle: Good now\ndate: 2026-01-01\nprogress: 20\n---\n",
+    );
+    events.wait_for("reload", "\"version\":");
+    server.wait_for_page("/goals/bad/index.html", "<h1>Good now</h1>");
+}
