@@ -1,7 +1,7 @@
 //! `playbook build`: config → theme → content → pages → output, with every page rendered and
 //! written in parallel as soon as it is ready.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -131,6 +131,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
         None => root.join(&config.output_dir),
     };
     check_output_location(root, &output)?;
+    crate::output::recover_interrupted(&output);
     let mut loaded = load_with_config(options, config)?;
     let staging = Staging::begin(&output)?;
     let pages = render_site(&mut loaded, &staging)?;
@@ -157,11 +158,42 @@ fn report(loaded: &Loaded, pages: usize, started: Instant, output: PathBuf) -> B
     }
 }
 
+/// `path` as the file system resolves it: the deepest part that exists canonicalised (symbolic
+/// links followed), the rest appended with `.` and `..` applied, so that `public/../content`
+/// and a link into `content/` are both seen for what they are.
+fn real_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.clone();
+    let mut rest = Vec::new();
+    let base = loop {
+        if let Ok(real) = existing.canonicalize() {
+            break real;
+        }
+        match existing.components().next_back() {
+            Some(last @ (Component::Normal(_) | Component::ParentDir | Component::CurDir)) => {
+                rest.push(last.as_os_str().to_os_string());
+                existing.pop();
+            }
+            _ => break existing,
+        }
+    };
+    let mut real = base;
+    for part in rest.iter().rev() {
+        match part.to_str() {
+            Some("..") => {
+                real.pop();
+            }
+            Some(".") => {}
+            _ => real.push(part),
+        }
+    }
+    real
+}
+
 /// The output must not swallow the sources: not the root itself, nor inside `content/` or
 /// `themes/`, where the next build would read it back.
 fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
-    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let (root, output_abs) = (absolute(root), absolute(output));
+    let (root, output_abs) = (real_path(root), real_path(output));
     let refuse = |why: &str| {
         Err(Diagnostic::error(
             output,

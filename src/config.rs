@@ -159,6 +159,23 @@ impl Config {
             let (line, column) = locate(text, path);
             Diagnostic::error(CONFIG_FILE, message).at(line, column)
         };
+        if config.encrypt {
+            diagnostics.push(at(
+                &[PathSeg::Key("encrypt".into())],
+                "`encrypt: true` is not available in this version of playbook: the site would be \
+                 written unencrypted, so the build stops instead"
+                    .into(),
+            ));
+        }
+        if slugify(&config.theme) != config.theme {
+            diagnostics.push(at(
+                &[PathSeg::Key("theme".into())],
+                format!(
+                    "theme `{}` must be a folder name under themes/ (a-z, 0-9, `-`)",
+                    config.theme
+                ),
+            ));
+        }
         if let Some(boss) = &config.boss
             && !config.people.is_empty()
             && !config.people.contains_key(boss)
@@ -209,6 +226,21 @@ fn build_schema(kinds: &IndexMap<String, KindConfig>) -> Result<Schema, Vec<Conf
     for (name, kind) in kinds {
         let path = vec![PathSeg::Key("kinds".into()), PathSeg::Key(name.clone())];
         let id = match schema.kind_by_name(name) {
+            Some(id)
+                if kind
+                    .folder
+                    .as_ref()
+                    .is_some_and(|f| *f != schema.kinds[id].folder) =>
+            {
+                problems.push((
+                    path.clone(),
+                    format!(
+                        "the folder of the built-in kind `{name}` is `{}` and cannot change",
+                        schema.kinds[id].folder
+                    ),
+                ));
+                continue;
+            }
             Some(id) => id,
             None => {
                 let folder = kind.folder.clone().unwrap_or_else(|| name.clone());
@@ -276,6 +308,13 @@ fn build_schema(kinds: &IndexMap<String, KindConfig>) -> Result<Schema, Vec<Conf
         for (field, config) in &kind.fields {
             let mut field_path = path.clone();
             field_path.extend([PathSeg::Key("fields".into()), PathSeg::Key(field.clone())]);
+            if schema.common.iter().any(|shared| shared.name == *field) {
+                problems.push((
+                    field_path,
+                    format!("`{field}` is a field of every entry already; choose another name"),
+                ));
+                continue;
+            }
             match field_spec(field, config) {
                 Ok(new) => match spec.fields.iter_mut().find(|f| f.name == *field) {
                     Some(existing) => *existing = new,

@@ -38,15 +38,23 @@ impl Diagnostic {
         self
     }
 
-    pub fn at_line(mut self, line: Option<usize>) -> Self {
-        self.line = line;
-        self.column = line.map(|_| 1);
-        self
-    }
-
     /// An I/O failure on `path`, with the operating system's reason.
     pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Self {
         Diagnostic::error(path, format!("cannot {action}: {err}"))
+    }
+}
+
+impl Diagnostic {
+    /// `path:line:col`, as much of it as is known.
+    pub fn location(&self) -> String {
+        let mut location = self.path.display().to_string();
+        if let Some(line) = self.line {
+            location.push_str(&format!(":{line}"));
+            if let Some(column) = self.column {
+                location.push_str(&format!(":{column}"));
+            }
+        }
+        location
     }
 }
 
@@ -57,14 +65,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}", self.path.display())?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(column) = self.column {
-                write!(f, ":{column}")?;
-            }
-        }
-        write!(f, ": {}", self.message)
+        write!(f, "{label}: {}: {}", self.location(), self.message)
     }
 }
 
@@ -76,13 +77,6 @@ pub struct Failure(pub Vec<Diagnostic>);
 impl Failure {
     pub fn one(diagnostic: Diagnostic) -> Self {
         Failure(vec![diagnostic])
-    }
-
-    pub fn error_count(&self) -> usize {
-        self.0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
     }
 }
 

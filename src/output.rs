@@ -34,10 +34,16 @@ impl Staging {
         };
         fs::create_dir_all(parent).map_err(|err| Diagnostic::io(parent, "create folder", &err))?;
         let prefix = format!(".{name}.playbook-tmp-");
-        remove_abandoned_temps(parent, &prefix);
+        recover_interrupted(target);
         let temp = parent.join(format!("{prefix}{}", std::process::id()));
         if temp.exists() {
-            // Left by a killed run that had this same process id; it is ours to remove.
+            // Left by a killed run that had this same process id: ours to remove if marked.
+            if !temp.join(MARK_FILE).is_file() {
+                return Err(Diagnostic::error(
+                    &temp,
+                    "this folder is in the way of the build and playbook did not make it; remove it",
+                ));
+            }
             fs::remove_dir_all(&temp).map_err(|err| Diagnostic::io(&temp, "remove", &err))?;
         }
         fs::create_dir(&temp).map_err(|err| Diagnostic::io(&temp, "create folder", &err))?;
@@ -63,8 +69,15 @@ impl Staging {
         fs::write(&path, bytes).map_err(|err| Diagnostic::io(&self.target.join(rel), "write", &err))
     }
 
-    /// Swaps the finished build in for the old output.
+    /// Swaps the finished build in for the old output: one atomic exchange where the system
+    /// has one (Linux), else two renames, the old output kept aside until the new is in place.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
+        if self.target.exists() && exchange(&self.temp, &self.target).is_ok() {
+            self.committed = true;
+            // The temporary folder now holds the previous site.
+            let _ = fs::remove_dir_all(&self.temp);
+            return Ok(());
+        }
         let old = self.temp.with_file_name(format!(
             "{}.old",
             self.temp
@@ -98,23 +111,84 @@ impl Drop for Staging {
     }
 }
 
-/// Removes temporary folders (`<prefix><pid>`, `<prefix><pid>.old`) left beside the output by
-/// builds that were killed: they carry playbook's mark and their process is gone. Best effort:
-/// a folder that cannot be removed now is tried again next time.
-fn remove_abandoned_temps(parent: &Path, prefix: &str) {
+/// Atomically exchanges two folders (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Cleans up beside `target` after builds that were killed; run before anything else, so that
+/// even a build that fails finds the previous output where it was.
+pub fn recover_interrupted(target: &Path) {
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    remove_abandoned_temps(
+        parent,
+        &format!(".{}.playbook-tmp-", name.to_string_lossy()),
+        target,
+    );
+}
+
+/// Cleans up after builds that were killed: temporary folders (`<prefix><pid>`,
+/// `<prefix><pid>.old`) that carry playbook's mark and whose process is gone. A build killed
+/// between its two renames leaves no output but the previous one as `.old`: that one is put
+/// back first. Best effort: what cannot be removed now is tried again next time.
+fn remove_abandoned_temps(parent: &Path, prefix: &str, target: &Path) {
     let Ok(items) = fs::read_dir(parent) else {
         return;
     };
+    let mut abandoned: Vec<PathBuf> = Vec::new();
     for item in items.flatten() {
         let file_name = item.file_name();
         let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
             continue;
         };
         let pid = rest.strip_suffix(".old").unwrap_or(rest);
-        let abandoned = pid.parse::<u32>().is_ok_and(|pid| !process_is_running(pid));
-        if abandoned && item.path().join(MARK_FILE).is_file() {
-            let _ = fs::remove_dir_all(item.path());
+        let gone = pid.parse::<u32>().is_ok_and(|pid| !process_is_running(pid));
+        if gone && item.path().join(MARK_FILE).is_file() {
+            abandoned.push(item.path());
         }
+    }
+    if !target.exists()
+        && let Some(old) = abandoned
+            .iter()
+            .find(|p| p.extension().is_some_and(|e| e == "old"))
+            .cloned()
+        && fs::rename(&old, target).is_ok()
+    {
+        abandoned.retain(|p| *p != old);
+    }
+    for folder in abandoned {
+        let _ = fs::remove_dir_all(folder);
     }
 }
 

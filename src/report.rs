@@ -33,13 +33,8 @@ pub fn render_diagnostic(root: &Path, diagnostic: &Diagnostic) -> String {
     };
     let label_style = Style::new().bold().fg_color(Some(color.into()));
     let bold = Style::new().bold();
-    let plain = diagnostic.to_string();
-    let location_and_message = plain
-        .split_once(": ")
-        .map_or(plain.as_str(), |(_, rest)| rest);
-    let (location, message) = location_and_message
-        .split_once(": ")
-        .unwrap_or((location_and_message, ""));
+    let location = diagnostic.location();
+    let message = &diagnostic.message;
     let mut out =
         format!("{label_style}{label}{label_style:#}: {bold}{location}{bold:#}: {message}");
     if let Some(excerpt) = source_excerpt(root, diagnostic, level) {

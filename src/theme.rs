@@ -45,16 +45,6 @@ pub struct Theme {
     pub template_sources: BTreeMap<String, PathBuf>,
 }
 
-impl Theme {
-    /// The file a template error should point at.
-    pub fn template_path(&self, template: &str) -> PathBuf {
-        self.template_sources
-            .get(template)
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from(format!("templates/{template}")))
-    }
-}
-
 /// Loads theme `name`: the embedded default theme, overridden file by file by
 /// `root/themes/<name>/templates/` and `static/`, so a theme may change a single template.
 pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Failure> {

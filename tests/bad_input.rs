@@ -192,7 +192,7 @@ fn cases() -> Vec<Case> {
             ADVICE,
             "---\ntitle: x\ndate: 2026-01-01\nfrom: dana\ntags: {a: 1}\n---\n",
             "content/advice/bad.md:5:7",
-            "`tags`: expected text, found a mapping",
+            "`tags`: expected a tag, found a mapping",
         ),
         case(
             "impossible date",
@@ -380,7 +380,7 @@ fn cases() -> Vec<Case> {
             "content/goal/x.md",
             "---\ntitle: x\ndate: 2026-01-01\n---\n",
             "content/goal",
-            "(did you mean `goals`?)",
+            "did you mean `goals`?",
         ),
         Case {
             name: "symbolic link loop",

@@ -535,3 +535,48 @@ fn navigation_marks_the_current_section_and_entries_link_their_neighbours() {
     let tags = Html::parse_document(&playbook.read("public/tags/index.html"));
     assert_eq!(texts(&tags, r#"nav [aria-current="page"]"#), ["Tags"]);
 }
+
+#[test]
+fn tags_and_people_in_any_script_get_their_own_pages_and_case_does_not_split_a_person() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "content/advice/unicode.md",
+        "---\ntitle: Unicode\ndate: 2026-05-01\nfrom: Dana\ntags: [日本, Café]\n---\nx\n",
+    );
+    playbook.build(&[]);
+    assert!(
+        playbook
+            .read("public/tags/日本/index.html")
+            .contains("Unicode")
+    );
+    assert!(
+        playbook
+            .read("public/tags/café/index.html")
+            .contains("Unicode")
+    );
+    let tags = playbook.read("public/tags/index.html");
+    assert!(
+        tags.contains("Tags"),
+        "the tags index is still the index: {tags}"
+    );
+    let dana = Html::parse_document(&playbook.read("public/people/dana/index.html"));
+    assert!(
+        texts(&dana, ".card-title").contains(&"Unicode".to_string()),
+        "`Dana` is `dana`"
+    );
+    assert_eq!(texts(&dana, "h1"), ["Dana Boss manager"]);
+}
+
+#[test]
+fn an_output_left_aside_by_a_killed_build_is_put_back() {
+    let playbook = Playbook::fixture("basic");
+    // A build killed between moving the old site aside and moving the new one in.
+    let aside = ".public.playbook-tmp-4194304.old";
+    playbook.write(&format!("{aside}/.playbook-output"), "mark");
+    playbook.write(&format!("{aside}/index.html"), "the previous site");
+    playbook.write("content/goals/broken.md", "---\ntitle: [\n---\n");
+    let run = playbook.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(playbook.read("public/index.html"), "the previous site");
+    assert!(!playbook.exists(aside));
+}

@@ -217,3 +217,30 @@ fn init_refuses_a_folder_that_is_not_empty() {
         run.stderr
     );
 }
+
+#[test]
+fn init_keeps_a_gitignore_the_folder_already_has() {
+    let empty = Playbook::empty();
+    empty.write(".gitignore", "secret-stuff\n*.key");
+    let run = empty.run(&["init"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(empty.read(".gitignore"), "secret-stuff\n*.key\n/public\n");
+}
+
+#[test]
+fn init_with_a_date_at_the_end_of_the_calendar_does_not_panic() {
+    let empty = Playbook::empty();
+    let run = common::Run::from(
+        std::process::Command::new(env!("CARGO_BIN_EXE_playbook"))
+            .args(["--root", empty.path().to_str().unwrap(), "init"])
+            .env("SOURCE_DATE_EPOCH", "253402300799")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        empty
+            .read("content/goals/learn-what-my-manager-is-measured-on.md")
+            .contains("date: 9999-")
+    );
+}

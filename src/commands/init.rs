@@ -103,7 +103,8 @@ pub fn init(dir: &Path) -> Result<InitReport, Failure> {
         }
     }
     let today = today();
-    let day = |offset: i64| iso_day(today + Duration::days(offset));
+    // Dates at the very end of the calendar (a far-future SOURCE_DATE_EPOCH) stay as they are.
+    let day = |offset: i64| iso_day(today.checked_add(Duration::days(offset)).unwrap_or(today));
     let mut files = Vec::new();
     let mut write = |rel: &str, text: &str| -> Result<(), Diagnostic> {
         let path = dir.join(rel);
@@ -116,7 +117,20 @@ pub fn init(dir: &Path) -> Result<InitReport, Failure> {
         Ok(())
     };
     write("playbook.yaml", CONFIG)?;
-    write(".gitignore", "/public\n")?;
+    // A `.gitignore` the folder already has is kept; `/public` is added to it if missing.
+    let gitignore = dir.join(".gitignore");
+    match std::fs::read_to_string(&gitignore) {
+        Ok(text) if text.lines().any(|line| line.trim() == "/public") => {}
+        Ok(text) => {
+            let separator = if text.is_empty() || text.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            write(".gitignore", &format!("{text}{separator}/public\n"))?;
+        }
+        Err(_) => write(".gitignore", "/public\n")?,
+    }
     for (rel, template) in SAMPLES {
         let mut text = template.replace("{due}", &day(90));
         for offset in [0, 3, 7, 10, 14, 21, 28, 30] {

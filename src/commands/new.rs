@@ -175,6 +175,7 @@ fn example_value(field: &FieldSpec, person: &str, date: &str) -> String {
         FieldType::Integer { min, .. } => min.unwrap_or(0).to_string(),
         FieldType::Enum(values) => values.first().cloned().unwrap_or_default(),
         FieldType::Person => person.to_string(),
+        FieldType::Tag => "\"\"".into(),
         FieldType::Reference(Some(folder)) => format!("{folder}/<slug>"),
         FieldType::Reference(None) => "<kind-folder>/<slug>".into(),
         FieldType::List(_) => "[]".into(),

@@ -5,6 +5,7 @@ use serde_yaml::{Mapping, Value};
 
 use super::date::EntryDate;
 use super::front_matter::PathSeg;
+use super::model::url_slug;
 use super::schema::{FieldSpec, FieldType};
 use crate::error::Severity;
 
@@ -39,13 +40,6 @@ impl FieldValue {
     pub fn as_date(&self) -> Option<&EntryDate> {
         match self {
             FieldValue::Date(date) => Some(date),
-            _ => None,
-        }
-    }
-
-    pub fn as_integer(&self) -> Option<i64> {
-        match self {
-            FieldValue::Integer(n) => Some(*n),
             _ => None,
         }
     }
@@ -146,10 +140,7 @@ pub fn check_mapping(
                 let known = groups
                     .iter()
                     .flat_map(|specs| specs.iter().map(|s| s.name.as_str()));
-                let hint = match closest(name, known) {
-                    Some(near) => format!("; did you mean `{near}`?"),
-                    None => String::new(),
-                };
+                let hint = did_you_mean(name, known);
                 let message = format!("unknown field `{name}` is ignored{hint}");
                 findings.push(Severity::Warning, path, message, true);
             }
@@ -247,13 +238,11 @@ fn check_value(
         FieldType::Enum(allowed) => match scalar_text(value) {
             Some(word) if allowed.contains(&word) => Some(FieldValue::Text(word)),
             Some(word) => {
-                let hint = closest(&word, allowed.iter().map(String::as_str))
-                    .map(|near| format!(" (did you mean `{near}`?)"))
-                    .unwrap_or_default();
+                let hint = did_you_mean(&word, allowed.iter().map(String::as_str));
                 findings.error(
                     path,
                     format!(
-                        "`{}`: `{word}` is not allowed{hint}; expected {}",
+                        "`{}`: `{word}` is not allowed; expected {}{hint}",
                         spec.name,
                         ty.describe()
                     ),
@@ -265,28 +254,48 @@ fn check_value(
                 None
             }
         },
-        FieldType::Person | FieldType::Reference(_) => match scalar_text(value) {
-            Some(text) if !text.trim().is_empty() => {
-                let mention = Mention {
-                    path: path.clone(),
-                    value: text.trim().to_string(),
-                    folder: match ty {
-                        FieldType::Reference(folder) => folder.clone(),
-                        _ => None,
-                    },
-                };
-                if matches!(ty, FieldType::Person) {
-                    findings.people.push(mention);
-                } else {
-                    findings.references.push(mention);
-                }
-                Some(FieldValue::Text(text.trim().to_string()))
+        FieldType::Tag => match scalar_text(value) {
+            Some(tag) if !url_slug(&tag).is_empty() => Some(FieldValue::Text(tag)),
+            Some(tag) => {
+                findings.error(
+                    path,
+                    format!("tag `{tag}` has no letter or digit to make its page address from"),
+                );
+                None
             }
-            _ => {
+            None => {
                 findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
                 None
             }
         },
+        FieldType::Person | FieldType::Reference(_) => {
+            match scalar_text(value) {
+                Some(text) if matches!(ty, FieldType::Person) && url_slug(&text).is_empty() => {
+                    findings.error(path, format!("person id `{text}` has no letter or digit to make its page address from"));
+                    None
+                }
+                Some(text) if !text.trim().is_empty() => {
+                    let mention = Mention {
+                        path: path.clone(),
+                        value: text.trim().to_string(),
+                        folder: match ty {
+                            FieldType::Reference(folder) => folder.clone(),
+                            _ => None,
+                        },
+                    };
+                    if matches!(ty, FieldType::Person) {
+                        findings.people.push(mention);
+                    } else {
+                        findings.references.push(mention);
+                    }
+                    Some(FieldValue::Text(text.trim().to_string()))
+                }
+                _ => {
+                    findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
+                    None
+                }
+            }
+        }
         FieldType::List(item) => {
             let items: Vec<&Value> = match value {
                 Value::Sequence(items) => items.iter().collect(),
@@ -351,6 +360,14 @@ fn describe_value(value: &Value) -> String {
     }
 }
 
+/// `; did you mean `near`?` when a candidate is near enough to `word` to be a likely typo, or
+/// nothing; for the end of a message.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(word, candidates)
+        .map(|near| format!("; did you mean `{near}`?"))
+        .unwrap_or_default()
+}
+
 /// The candidate nearest to `word`, if it is near enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -412,7 +429,7 @@ mod tests {
         );
         assert!(all.contains("`progress`: 120 is out of range"), "{all}");
         assert!(
-            all.contains("`actve` is not allowed (did you mean `active`?)"),
+            all.contains("`actve` is not allowed; expected one of: active, met, dropped; did you mean `active`?"),
             "{all}"
         );
         assert!(

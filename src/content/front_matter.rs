@@ -234,7 +234,13 @@ pub fn locate(yaml: &str, path: &[PathSeg]) -> (usize, usize) {
             None => break,
         }
     }
-    best
+    // Positions were found as byte offsets; report the column in characters, as editors do.
+    let (line, byte_column) = best;
+    let text = yaml.lines().nth(line - 1).unwrap_or("");
+    let column = text
+        .get(..byte_column - 1)
+        .map_or(byte_column, |before| before.chars().count() + 1);
+    (line, column)
 }
 
 fn step<'a>(node: &Node<'a>, seg: &PathSeg) -> Option<((usize, usize), Node<'a>)> {
@@ -359,9 +365,50 @@ fn opens_mapping(text: &str) -> bool {
 
 /// The value without a trailing ` # comment`.
 fn strip_comment(value: &str) -> &str {
-    match value.find(" #") {
-        Some(at) if !value.starts_with(['"', '\'']) => value[..at].trim_end(),
-        _ => value,
+    let mut quotes = QuoteTracker::default();
+    let mut previous = ' ';
+    for (i, c) in value.char_indices() {
+        if !quotes.step(c) && c == '#' && previous.is_whitespace() {
+            return value[..i].trim_end();
+        }
+        previous = c;
+    }
+    value
+}
+
+/// Follows YAML quoting through a line: a quote opens a quoted scalar only where a value
+/// starts (not inside a plain word such as `it's`).
+#[derive(Default)]
+struct QuoteTracker {
+    quote: Option<char>,
+    /// The last character outside quotes that was not a space.
+    last: Option<char>,
+}
+
+impl QuoteTracker {
+    /// Takes the next character; returns whether it is inside (or closes) a quoted scalar.
+    fn step(&mut self, c: char) -> bool {
+        match self.quote {
+            Some(q) => {
+                if c == q {
+                    self.quote = None;
+                    self.last = Some(c);
+                }
+                true
+            }
+            None if matches!(c, '"' | '\'')
+                && matches!(self.last, None | Some('[' | '{' | ',' | ':' | '-')) =>
+            {
+                self.quote = Some(c);
+                true
+            }
+            None => {
+                if !c.is_whitespace() {
+                    self.last = Some(c);
+                }
+                false
+            }
+        }
     }
 }
 
@@ -369,19 +416,24 @@ fn strip_comment(value: &str) -> &str {
 /// byte offset, leading spaces skipped.
 fn split_flow(inner: &str) -> Vec<(usize, &str)> {
     let mut parts = Vec::new();
-    let (mut depth, mut quote, mut start) = (0usize, None::<char>, 0usize);
+    let (mut depth, mut start) = (0usize, 0usize);
+    // The inside of a flow collection starts just after its opening bracket.
+    let mut quotes = QuoteTracker {
+        quote: None,
+        last: Some('['),
+    };
     for (i, c) in inner.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '[' | '{') => depth += 1,
-            (None, ']' | '}') if depth == 0 => {
+        if quotes.step(c) {
+            continue;
+        }
+        match c {
+            '[' | '{' => depth += 1,
+            ']' | '}' if depth == 0 => {
                 push_part(&mut parts, inner, start, i);
                 return parts;
             }
-            (None, ']' | '}') => depth -= 1,
-            (None, ',') if depth == 0 => {
+            ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
                 push_part(&mut parts, inner, start, i);
                 start = i + 1;
             }
@@ -490,6 +542,18 @@ mod tests {
             (4, 22)
         );
         assert_eq!(at(yaml, &[key("actions"), PathSeg::Index(1)]), (4, 5));
+    }
+
+    #[test]
+    fn columns_count_characters_and_plain_apostrophes_are_not_quotes() {
+        let yaml = "actions: [{task: \"ééééé\", done: maybe}]\n";
+        assert_eq!(
+            at(yaml, &[key("actions"), PathSeg::Index(0), key("done")]),
+            (1, 33)
+        );
+        let yaml = "related: [it's, goals/nope]  # a comment, with 'quotes'\n";
+        assert_eq!(at(yaml, &[key("related"), PathSeg::Index(1)]), (1, 17));
+        assert_eq!(strip_comment("[\"a #b\", c] # d"), "[\"a #b\", c]");
     }
 
     #[test]

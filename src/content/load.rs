@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::fields::{FieldValue, Findings, check_mapping, closest};
+use super::fields::{FieldValue, Findings, check_mapping, did_you_mean};
 use super::front_matter::{
     MAX_ALIASES, PathSeg, count_aliases, locate, split_front_matter, too_many_aliases,
     yaml_diagnostic,
@@ -192,12 +192,10 @@ pub fn is_ignored_file_name(name: &str) -> bool {
 
 fn unknown_kind_message(schema: &Schema, folder: &str) -> String {
     let folders = schema.folders();
-    let hint = closest(folder, folders.iter().copied())
-        .map(|near| format!(" (did you mean `{near}`?)"))
-        .unwrap_or_default();
+    let hint = did_you_mean(folder, folders.iter().copied());
     format!(
-        "unknown kind folder `{folder}`{hint}: the kind folders are {}; add new kinds under \
-         `kinds:` in playbook.yaml",
+        "unknown kind folder `{folder}`: the kind folders are {}{hint} (new kinds go under \
+         `kinds:` in playbook.yaml)",
         folders.join(", ")
     )
 }
@@ -337,9 +335,7 @@ pub fn parse_entry(
         for mention in findings.people.clone() {
             if !config.people.contains_key(&mention.value) {
                 let ids = config.people.keys().map(String::as_str);
-                let hint = closest(&mention.value, ids)
-                    .map(|near| format!("; did you mean `{near}`?"))
-                    .unwrap_or_default();
+                let hint = did_you_mean(&mention.value, ids);
                 let message = format!(
                     "unknown person `{}`: not under `people:` in playbook.yaml{hint}",
                     mention.value
@@ -511,9 +507,7 @@ fn check_references(entries: &[Arc<Entry>]) -> Vec<Diagnostic> {
                 continue;
             }
             let candidates = keys.iter().copied().filter(|key| in_folder(key));
-            let hint = closest(target, candidates)
-                .map(|near| format!("; did you mean `{near}`?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(target, candidates);
             let what = match &reference.folder {
                 Some(folder) => format!("an entry of {folder}/"),
                 None => "an entry".to_string(),

@@ -103,10 +103,11 @@ impl Playbook {
 
         let mut by_kind: Vec<Vec<usize>> = vec![Vec::new(); config.schema.kinds.len()];
         let mut tags: BTreeMap<String, TagGroup> = BTreeMap::new();
+        // Keyed by URL slug, so `Dana` and `dana` are one person with one page.
         let mut people: BTreeMap<String, PersonGroup> = config
             .people
             .keys()
-            .map(|id| (id.clone(), person_group(id)))
+            .map(|id| (url_slug(id), person_group(id)))
             .collect();
         let mut months: Vec<MonthGroup> = Vec::new();
         let mut by_key = HashMap::with_capacity(entries.len());
@@ -115,7 +116,7 @@ impl Playbook {
             by_key.insert(entry.key.clone(), index);
             by_kind[entry.kind].push(index);
             for tag in &entry.tags {
-                let slug = slugify(tag);
+                let slug = url_slug(tag);
                 let group = tags.entry(slug.clone()).or_insert_with(|| TagGroup {
                     slug,
                     name: tag.clone(),
@@ -125,7 +126,7 @@ impl Playbook {
             }
             for id in &entry.people {
                 people
-                    .entry(id.clone())
+                    .entry(url_slug(id))
                     .or_insert_with(|| person_group(id))
                     .entries
                     .push(index);
@@ -169,18 +170,27 @@ impl Playbook {
 fn person_group(id: &str) -> PersonGroup {
     PersonGroup {
         id: id.to_string(),
-        slug: slugify(id),
+        slug: url_slug(id),
         entries: Vec::new(),
     }
 }
 
 /// Lower-case ASCII letters and digits, every other run of characters made one `-`, no `-` at
-/// either end: `Café Notes (v2)` becomes `caf-notes-v2`.
+/// either end: `Café Notes (v2)` becomes `caf-notes-v2`. The SPEC's rule for entry slugs.
 pub fn slugify(text: &str) -> String {
+    slug_keeping(text, |c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+/// The URL segment of a tag or a person: like `slugify`, but letters and digits of every
+/// script are kept, so `日本` and `Café` get pages of their own (`日本`, `café`).
+pub fn url_slug(text: &str) -> String {
+    slug_keeping(text, char::is_alphanumeric)
+}
+
+fn slug_keeping(text: &str, keep: impl Fn(char) -> bool) -> String {
     let mut slug = String::with_capacity(text.len());
-    for c in text.chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if keep(c) {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
@@ -205,5 +215,14 @@ mod tests {
         assert_eq!(slugify("Café Notes (v2)"), "caf-notes-v2");
         assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("***"), "");
+    }
+
+    #[test]
+    fn url_slugs_keep_every_script() {
+        assert_eq!(url_slug("日本"), "日本");
+        assert_eq!(url_slug("Café Notes"), "café-notes");
+        assert_eq!(url_slug("Dana"), "dana");
+        assert_eq!(url_slug("../x"), "x");
+        assert_eq!(url_slug("!!!"), "");
     }
 }

@@ -80,6 +80,8 @@ pub enum FieldType {
     Enum(Vec<String>),
     /// A person id (see `people:` in playbook.yaml).
     Person,
+    /// A tag: text that gets a page of its own.
+    Tag,
     /// `<kind-folder>/<slug>` of another entry, of the kind with this folder when given.
     Reference(Option<String>),
     /// A list; a single value is read as a list of one.
@@ -104,6 +106,7 @@ impl FieldType {
             FieldType::Integer { .. } => "a whole number".into(),
             FieldType::Enum(values) => format!("one of: {}", values.join(", ")),
             FieldType::Person => "a person id".into(),
+            FieldType::Tag => "a tag".into(),
             FieldType::Reference(Some(folder)) => format!("an entry, as {folder}/<slug>"),
             FieldType::Reference(None) => "an entry, as <kind-folder>/<slug>".into(),
             FieldType::List(inner) => format!("a list of {}", inner.describe_item()),
@@ -118,6 +121,7 @@ impl FieldType {
         match self {
             FieldType::Text => "text".into(),
             FieldType::Person => "person ids".into(),
+            FieldType::Tag => "tags".into(),
             FieldType::Reference(_) => "entries (<kind-folder>/<slug>)".into(),
             FieldType::Record(_) | FieldType::List(_) => self.describe(),
             other => format!("values ({})", other.describe()),
@@ -232,7 +236,7 @@ impl Default for Schema {
         let common = vec![
             FieldSpec::new("title", "Title", FieldType::Text).required(),
             FieldSpec::new("date", "Date", FieldType::Date).required(),
-            FieldSpec::new("tags", "Tags", list(FieldType::Text)),
+            FieldSpec::new("tags", "Tags", list(FieldType::Tag)),
             FieldSpec::new("people", "People", list(FieldType::Person)),
             FieldSpec::new("practices", "Practices", list(texts(&practices))),
             FieldSpec::new("related", "Related", list(FieldType::Reference(None))),

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::content::{Entry, KindId, Playbook, Schema, slugify};
+use crate::content::{Entry, KindId, Playbook, Schema, url_slug};
 use crate::error::Diagnostic;
 use crate::theme::Theme;
 
@@ -211,7 +211,7 @@ impl<'a> Renderer<'a> {
             id,
             name: config.person_name(id),
             role: config.people.get(id).and_then(|p| p.role.as_deref()),
-            url: self.links.folder(&format!("people/{}/", slugify(id))),
+            url: self.links.folder(&format!("people/{}/", url_slug(id))),
             is_boss: config.boss.as_deref() == Some(id),
         }
     }
@@ -245,7 +245,7 @@ fn card<'a>(entry: &'a Entry, schema: &'a Schema, links: &Links) -> Card<'a> {
 fn tag_link<'a>(tag: &'a str, links: &Links) -> LinkView<'a> {
     LinkView {
         name: tag,
-        url: links.folder(&format!("tags/{}/", slugify(tag))),
+        url: links.folder(&format!("tags/{}/", url_slug(tag))),
     }
 }
 
