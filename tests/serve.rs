@@ -626,3 +626,111 @@ fn a_first_build_that_fails_is_shown_in_the_browser() {
     events.wait_for("reload", "\"version\":");
     server.wait_for_page("/goals/bad/index.html", "<h1>Good now</h1>");
 }
+
+/// The served site, reload script removed, equals a clean `build --drafts` byte for byte.
+fn assert_served_site_equals_a_clean_build(server: &Server, playbook: &Playbook) {
+    let output = tempfile::tempdir().unwrap();
+    let target = output.path().join("site");
+    playbook.build(&["--drafts", "--output", target.to_str().unwrap()]);
+    let built = common::snapshot(&target);
+    for (path, bytes) in &built {
+        let path = path.to_string_lossy().replace('\\', "/");
+        if path == ".playbook-output" {
+            continue;
+        }
+        let response = server.get(&format!("/{path}"));
+        assert_eq!(response.status, 200, "/{path}");
+        let served = match response.body.find("<script>/* playbook serve") {
+            Some(start) => {
+                let end =
+                    response.body[start..].find("</script>").unwrap() + start + "</script>".len();
+                format!("{}{}", &response.body[..start], &response.body[end..])
+            }
+            None => response.body.clone(),
+        };
+        assert!(
+            served.as_bytes() == &bytes[..],
+            "/{path} differs from a clean build:\n{served}"
+        );
+    }
+}
+
+#[test]
+fn after_a_sequence_of_edits_the_served_site_equals_a_clean_build() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("reload", "\"version\":1");
+    let mut version = 1;
+    let mut edit = |change: &dyn Fn(&Playbook)| {
+        change(&playbook);
+        version += 1;
+        events.wait_for("reload", &format!("\"version\":{version}"));
+        // After every step, not only the last: a later full render would hide a stale page.
+        assert_served_site_equals_a_clean_build(&server, &playbook);
+    };
+    let goal = "content/goals/ship-the-ledger.md";
+    // A body-only edit, a title edit, a new tag, a date that reorders neighbours, a new
+    // person, a related link, a new entry, a deletion, a kind change by moving a file.
+    edit(&|p| p.write(ADVICE, p.read(ADVICE).replace("Dana said", "Dana told me")));
+    edit(&|p| {
+        p.write(
+            goal,
+            p.read(goal)
+                .replace("title: Ship the ledger", "title: Ship the new ledger"),
+        )
+    });
+    edit(&|p| {
+        p.write(
+            ADVICE,
+            p.read(ADVICE).replace(
+                "tags: [planning, ledger]",
+                "tags: [planning, ledger, estimates]",
+            ),
+        )
+    });
+    edit(&|p| {
+        p.write(
+            goal,
+            p.read(goal).replace("date: 2026-01-10", "date: 2026-03-20"),
+        )
+    });
+    edit(&|p| {
+        p.write(
+            ADVICE,
+            p.read(ADVICE)
+                .replace("from: dana", "from: dana\npeople: [lee, sam]"),
+        )
+    });
+    edit(&|p| {
+        p.write(
+            "content/loyalty/covered-the-review.md",
+            p.read("content/loyalty/covered-the-review.md").replace(
+                "reciprocated: true",
+                "reciprocated: true\nrelated: [goals/ship-the-ledger]",
+            ),
+        )
+    });
+    edit(&|p| {
+        p.write("content/achievements/second-win.md", "---\ntitle: Second win\ndate: 2026-04-02\ntags: [ledger]\ngoal: goals/ship-the-ledger\n---\nMore.\n");
+    });
+    edit(&|p| {
+        p.write(
+            "content/conversations/middle.md",
+            "---\ntitle: Middle talk\ndate: 2026-02-15\nwith: dana\n---\nx\n",
+        )
+    });
+    // Moving the middle entry of a kind makes its old neighbours each other's neighbours.
+    edit(&|p| {
+        p.write(
+            "content/conversations/middle.md",
+            "---\ntitle: Middle talk\ndate: 2026-06-01\nwith: dana\n---\nx\n",
+        )
+    });
+    edit(&|p| p.remove("content/contributions/hiring-loop.md"));
+    assert_eq!(
+        server.get("/contributions/hiring-loop/index.html").status,
+        404,
+        "deleted pages are gone"
+    );
+}

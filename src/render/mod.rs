@@ -3,7 +3,10 @@
 
 mod dashboard;
 mod entry;
+pub mod incremental;
 mod lists;
+
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -147,11 +150,17 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// Prepares what every page shares: cards, and the site and navigation in the global context.
     pub fn new(theme: &'a mut Theme, playbook: &'a Playbook, links: Links) -> Renderer<'a> {
-        let cards = playbook
-            .entries
-            .par_iter()
-            .map(|entry| Value::from_serializable(&card(entry, &playbook.config.schema, &links)))
-            .collect();
+        let cards = make_cards(playbook, &links, None);
+        Renderer::with_cards(theme, playbook, links, cards)
+    }
+
+    /// A renderer over cards made beforehand (see `make_cards`).
+    pub fn with_cards(
+        theme: &'a mut Theme,
+        playbook: &'a Playbook,
+        links: Links,
+        cards: Vec<Value>,
+    ) -> Renderer<'a> {
         let globals = theme.tera.global_context();
         globals.insert("site", &site_view(playbook, &links));
         let theme: &'a Theme = theme;
@@ -224,6 +233,28 @@ struct PersonView<'a> {
     role: Option<&'a str>,
     url: String,
     is_boss: bool,
+}
+
+/// Every entry's card, in `playbook.entries` order. With `previous` (an earlier playbook of the
+/// same configuration and its cards), the card of an entry that was not re-read is reused.
+pub fn make_cards(
+    playbook: &Playbook,
+    links: &Links,
+    previous: Option<(&Playbook, &[Value])>,
+) -> Vec<Value> {
+    playbook
+        .entries
+        .par_iter()
+        .map(|entry| {
+            let reused = previous.and_then(|(old, cards)| {
+                let index = old.index_of(&entry.key)?;
+                Arc::ptr_eq(&old.entries[index], entry).then(|| cards[index].clone())
+            });
+            reused.unwrap_or_else(|| {
+                Value::from_serializable(&card(entry, &playbook.config.schema, links))
+            })
+        })
+        .collect()
 }
 
 fn card<'a>(entry: &'a Entry, schema: &'a Schema, links: &Links) -> Card<'a> {

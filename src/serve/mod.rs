@@ -5,17 +5,22 @@
 pub mod http;
 pub mod watch;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
-use crate::build::{Loaded, Sink, render_site};
+use rayon::prelude::*;
+use tera::Value;
+
 use crate::config::Config;
+use crate::content::Playbook;
 use crate::content::load::{Parsed, Source, assemble, find_sources, read_entry, source_at};
 use crate::error::{Diagnostic, Failure};
+use crate::render::incremental::{dirty_entries, pages_to_render};
+use crate::render::{Links, Page, ROBOTS_TXT, Renderer, make_cards, plan_pages};
 use crate::theme::{Theme, load_theme};
 use http::{LiveState, Site};
 use watch::Change;
@@ -46,18 +51,15 @@ fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
-/// Rendered files gathered in memory.
-#[derive(Default)]
-struct MemorySink(Mutex<Vec<(String, Arc<[u8]>)>>);
+/// A file of the site: its output path and bytes.
+type File = (String, Arc<[u8]>);
 
-impl Sink for MemorySink {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path.to_string(), bytes.into()));
-        Ok(())
-    }
+/// The last good build, as the next rebuild compares against it.
+struct Built {
+    playbook: Playbook,
+    cards: Vec<Value>,
+    /// Output paths of its pages (not its static files).
+    paths: HashSet<String>,
 }
 
 /// The sources as last read: configuration, theme, and every entry file's parse, so that a
@@ -68,6 +70,7 @@ struct Session {
     theme: Option<Theme>,
     walk_diagnostics: Vec<Diagnostic>,
     files: BTreeMap<PathBuf, (Stamp, Parsed)>,
+    built: Option<Built>,
     version: u64,
 }
 
@@ -86,6 +89,7 @@ impl Session {
             theme: None,
             walk_diagnostics: Vec::new(),
             files: BTreeMap::new(),
+            built: None,
             version: 0,
         }
     }
@@ -116,51 +120,103 @@ impl Session {
         }
 
         let config = self.config.clone().expect("loaded above");
-        let (playbook, warnings) = assemble(
+        let (playbook, _warnings) = assemble(
             config,
             self.files.values().map(|(_, parsed)| parsed),
             self.walk_diagnostics.clone(),
             true,
         )?;
-        // The theme is lent to the render and given back, so templates compile once.
-        let theme = self.theme.take().expect("loaded above");
-        let mut loaded = Loaded {
-            playbook,
-            theme,
-            warnings,
-            base_url: None,
+        // After a config or theme change every page is rendered; otherwise only the pages the
+        // edit touched, and the rest of the previous site is kept as it is.
+        let full = everything || changes.contains(&Change::Theme);
+        let before = if full { None } else { self.built.take() };
+        let links = Links::new(None);
+        let cards = make_cards(
+            &playbook,
+            &links,
+            before.as_ref().map(|b| (&b.playbook, b.cards.as_slice())),
+        );
+        let plan = plan_pages(&playbook);
+        let dirty = before
+            .as_ref()
+            .and_then(|b| dirty_entries(&b.playbook, &playbook, &b.cards, &cards));
+        let to_render: Vec<&Page> = match (&dirty, &before) {
+            (Some(dirty), Some(b)) => pages_to_render(&b.playbook, &playbook, dirty, &plan),
+            _ => plan.iter().collect(),
         };
-        let sink = MemorySink::default();
-        let rendered = render_site(&mut loaded, &sink);
-        self.theme = Some(loaded.theme);
-        rendered?;
 
-        self.version += 1;
-        let pages: std::collections::HashMap<String, Arc<[u8]>> = sink
-            .0
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-            .into_iter()
-            .collect();
-        let changed: Vec<&String> = pages
+        // The theme is lent to the render and given back, so templates compile once.
+        let mut theme = self.theme.take().expect("loaded above");
+        let rendered: Result<Vec<File>, Diagnostic> = {
+            let renderer = Renderer::with_cards(&mut theme, &playbook, links, cards.clone());
+            to_render
+                .par_iter()
+                .map(|page| Ok((page.path.clone(), Arc::from(renderer.render(page)?))))
+                .collect()
+        };
+        let assets: Vec<File> = theme
+            .assets
             .iter()
-            .filter(|(path, bytes)| previous.pages.get(*path).is_none_or(|old| old != *bytes))
-            .map(|(path, _)| path)
-            .chain(
-                previous
-                    .pages
-                    .keys()
-                    .filter(|path| !pages.contains_key(*path)),
-            )
+            .map(|asset| (asset.path.clone(), Arc::from(&asset.bytes[..])))
+            .chain([("robots.txt".to_string(), Arc::from(ROBOTS_TXT.as_bytes()))])
             .collect();
-        let css_only = !changed.is_empty() && changed.iter().all(|path| path.ends_with(".css"));
-        let changed_pages = changed.len();
+        self.theme = Some(theme);
+        let rendered = match rendered {
+            Ok(rendered) => rendered,
+            Err(diagnostic) => {
+                // Keep what the next rebuild compares against.
+                self.built = before;
+                return Err(Failure::one(diagnostic));
+            }
+        };
+
+        let paths: HashSet<String> = plan.iter().map(|page| page.path.clone()).collect();
+        let mut pages = match (&dirty, &before) {
+            (Some(_), Some(b)) => {
+                let mut pages = previous.pages.clone();
+                pages.retain(|path, _| paths.contains(path) || !b.paths.contains(path));
+                pages
+            }
+            _ => assets.into_iter().collect(),
+        };
+        let removed = previous
+            .pages
+            .keys()
+            .filter(|path| !pages.contains_key(*path))
+            .count();
+        let mut changed = Vec::new();
+        for (path, bytes) in rendered {
+            if previous.pages.get(&path).is_none_or(|old| *old != bytes) {
+                changed.push(path.clone());
+            }
+            pages.insert(path, bytes);
+        }
+        if dirty.is_none() {
+            // A full render: the stylesheet and other assets count as changed if their bytes did.
+            changed.extend(
+                pages
+                    .iter()
+                    .filter(|(path, bytes)| {
+                        !path.ends_with(".html") && previous.pages.get(*path) != Some(bytes)
+                    })
+                    .map(|(path, _)| path.clone()),
+            );
+        }
+        self.built = Some(Built {
+            playbook,
+            cards,
+            paths,
+        });
+        self.version += 1;
+        let css_only = !changed.is_empty()
+            && removed == 0
+            && changed.iter().all(|path| path.ends_with(".css"));
         Ok(Rebuilt {
             site: Site {
                 pages,
                 version: self.version,
             },
-            changed_pages,
+            changed_pages: changed.len() + removed,
             css_only,
         })
     }

@@ -47,11 +47,10 @@ impl Playbook {
         self.dir.path()
     }
 
-    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Self {
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
         let path = self.path().join(rel);
         fs::create_dir_all(path.parent().expect("parent")).expect("create dirs");
         fs::write(path, text).expect("write fixture file");
-        self
     }
 
     pub fn remove(&self, rel: &str) {

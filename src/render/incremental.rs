@@ -1,0 +1,146 @@
+//! Which pages an edit touches. Two playbooks of the same configuration and theme are compared
+//! entry by entry (entries that were not re-read are the same `Arc`), and a page is rendered
+//! again only if something it shows changed: the entry itself, or the card of an entry that it
+//! lists or links to.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use tera::Value;
+
+use super::{Page, PageKind};
+use crate::content::{Entry, Playbook, url_slug};
+
+/// The entries that differ between two playbooks, by key.
+pub struct Dirty {
+    /// Re-read (or added, or removed): their own pages change.
+    content: HashSet<String>,
+    /// Whose card changed (title, date, summary, tags, kind, draft, or added or removed): every
+    /// page that lists or links to them changes too.
+    cards: HashSet<String>,
+}
+
+impl Dirty {
+    pub fn is_empty(&self) -> bool {
+        self.content.is_empty()
+    }
+}
+
+/// What changed from `old` to `new`; `None` when every page must be rendered, because the
+/// number of entries of some kind changed (every page shows the counts in its navigation).
+pub fn dirty_entries(
+    old: &Playbook,
+    new: &Playbook,
+    old_cards: &[Value],
+    new_cards: &[Value],
+) -> Option<Dirty> {
+    let counts = |p: &Playbook| p.by_kind.iter().map(Vec::len).collect::<Vec<_>>();
+    if counts(old) != counts(new) {
+        return None;
+    }
+    let mut dirty = Dirty {
+        content: HashSet::new(),
+        cards: HashSet::new(),
+    };
+    for (index, entry) in new.entries.iter().enumerate() {
+        match old.index_of(&entry.key) {
+            Some(old_index) if Arc::ptr_eq(&old.entries[old_index], entry) => {}
+            Some(old_index) => {
+                dirty.content.insert(entry.key.clone());
+                if old_cards[old_index] != new_cards[index] {
+                    dirty.cards.insert(entry.key.clone());
+                }
+            }
+            None => {
+                dirty.content.insert(entry.key.clone());
+                dirty.cards.insert(entry.key.clone());
+            }
+        }
+    }
+    for entry in &old.entries {
+        if new.index_of(&entry.key).is_none() {
+            dirty.content.insert(entry.key.clone());
+            dirty.cards.insert(entry.key.clone());
+        }
+    }
+    Some(dirty)
+}
+
+/// The keys an entry page shows besides its own: related entries, entries its fields refer
+/// to, and its neighbours within its kind.
+fn entry_links(playbook: &Playbook, index: usize) -> Vec<&str> {
+    let entry = &playbook.entries[index];
+    let mut keys: Vec<&str> = entry.related.iter().map(String::as_str).collect();
+    keys.extend(entry.references.iter().map(|r| r.target.as_str()));
+    let siblings = &playbook.by_kind[entry.kind];
+    if let Ok(position) = siblings.binary_search(&index) {
+        for neighbour in [position.checked_sub(1), Some(position + 1)]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(&i) = siblings.get(neighbour) {
+                keys.push(&playbook.entries[i].key);
+            }
+        }
+    }
+    keys
+}
+
+/// The pages of `new` to render again after the change `dirty` from `old`; pages of `old`
+/// missing from `new` are for the caller to drop.
+pub fn pages_to_render<'p>(
+    old: &Playbook,
+    new: &Playbook,
+    dirty: &Dirty,
+    pages: &'p [Page],
+) -> Vec<&'p Page> {
+    // What the card-dirty entries touched, before and after: kinds, tag pages, person pages.
+    let versions = |key: &String| -> Vec<&Arc<Entry>> {
+        [
+            old.index_of(key).map(|i| &old.entries[i]),
+            new.index_of(key).map(|i| &new.entries[i]),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    };
+    let mut kinds = HashSet::new();
+    let mut tags = HashSet::new();
+    let mut people = HashSet::new();
+    for key in &dirty.cards {
+        for entry in versions(key) {
+            kinds.insert(entry.kind);
+            tags.extend(entry.tags.iter().map(|t| url_slug(t)));
+            people.extend(entry.people.iter().map(|p| url_slug(p)));
+        }
+    }
+    // People are not on cards: an entry that now names someone else changes both pages.
+    for key in &dirty.content {
+        if let [before, after] = versions(key)[..] {
+            let slugs = |e: &Entry| e.people.iter().map(|p| url_slug(p)).collect::<HashSet<_>>();
+            people.extend(slugs(before).symmetric_difference(&slugs(after)).cloned());
+        }
+    }
+    let any_card = !dirty.cards.is_empty();
+    pages
+        .iter()
+        .filter(|page| match page.kind {
+            PageKind::Entry(index) => {
+                let entry = &new.entries[index];
+                let links = entry_links(new, index);
+                let before = old.index_of(&entry.key).map(|i| entry_links(old, i));
+                dirty.content.contains(&entry.key)
+                    || before.as_ref() != Some(&links)
+                    || links.iter().any(|key| dirty.cards.contains(*key))
+            }
+            PageKind::KindList(kind) => kinds.contains(&kind),
+            PageKind::Tag(index) => tags.contains(&new.tags[index].slug),
+            PageKind::Person(index) => people.contains(&new.people[index].slug),
+            PageKind::Tags | PageKind::Timeline => any_card,
+            // The index counts each person's entries, which change without any card changing.
+            PageKind::People => any_card || !people.is_empty(),
+            PageKind::Dashboard => any_card,
+            PageKind::NotFound => false,
+        })
+        .collect()
+}
