@@ -13,7 +13,7 @@ use super::front_matter::{
     MAX_ALIASES, PathSeg, count_aliases, locate, split_front_matter, too_many_aliases,
     yaml_diagnostic,
 };
-use super::model::{Entry, Playbook, Reference, slugify};
+use super::model::{Entry, Playbook, Reference, slugify, url_slug};
 use super::schema::{KindId, Practice, Schema};
 use crate::config::Config;
 use crate::error::{Diagnostic, Failure, Severity};
@@ -65,16 +65,28 @@ pub fn assemble<'a>(
         entries.extend(entry.iter().cloned());
         diagnostics.extend(found.iter().cloned());
     }
-    diagnostics.extend(check_unique_slugs(&entries));
-    diagnostics.extend(check_references(&entries));
-
+    // The checks across entries and the indexing run side by side; the playbook is dropped
+    // if a check fails. (serve does this on every save.)
+    let kept: Vec<Arc<Entry>> = entries
+        .iter()
+        .filter(|entry| include_drafts || !entry.draft)
+        .cloned()
+        .collect();
+    let (found, playbook) = rayon::join(
+        || {
+            let mut found = check_unique_slugs(&entries);
+            found.extend(check_references(&entries));
+            found
+        },
+        || Playbook::new(config, kept),
+    );
+    diagnostics.extend(found);
     // Files were read in parallel; report them in path order, like the walk.
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Failure(diagnostics));
     }
-    entries.retain(|entry| include_drafts || !entry.draft);
-    Ok((Playbook::new(config, entries), diagnostics))
+    Ok((playbook, diagnostics))
 }
 
 /// The entry file at `rel` (relative to `root`), if that path is one: a non-hidden `.md` file
@@ -425,6 +437,7 @@ pub fn parse_entry(
             practices.push(practice);
         }
     }
+    let tags: Vec<String> = get("tags").map(FieldValue::texts).unwrap_or_default();
     let references = findings
         .references
         .iter()
@@ -454,7 +467,9 @@ pub fn parse_entry(
         source: rel.to_path_buf(),
         title,
         date,
-        tags: get("tags").map(FieldValue::texts).unwrap_or_default(),
+        tag_slugs: tags.iter().map(|tag| url_slug(tag)).collect(),
+        tags,
+        person_slugs: people.iter().map(|id| url_slug(id)).collect(),
         people,
         practices,
         related: get("related").map(FieldValue::texts).unwrap_or_default(),

@@ -1,6 +1,6 @@
 //! The loaded playbook: entries sorted newest first, and the indexes every listing page reads.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -33,8 +33,12 @@ pub struct Entry {
     pub title: String,
     pub date: EntryDate,
     pub tags: Vec<String>,
+    /// `url_slug` of each tag, made once when the entry is read.
+    pub tag_slugs: Vec<String>,
     /// Every person id the entry names: `people:` plus `from`, `with` and `recognized_by`.
     pub people: Vec<String>,
+    /// `url_slug` of each person id.
+    pub person_slugs: Vec<String>,
     /// The kind's practice first, then the extra ones from `practices:`.
     pub practices: Vec<Practice>,
     /// `<kind-folder>/<slug>` keys of related entries.
@@ -101,10 +105,13 @@ impl Playbook {
                 .then_with(|| a.key.cmp(&b.key))
         });
 
+        // Serve rebuilds this on every save: slugs come precomputed, groups are found without
+        // allocating, and sorted once at the end.
         let mut by_kind: Vec<Vec<usize>> = vec![Vec::new(); config.schema.kinds.len()];
-        let mut tags: BTreeMap<String, TagGroup> = BTreeMap::new();
-        // Keyed by URL slug, so `Dana` and `dana` are one person with one page.
-        let mut people: BTreeMap<String, PersonGroup> = config
+        let mut tags: HashMap<&str, TagGroup> = HashMap::new();
+        // Keyed by URL slug, so `Dana` and `dana` are one person with one page; configured
+        // people are listed even before an entry names them.
+        let mut people: HashMap<String, PersonGroup> = config
             .people
             .keys()
             .map(|id| (url_slug(id), person_group(id)))
@@ -115,21 +122,25 @@ impl Playbook {
         for (index, entry) in entries.iter().enumerate() {
             by_key.insert(entry.key.clone(), index);
             by_kind[entry.kind].push(index);
-            for tag in &entry.tags {
-                let slug = url_slug(tag);
-                let group = tags.entry(slug.clone()).or_insert_with(|| TagGroup {
-                    slug,
-                    name: tag.clone(),
-                    entries: Vec::new(),
-                });
-                group.entries.push(index);
-            }
-            for id in &entry.people {
-                people
-                    .entry(url_slug(id))
-                    .or_insert_with(|| person_group(id))
+            for (tag, slug) in entry.tags.iter().zip(&entry.tag_slugs) {
+                tags.entry(slug)
+                    .or_insert_with(|| TagGroup {
+                        slug: slug.clone(),
+                        name: tag.clone(),
+                        entries: Vec::new(),
+                    })
                     .entries
                     .push(index);
+            }
+            for (id, slug) in entry.people.iter().zip(&entry.person_slugs) {
+                match people.get_mut(slug) {
+                    Some(group) => group.entries.push(index),
+                    None => {
+                        let mut group = person_group(id);
+                        group.entries.push(index);
+                        people.insert(slug.clone(), group);
+                    }
+                }
             }
             let (year, month) = (entry.date.year(), entry.date.month());
             match months.last_mut() {
@@ -144,12 +155,16 @@ impl Playbook {
             }
         }
 
+        let mut tags: Vec<TagGroup> = tags.into_values().collect();
+        tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let mut people: Vec<PersonGroup> = people.into_values().collect();
+        people.sort_by(|a, b| a.slug.cmp(&b.slug));
         Playbook {
             config,
             entries,
             by_kind,
-            tags: tags.into_values().collect(),
-            people: people.into_values().collect(),
+            tags,
+            people,
             months,
             by_key,
         }

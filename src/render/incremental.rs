@@ -18,11 +18,15 @@ pub struct Dirty {
     /// Whose card changed (title, date, summary, tags, kind, draft, or added or removed): every
     /// page that lists or links to them changes too.
     cards: HashSet<String>,
+    /// Some re-read entry names other people than before (people are not on cards).
+    people_changed: bool,
 }
 
 impl Dirty {
-    pub fn is_empty(&self) -> bool {
-        self.content.is_empty()
+    /// Whether the set of pages and their order are as before: no card changed and nobody
+    /// was added to or dropped from an entry.
+    pub fn same_pages(&self) -> bool {
+        self.cards.is_empty() && !self.people_changed
     }
 }
 
@@ -41,7 +45,9 @@ pub fn dirty_entries(
     let mut dirty = Dirty {
         content: HashSet::new(),
         cards: HashSet::new(),
+        people_changed: false,
     };
+    let mut all_found = true;
     for (index, entry) in new.entries.iter().enumerate() {
         match old.index_of(&entry.key) {
             Some(old_index) if Arc::ptr_eq(&old.entries[old_index], entry) => {}
@@ -50,14 +56,20 @@ pub fn dirty_entries(
                 if old_cards[old_index] != new_cards[index] {
                     dirty.cards.insert(entry.key.clone());
                 }
+                if old.entries[old_index].person_slugs != entry.person_slugs {
+                    dirty.people_changed = true;
+                }
             }
             None => {
+                all_found = false;
                 dirty.content.insert(entry.key.clone());
                 dirty.cards.insert(entry.key.clone());
             }
         }
     }
-    for entry in &old.entries {
+    // As many entries as before, every one of them found among the old: none was removed.
+    let none_removed = all_found && old.entries.len() == new.entries.len();
+    for entry in old.entries.iter().filter(|_| !none_removed) {
         if new.index_of(&entry.key).is_none() {
             dirty.content.insert(entry.key.clone());
             dirty.cards.insert(entry.key.clone());
@@ -122,6 +134,19 @@ pub fn pages_to_render<'p>(
         }
     }
     let any_card = !dirty.cards.is_empty();
+    if !any_card {
+        // No card changed (the usual edit: the body of one entry), so no other page shows
+        // anything new, except where an entry now names other people.
+        return pages
+            .iter()
+            .filter(|page| match page.kind {
+                PageKind::Entry(index) => dirty.content.contains(&new.entries[index].key),
+                PageKind::Person(index) => people.contains(&new.people[index].slug),
+                PageKind::People => !people.is_empty(),
+                _ => false,
+            })
+            .collect();
+    }
     pages
         .iter()
         .filter(|page| match page.kind {

@@ -19,8 +19,8 @@ const WORKERS: usize = 4;
 /// One complete build, as served.
 #[derive(Clone, Debug, Default)]
 pub struct Site {
-    /// Output path (`goals/x/index.html`) → bytes.
-    pub pages: HashMap<String, Arc<[u8]>>,
+    /// Output path (`goals/x/index.html`) → bytes; shared keys make a copy of the map cheap.
+    pub pages: HashMap<Arc<str>, Arc<[u8]>>,
     pub version: u64,
 }
 
@@ -285,9 +285,9 @@ fn handle(request: Request, state: &LiveState) {
         }
     };
     let site = state.site();
-    let (status, key, page) = match site.pages.get(&key) {
+    let (status, key, page) = match site.pages.get(key.as_str()) {
         Some(page) => (200, key, Some(page)),
-        None => match site.pages.get(&format!("{key}/index.html")) {
+        None => match site.pages.get(format!("{key}/index.html").as_str()) {
             // A folder asked without its slash: send the browser to the folder, so that the
             // page's relative links resolve.
             Some(_) => {

@@ -52,14 +52,15 @@ fn stamp(path: &Path) -> Option<Stamp> {
 }
 
 /// A file of the site: its output path and bytes.
-type File = (String, Arc<[u8]>);
+type File = (Arc<str>, Arc<[u8]>);
 
 /// The last good build, as the next rebuild compares against it.
 struct Built {
     playbook: Playbook,
     cards: Vec<Value>,
+    plan: Arc<Vec<Page>>,
     /// Output paths of its pages (not its static files).
-    paths: HashSet<String>,
+    paths: Arc<HashSet<String>>,
 }
 
 /// The sources as last read: configuration, theme, and every entry file's parse, so that a
@@ -136,10 +137,15 @@ impl Session {
             &links,
             before.as_ref().map(|b| (&b.playbook, b.cards.as_slice())),
         );
-        let plan = plan_pages(&playbook);
         let dirty = before
             .as_ref()
             .and_then(|b| dirty_entries(&b.playbook, &playbook, &b.cards, &cards));
+        // When no card changed, the pages and their order are the previous build's.
+        let same_pages = dirty.as_ref().is_some_and(|d| d.same_pages());
+        let plan = match &before {
+            Some(b) if same_pages => b.plan.clone(),
+            _ => Arc::new(plan_pages(&playbook)),
+        };
         let to_render: Vec<&Page> = match (&dirty, &before) {
             (Some(dirty), Some(b)) => pages_to_render(&b.playbook, &playbook, dirty, &plan),
             _ => plan.iter().collect(),
@@ -151,14 +157,19 @@ impl Session {
             let renderer = Renderer::with_cards(&mut theme, &playbook, links, cards.clone());
             to_render
                 .par_iter()
-                .map(|page| Ok((page.path.clone(), Arc::from(renderer.render(page)?))))
+                .map(|page| {
+                    Ok((
+                        Arc::from(page.path.as_str()),
+                        Arc::from(renderer.render(page)?),
+                    ))
+                })
                 .collect()
         };
         let assets: Vec<File> = theme
             .assets
             .iter()
-            .map(|asset| (asset.path.clone(), Arc::from(&asset.bytes[..])))
-            .chain([("robots.txt".to_string(), Arc::from(ROBOTS_TXT.as_bytes()))])
+            .map(|asset| (Arc::from(asset.path.as_str()), Arc::from(&asset.bytes[..])))
+            .chain([(Arc::from("robots.txt"), Arc::from(ROBOTS_TXT.as_bytes()))])
             .collect();
         self.theme = Some(theme);
         let rendered = match rendered {
@@ -170,23 +181,36 @@ impl Session {
             }
         };
 
-        let paths: HashSet<String> = plan.iter().map(|page| page.path.clone()).collect();
+        drop(to_render);
+        let paths = match &before {
+            Some(b) if same_pages => b.paths.clone(),
+            _ => Arc::new(
+                plan.iter()
+                    .map(|page| page.path.clone())
+                    .collect::<HashSet<String>>(),
+            ),
+        };
         let mut pages = match (&dirty, &before) {
+            (Some(_), Some(_)) if same_pages => previous.pages.clone(),
             (Some(_), Some(b)) => {
                 let mut pages = previous.pages.clone();
-                pages.retain(|path, _| paths.contains(path) || !b.paths.contains(path));
+                pages.retain(|path, _| paths.contains(&**path) || !b.paths.contains(&**path));
                 pages
             }
             _ => assets.into_iter().collect(),
         };
-        let removed = previous
-            .pages
-            .keys()
-            .filter(|path| !pages.contains_key(*path))
-            .count();
+        let removed = if same_pages {
+            0
+        } else {
+            previous
+                .pages
+                .keys()
+                .filter(|path| !pages.contains_key(*path))
+                .count()
+        };
         let mut changed = Vec::new();
         for (path, bytes) in rendered {
-            if previous.pages.get(&path).is_none_or(|old| *old != bytes) {
+            if previous.pages.get(&*path).is_none_or(|old| *old != bytes) {
                 changed.push(path.clone());
             }
             pages.insert(path, bytes);
@@ -205,6 +229,7 @@ impl Session {
         self.built = Some(Built {
             playbook,
             cards,
+            plan,
             paths,
         });
         self.version += 1;
@@ -283,8 +308,8 @@ fn placeholder_site() -> Site {
     );
     Site {
         pages: [
-            ("index.html".to_string(), page.clone()),
-            ("404.html".to_string(), page),
+            (Arc::from("index.html"), page.clone()),
+            (Arc::from("404.html"), page),
         ]
         .into(),
         version: 0,

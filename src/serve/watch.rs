@@ -13,8 +13,8 @@ use crate::content::load::is_ignored_file_name;
 
 /// How long a path must stay quiet before its events are reported: long enough to merge an
 /// editor's write-rename-chmod burst into one, short enough to feel instant.
-const QUIET: Duration = Duration::from_millis(25);
-const TICK: Duration = Duration::from_millis(5);
+const QUIET: Duration = Duration::from_millis(10);
+const TICK: Duration = Duration::from_millis(2);
 
 /// What a rebuild needs to know about one changed path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
