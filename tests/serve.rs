@@ -734,3 +734,38 @@ fn after_a_sequence_of_edits_the_served_site_equals_a_clean_build() {
         "deleted pages are gone"
     );
 }
+
+#[test]
+fn a_renamed_entry_moves_and_a_stylesheet_change_swaps_the_stylesheet() {
+    let playbook = Playbook::fixture("basic");
+    let mut server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("reload", "\"version\":1");
+    std::fs::rename(
+        playbook
+            .path()
+            .join("content/loyalty/covered-the-review.md"),
+        playbook
+            .path()
+            .join("content/loyalty/stood-in-at-the-review.md"),
+    )
+    .unwrap();
+    server.wait_for_page(
+        "/loyalty/stood-in-at-the-review/index.html",
+        "<h1>Covered the review</h1>",
+    );
+    assert_eq!(
+        server.get("/loyalty/covered-the-review/index.html").status,
+        404
+    );
+    events.wait_for("reload", "\"css_only\":false");
+
+    playbook.write(
+        "themes/default/static/style.css",
+        "body { color: rebeccapurple }\n",
+    );
+    events.wait_for("reload", "\"css_only\":true");
+    assert!(server.get("/style.css").body.contains("rebeccapurple"));
+    let line = server.wait_for_line("theme changed");
+    assert!(line.contains("theme changed: 1 file updated"), "{line}");
+}

@@ -199,6 +199,14 @@ impl Session {
             }
             _ => assets.into_iter().collect(),
         };
+        let mut changed = Vec::new();
+        for (path, bytes) in rendered {
+            if previous.pages.get(&*path).is_none_or(|old| *old != bytes) {
+                changed.push(path.clone());
+            }
+            pages.insert(path, bytes);
+        }
+        // Counted once every page is in: what the previous site had and this one has not.
         let removed = if same_pages {
             0
         } else {
@@ -208,13 +216,6 @@ impl Session {
                 .filter(|path| !pages.contains_key(*path))
                 .count()
         };
-        let mut changed = Vec::new();
-        for (path, bytes) in rendered {
-            if previous.pages.get(&*path).is_none_or(|old| *old != bytes) {
-                changed.push(path.clone());
-            }
-            pages.insert(path, bytes);
-        }
         if dirty.is_none() {
             // A full render: the stylesheet and other assets count as changed if their bytes did.
             changed.extend(
@@ -384,7 +385,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
     })?;
     // Watch before announcing the URL: a save right after it must not be missed.
     let (sender, receiver) = mpsc::channel();
-    let _watcher = watch::watch(root, sender).map_err(|err| {
+    let mut watcher = watch::Watcher::new(root, sender).map_err(|err| {
         Failure::one(Diagnostic::error(
             "serve",
             format!("cannot watch the playbook: {err}"),
@@ -413,6 +414,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
             changes.extend(more);
         }
         let started = Instant::now();
+        // A folder that appeared (themes/, content/) is watched from now on; best effort.
+        let _ = watcher.watch_new_folders();
         let previous = state.site();
         match session.rebuild(&changes, &previous) {
             Ok(rebuilt) if rebuilt.changed_pages == 0 && !state.has_errors() => {

@@ -74,48 +74,73 @@ fn is_change(kind: &EventKind) -> bool {
 
 /// Watches `content/`, `themes/` and `playbook.yaml` under `root`, sending each debounced
 /// batch of changes. The output folder is never watched: serve keeps the site in memory.
-pub fn watch(
-    root: &Path,
-    sender: Sender<Vec<Change>>,
-) -> notify::Result<Debouncer<RecommendedWatcher, RecommendedCache>> {
-    let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let classify_root = absolute_root.clone();
-    let mut debouncer = new_debouncer(QUIET, Some(TICK), move |result: DebounceEventResult| {
-        let changes: Vec<Change> = match result {
-            Ok(events) => events
-                .iter()
-                // Reading a file is an event too (the rebuild's own reads among them): only
-                // changes count.
-                .filter(|event| is_change(&event.kind) || event.need_rescan())
-                .flat_map(|event| {
-                    let rescan = event.need_rescan() || matches!(event.kind, EventKind::Other);
-                    let from_paths = event.paths.iter().filter_map(|path| {
-                        let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-                        classify(&classify_root, &path)
-                    });
-                    let mut changes: Vec<Change> = from_paths.collect();
-                    if rescan {
-                        changes.push(Change::Everything);
-                    }
-                    changes
-                })
-                .collect(),
-            Err(_) => vec![Change::Everything],
+pub struct Watcher {
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    root: PathBuf,
+    watched: Vec<PathBuf>,
+}
+
+impl Watcher {
+    pub fn new(root: &Path, sender: Sender<Vec<Change>>) -> notify::Result<Watcher> {
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let classify_root = root.clone();
+        let mut debouncer =
+            new_debouncer(QUIET, Some(TICK), move |result: DebounceEventResult| {
+                let changes: Vec<Change> = match result {
+                    Ok(events) => events
+                        .iter()
+                        // Reading a file is an event too (the rebuild's own reads among them): only
+                        // changes count.
+                        .filter(|event| is_change(&event.kind) || event.need_rescan())
+                        .flat_map(|event| {
+                            let rescan =
+                                event.need_rescan() || matches!(event.kind, EventKind::Other);
+                            let mut changes: Vec<Change> = event
+                                .paths
+                                .iter()
+                                .filter_map(|path| {
+                                    let path =
+                                        std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                                    classify(&classify_root, &path)
+                                })
+                                .collect();
+                            if rescan {
+                                changes.push(Change::Everything);
+                            }
+                            changes
+                        })
+                        .collect(),
+                    Err(_) => vec![Change::Everything],
+                };
+                if !changes.is_empty() {
+                    let _ = sender.send(changes);
+                }
+            })?;
+        // The root itself is watched without recursion: an editor that saves playbook.yaml by
+        // renaming a temporary file over it replaces the file, which only the folder sees.
+        debouncer.watch(&root, RecursiveMode::NonRecursive)?;
+        let mut watcher = Watcher {
+            debouncer,
+            root,
+            watched: Vec::new(),
         };
-        if !changes.is_empty() {
-            let _ = sender.send(changes);
-        }
-    })?;
-    // The root itself is watched without recursion: an editor that saves playbook.yaml by
-    // renaming a temporary file over it replaces the file, which only the folder sees.
-    debouncer.watch(&absolute_root, RecursiveMode::NonRecursive)?;
-    for folder in ["content", "themes"] {
-        let path = absolute_root.join(folder);
-        if path.is_dir() {
-            debouncer.watch(&path, RecursiveMode::Recursive)?;
-        }
+        watcher.watch_new_folders()?;
+        Ok(watcher)
     }
-    Ok(debouncer)
+
+    /// Starts watching `content/` and `themes/` if they appeared since; call it before a
+    /// rebuild, so that files written into a new folder are seen by the rebuild or by the
+    /// watch, never by neither.
+    pub fn watch_new_folders(&mut self) -> notify::Result<()> {
+        for folder in ["content", "themes"] {
+            let path = self.root.join(folder);
+            if path.is_dir() && !self.watched.contains(&path) {
+                self.debouncer.watch(&path, RecursiveMode::Recursive)?;
+                self.watched.push(path);
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
