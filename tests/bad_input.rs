@@ -612,3 +612,25 @@ fn output_folders_playbook_did_not_make_are_refused_and_untouched() {
     }
     assert_eq!(snapshot(home.path()), before);
 }
+
+#[test]
+fn an_entry_that_fails_to_parse_is_not_also_reported_as_a_broken_reference() {
+    let playbook = Playbook::fixture("basic");
+    // Two other entries name this goal (`related:` and an achievement's `goal:`).
+    playbook.write(
+        "content/goals/ship-the-ledger.md",
+        "---\ntitle: [broken\ndate: 2026-01-10\n---\n",
+    );
+    let run = playbook.run(&["build"]);
+    assert_eq!(run.code, 1);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0].starts_with("error: content/goals/ship-the-ledger.md:2:8:"),
+        "{errors:?}"
+    );
+}

@@ -34,8 +34,16 @@ pub struct Source {
     pub rel: PathBuf,
 }
 
-/// What reading one file gave: the entry if it is sound, and its diagnostics.
-pub type Parsed = (Option<Arc<Entry>>, Vec<Diagnostic>);
+/// What reading one file gave.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    /// The entry, if the file is sound.
+    pub entry: Option<Arc<Entry>>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// `<kind-folder>/<slug>` the file's name gives: an entry that fails to parse still
+    /// exists, so that references to it are not reported as broken on top of its own error.
+    pub key: String,
+}
 
 /// Loads and checks every entry. Drafts are validated always, kept only if `include_drafts`.
 /// On success returns the playbook and its warnings; on failure, every diagnostic found.
@@ -61,9 +69,13 @@ pub fn assemble<'a>(
     include_drafts: bool,
 ) -> Result<(Playbook, Vec<Diagnostic>), Failure> {
     let mut entries = Vec::new();
-    for (entry, found) in parsed {
-        entries.extend(entry.iter().cloned());
-        diagnostics.extend(found.iter().cloned());
+    let mut unreadable: Vec<&str> = Vec::new();
+    for parsed in parsed {
+        match &parsed.entry {
+            Some(entry) => entries.push(entry.clone()),
+            None => unreadable.push(&parsed.key),
+        }
+        diagnostics.extend(parsed.diagnostics.iter().cloned());
     }
     // The checks across entries and the indexing run side by side; the playbook is dropped
     // if a check fails. (serve does this on every save.)
@@ -75,7 +87,7 @@ pub fn assemble<'a>(
     let (found, playbook) = rayon::join(
         || {
             let mut found = check_unique_slugs(&entries);
-            found.extend(check_references(&entries));
+            found.extend(check_references(&entries, &unreadable));
             found
         },
         || Playbook::new(config, kept),
@@ -213,12 +225,30 @@ fn unknown_kind_message(schema: &Schema, folder: &str) -> String {
 }
 
 pub fn read_entry(source: &Source, config: &Config) -> Parsed {
-    match read_text(source) {
+    let (entry, diagnostics) = match read_text(source) {
         Ok(text) => {
             let (entry, diagnostics) = parse_entry(config, source.kind, &source.rel, &text);
             (entry.map(Arc::new), diagnostics)
         }
         Err(diagnostic) => (None, vec![diagnostic]),
+    };
+    let stem = source
+        .rel
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
+    let key = match &entry {
+        Some(entry) => entry.key.clone(),
+        None => format!(
+            "{}/{}",
+            config.schema.kind(source.kind).folder,
+            slugify(&stem)
+        ),
+    };
+    Parsed {
+        entry,
+        diagnostics,
+        key,
     }
 }
 
@@ -506,8 +536,13 @@ fn check_unique_slugs(entries: &[Arc<Entry>]) -> Vec<Diagnostic> {
 }
 
 /// Every reference must name an entry of the playbook (drafts included), of the right kind.
-fn check_references(entries: &[Arc<Entry>]) -> Vec<Diagnostic> {
-    let keys: HashSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+/// `unreadable`: keys of entries that failed to parse, which references may name.
+fn check_references(entries: &[Arc<Entry>], unreadable: &[&str]) -> Vec<Diagnostic> {
+    let keys: HashSet<&str> = entries
+        .iter()
+        .map(|e| e.key.as_str())
+        .chain(unreadable.iter().copied())
+        .collect();
     let mut diagnostics = Vec::new();
     for entry in entries {
         for reference in &entry.references {

@@ -51,12 +51,15 @@ impl LiveState {
     /// changed, to swap them).
     pub fn publish(&self, site: Site, css_only: bool) {
         let version = site.version;
+        // The state changes under the clients' lock, so that a tab connecting meanwhile either
+        // sees the new state in its first events or is there for the broadcast: never neither.
+        let mut clients = self.lock_clients();
         *self.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(site);
         self.errors
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
-        self.broadcast(&reload_event(version, css_only));
+        broadcast(&mut clients, &reload_event(version, css_only));
     }
 
     /// Whether the last build failed (its errors are on show).
@@ -67,25 +70,29 @@ impl LiveState {
     /// Keeps the last good site and shows `lines` in every tab.
     pub fn publish_errors(&self, lines: Vec<String>) {
         let event = errors_event(&lines);
+        let mut clients = self.lock_clients();
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = lines;
-        self.broadcast(&event);
+        broadcast(&mut clients, &event);
     }
 
-    /// Writes `event` to every open stream, dropping the ones that are gone.
-    fn broadcast(&self, event: &str) {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain_mut(|client| {
-            client
-                .write_all(event.as_bytes())
-                .and_then(|()| client.flush())
-                .is_ok()
-        });
+    fn lock_clients(&self) -> std::sync::MutexGuard<'_, Vec<Box<dyn Write + Send>>> {
+        self.clients.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A comment line on every stream, so that closed tabs are noticed and dropped.
     pub fn ping(&self) {
-        self.broadcast(": ping\n\n");
+        broadcast(&mut self.lock_clients(), ": ping\n\n");
     }
+}
+
+/// Writes `event` to every open stream, dropping the ones that are gone.
+fn broadcast(clients: &mut Vec<Box<dyn Write + Send>>, event: &str) {
+    clients.retain_mut(|client| {
+        client
+            .write_all(event.as_bytes())
+            .and_then(|()| client.flush())
+            .is_ok()
+    });
 }
 
 fn reload_event(version: u64, css_only: bool) -> String {
@@ -198,9 +205,10 @@ fn reload_script(version: u64) -> String {
       box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;padding:24px";
       var title = document.createElement("h2");
       title.textContent = "Build failed \u2014 showing the last good build";
-      title.style.cssText = "color:#ff8b7e;font:bold 18px system-ui,sans-serif;margin:0 0 12px";
+      title.style.cssText = "color:#ff8b7e;background:transparent;font:bold 18px system-ui,sans-serif;margin:0 0 12px";
       var pre = document.createElement("pre");
-      pre.style.cssText = "white-space:pre-wrap;margin:0";
+      // Explicit colours: the page's own stylesheet must not restyle the overlay.
+      pre.style.cssText = "white-space:pre-wrap;margin:0;padding:0;border:0;background:transparent;color:#fff;font:inherit";
       box.appendChild(title);
       box.appendChild(pre);
       document.body.appendChild(box);
@@ -324,6 +332,8 @@ fn open_event_stream(request: Request, state: &LiveState) {
     let mut writer = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
                 Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
+    // Read the state and join the clients under one lock (see `publish`).
+    let mut clients = state.lock_clients();
     let version = state.site().version;
     let errors = state.errors.read().map(|e| e.clone()).unwrap_or_default();
     let mut first = format!("{head}retry: 500\n\n{}", reload_event(version, false));
@@ -335,11 +345,7 @@ fn open_event_stream(request: Request, state: &LiveState) {
         .and_then(|()| writer.flush())
         .is_ok()
     {
-        state
-            .clients
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(writer);
+        clients.push(writer);
     }
 }
 

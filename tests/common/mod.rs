@@ -2,6 +2,9 @@
 //! and read what it wrote.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod browser;
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
