@@ -580,3 +580,32 @@ fn an_output_left_aside_by_a_killed_build_is_put_back() {
     assert_eq!(playbook.read("public/index.html"), "the previous site");
     assert!(!playbook.exists(aside));
 }
+
+#[test]
+fn entries_show_their_backlinks_and_a_goal_its_achievements() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&[]);
+    let goal = Html::parse_document(&playbook.read("public/goals/ship-the-ledger/index.html"));
+    assert_eq!(
+        texts(&goal, "#named-by-heading"),
+        ["Achievements toward this goal"]
+    );
+    let sections: Vec<String> = select(&goal, "section.related")
+        .iter()
+        .map(|s| s.text().collect::<String>())
+        .collect();
+    assert!(sections[0].contains("Ledger live"), "{sections:?}");
+    assert!(
+        !sections[0].contains("Ask before estimating"),
+        "{sections:?}"
+    );
+    assert_eq!(texts(&goal, "#linked-from-heading"), ["Linked from"]);
+    assert!(
+        sections[1].contains("Ask before estimating"),
+        "{sections:?}"
+    );
+    // The achievement links the goal in its panel, and is not its own backlink.
+    let achievement =
+        Html::parse_document(&playbook.read("public/achievements/ledger-live/index.html"));
+    assert!(texts(&achievement, "#named-by-heading").is_empty());
+}

@@ -93,6 +93,9 @@ pub struct Playbook {
     pub people: Vec<PersonGroup>,
     /// Newest month first.
     pub months: Vec<MonthGroup>,
+    /// For each entry, the entries that point to it (`related:` or a reference field such as
+    /// an achievement's `goal:`), newest first.
+    pub backlinks: Vec<Vec<usize>>,
     by_key: HashMap<String, usize>,
 }
 
@@ -155,6 +158,18 @@ impl Playbook {
             }
         }
 
+        let mut backlinks = vec![Vec::new(); entries.len()];
+        for (index, entry) in entries.iter().enumerate() {
+            // `references` holds every reference field's values, `related:` among them.
+            for target in entry.references.iter().map(|r| &r.target) {
+                if let Some(&target) = by_key.get(target)
+                    && target != index
+                    && backlinks[target].last() != Some(&index)
+                {
+                    backlinks[target].push(index);
+                }
+            }
+        }
         let mut tags: Vec<TagGroup> = tags.into_values().collect();
         tags.sort_by(|a, b| a.slug.cmp(&b.slug));
         let mut people: Vec<PersonGroup> = people.into_values().collect();
@@ -166,6 +181,7 @@ impl Playbook {
             tags,
             people,
             months,
+            backlinks,
             by_key,
         }
     }

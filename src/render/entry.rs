@@ -77,6 +77,10 @@ struct EntryView<'a> {
     practices: Vec<&'static str>,
     people: Vec<PersonView<'a>>,
     related: Vec<Value>,
+    /// Entries that name this one in a field (an achievement's `goal:`), newest first.
+    named_by: Vec<Value>,
+    /// Entries that list this one under `related:`.
+    linked_from: Vec<Value>,
     /// Neighbours within the entry's kind, for reading a kind from one entry to the next.
     newer: Option<Value>,
     older: Option<Value>,
@@ -118,12 +122,32 @@ pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) 
             .filter_map(|key| r.playbook.index_of(key))
             .map(|i| r.cards[i].clone())
             .collect(),
+        named_by: backlinks(r, index, true),
+        linked_from: backlinks(r, index, false),
         newer: sibling_card(position.and_then(|p| p.checked_sub(1))),
         older: sibling_card(position.map(|p| p + 1)),
         facts,
     };
     context.insert("entry", &view);
     "entry.html"
+}
+
+/// Cards of the entries pointing at entry `index`: through a field of their own (`named`, such
+/// as an achievement's `goal:`) or through `related:`.
+fn backlinks(r: &Renderer<'_>, index: usize, named: bool) -> Vec<Value> {
+    let key = &r.playbook.entries[index].key;
+    r.playbook.backlinks[index]
+        .iter()
+        .filter(|&&source| {
+            r.playbook.entries[source]
+                .references
+                .iter()
+                .any(|reference| {
+                    reference.target == *key && (reference.field != "related") == named
+                })
+        })
+        .map(|&source| r.cards[source].clone())
+        .collect()
 }
 
 /// The shape a field takes on the page; `None` when there is nothing to show (an empty list,

@@ -79,11 +79,16 @@ pub fn dirty_entries(
 }
 
 /// The keys an entry page shows besides its own: related entries, entries its fields refer
-/// to, and its neighbours within its kind.
+/// to, entries that point to it, and its neighbours within its kind.
 fn entry_links(playbook: &Playbook, index: usize) -> Vec<&str> {
     let entry = &playbook.entries[index];
     let mut keys: Vec<&str> = entry.related.iter().map(String::as_str).collect();
     keys.extend(entry.references.iter().map(|r| r.target.as_str()));
+    keys.extend(
+        playbook.backlinks[index]
+            .iter()
+            .map(|&i| playbook.entries[i].key.as_str()),
+    );
     let siblings = &playbook.by_kind[entry.kind];
     if let Ok(position) = siblings.binary_search(&index) {
         for neighbour in [position.checked_sub(1), Some(position + 1)]
@@ -133,6 +138,13 @@ pub fn pages_to_render<'p>(
             people.extend(slugs(before).symmetric_difference(&slugs(after)).cloned());
         }
     }
+    // The entries a re-read entry pointed to, or points to now, list it among their backlinks.
+    let targets: HashSet<&str> = dirty
+        .content
+        .iter()
+        .flat_map(|key| versions(key))
+        .flat_map(|entry| entry.references.iter().map(|r| r.target.as_str()))
+        .collect();
     let any_card = !dirty.cards.is_empty();
     if !any_card {
         // No card changed (the usual edit: the body of one entry), so no other page shows
@@ -140,7 +152,10 @@ pub fn pages_to_render<'p>(
         return pages
             .iter()
             .filter(|page| match page.kind {
-                PageKind::Entry(index) => dirty.content.contains(&new.entries[index].key),
+                PageKind::Entry(index) => {
+                    let key = &new.entries[index].key;
+                    dirty.content.contains(key) || targets.contains(key.as_str())
+                }
                 PageKind::Person(index) => people.contains(&new.people[index].slug),
                 PageKind::People => !people.is_empty(),
                 _ => false,
@@ -155,6 +170,7 @@ pub fn pages_to_render<'p>(
                 let links = entry_links(new, index);
                 let before = old.index_of(&entry.key).map(|i| entry_links(old, i));
                 dirty.content.contains(&entry.key)
+                    || targets.contains(entry.key.as_str())
                     || before.as_ref() != Some(&links)
                     || links.iter().any(|key| dirty.cards.contains(*key))
             }
