@@ -142,7 +142,7 @@ pub fn pages_to_render<'p>(
     let targets: HashSet<&str> = dirty
         .content
         .iter()
-        .flat_map(|key| versions(key))
+        .flat_map(versions)
         .flat_map(|entry| entry.references.iter().map(|r| r.target.as_str()))
         .collect();
     let any_card = !dirty.cards.is_empty();
