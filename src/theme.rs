@@ -28,6 +28,8 @@ pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "templates/people.html",
     "templates/person.html",
     "templates/timeline.html",
+    "templates/practices.html",
+    "templates/practice.html",
     "templates/404.html",
     "static/style.css",
 ];

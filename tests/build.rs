@@ -609,3 +609,39 @@ fn entries_show_their_backlinks_and_a_goal_its_achievements() {
         Html::parse_document(&playbook.read("public/achievements/ledger-live/index.html"));
     assert!(texts(&achievement, "#named-by-heading").is_empty());
 }
+
+#[test]
+fn practices_have_an_index_and_a_page_each_with_their_entries_and_a_monthly_chart() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "content/conversations/thanked-the-team.md",
+        "---\ntitle: Thanked the team\ndate: 2026-02-20\nwith: dana\npractices: [celebrate-and-support]\n---\nx\n",
+    );
+    playbook.build(&[]);
+    let index = Html::parse_document(&playbook.read("public/practices/index.html"));
+    let names = texts(&index, ".practice-list h2 a");
+    assert_eq!(names.len(), 9);
+    assert_eq!(names[0], "Learn their goals");
+    let counts = texts(&index, ".practice-list h2");
+    assert!(
+        counts.contains(&"Celebrate and support 1".to_string()),
+        "{counts:?}"
+    );
+    assert!(
+        counts.contains(&"Communicate openly 2".to_string()),
+        "{counts:?}"
+    );
+    assert!(counts.contains(&"Collaborate 0".to_string()), "{counts:?}");
+
+    let page =
+        Html::parse_document(&playbook.read("public/practices/celebrate-and-support/index.html"));
+    assert_eq!(texts(&page, "h1"), ["Celebrate and support"]);
+    assert_eq!(texts(&page, ".card-title"), ["Thanked the team"]);
+    // One bar per month from January to April 2026; February holds the one entry.
+    let bars = select(&page, ".chart rect");
+    assert_eq!(bars.len(), 4);
+    assert_eq!(bars[1].value().attr("height"), Some("100"));
+    assert_eq!(bars[0].value().attr("height"), Some("0"));
+    let empty = Html::parse_document(&playbook.read("public/practices/collaborate/index.html"));
+    assert!(texts(&empty, ".empty")[0].contains("practices: [collaborate]"));
+}

@@ -93,6 +93,8 @@ pub struct Playbook {
     pub people: Vec<PersonGroup>,
     /// Newest month first.
     pub months: Vec<MonthGroup>,
+    /// For each practice (`Practice::ALL` order), the entries that show it, newest first.
+    pub by_practice: Vec<Vec<usize>>,
     /// For each entry, the entries that point to it (`related:` or a reference field such as
     /// an achievement's `goal:`), newest first.
     pub backlinks: Vec<Vec<usize>>,
@@ -158,6 +160,12 @@ impl Playbook {
             }
         }
 
+        let mut by_practice = vec![Vec::new(); Practice::ALL.len()];
+        for (index, entry) in entries.iter().enumerate() {
+            for practice in &entry.practices {
+                by_practice[*practice as usize].push(index);
+            }
+        }
         let mut backlinks = vec![Vec::new(); entries.len()];
         for (index, entry) in entries.iter().enumerate() {
             // `references` holds every reference field's values, `related:` among them.
@@ -181,6 +189,7 @@ impl Playbook {
             tags,
             people,
             months,
+            by_practice,
             backlinks,
             by_key,
         }

@@ -50,6 +50,39 @@ impl Practice {
         Practice::ALL.into_iter().find(|p| p.id() == id)
     }
 
+    /// What the practice is and why it matters, for its page.
+    pub fn guide(self) -> &'static str {
+        match self {
+            Practice::LearnTheirGoals => {
+                "Know what your manager is measured on and what they promised their own manager. Decisions that puzzle you usually make sense once you see the goal behind them, and knowing the goals lets you put your effort where it counts and see the next request coming."
+            }
+            Practice::ShowLoyalty => {
+                "Have your manager's back in public and disagree in private. Loyalty is built in small moments — defending a decision you helped shape, covering while they are away — and it is worth noting whether it comes back to you, because loyalty that only flows one way is worth rethinking."
+            }
+            Practice::MakeYourselfUseful => {
+                "Volunteer for the work that moves your manager's goals, including the unglamorous part. Offer ideas and help before you are asked, and learn the skills the team is missing: being the person who makes their plan work is the surest way to become the person they count on."
+            }
+            Practice::GetFeedback => {
+                "Ask for feedback often, not once a year, and write down what you heard before you soften it. Feedback is only worth its follow-up: note the actions you took and check back, so that the next conversation starts from progress instead of the same point."
+            }
+            Practice::AskForAdvice => {
+                "Ask your manager how they would approach a problem, then say what you did with the advice. Asking shows you value their judgement; closing the loop — telling them how it went — is what turns one good answer into a habit of being asked."
+            }
+            Practice::Communicate => {
+                "Keep your manager informed without being chased: regular one-to-ones with an agenda, bad news early, decisions written down. Open communication is mostly preparation and follow-through, and a record of what was agreed saves both of you from relitigating it."
+            }
+            Practice::OwnYourWork => {
+                "Deliver what you said you would, and own the outcome when it goes wrong as well as when it goes right. Keep the evidence — the impact, the numbers, who noticed — because at review time nobody remembers the details but you."
+            }
+            Practice::CelebrateAndSupport => {
+                "Notice and name the wins of your manager and your colleagues, and support them when things are hard. Generosity with credit builds the kind of trust that makes difficult conversations easier later."
+            }
+            Practice::Collaborate => {
+                "Work well with the people your manager depends on: peers, other teams, their own manager. A manager can only put forward the people they see others want to work with."
+            }
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Practice::LearnTheirGoals => "Learn their goals",

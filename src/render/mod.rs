@@ -5,6 +5,7 @@ mod dashboard;
 mod entry;
 pub mod incremental;
 mod lists;
+mod practices;
 
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::content::{Entry, KindId, Playbook, Schema, url_slug};
+use crate::content::{Entry, KindId, Playbook, Practice, Schema, url_slug};
 use crate::error::Diagnostic;
 use crate::theme::Theme;
 
@@ -26,6 +27,9 @@ pub enum PageKind {
     Tag(usize),
     People,
     Person(usize),
+    Practices,
+    /// Position in `Practice::ALL`.
+    Practice(usize),
     Timeline,
     NotFound,
 }
@@ -57,10 +61,18 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
             kind: PageKind::Timeline,
         },
         Page {
+            path: "practices/index.html".into(),
+            kind: PageKind::Practices,
+        },
+        Page {
             path: "404.html".into(),
             kind: PageKind::NotFound,
         },
     ];
+    pages.extend(Practice::ALL.iter().enumerate().map(|(i, practice)| Page {
+        path: format!("practices/{}/index.html", practice.id()),
+        kind: PageKind::Practice(i),
+    }));
     let kinds = &playbook.config.schema.kinds;
     pages.extend(kinds.iter().enumerate().map(|(id, kind)| Page {
         path: format!("{}/index.html", kind.folder),
@@ -135,6 +147,8 @@ struct Card<'a> {
     date_iso: String,
     summary: &'a str,
     tags: Vec<LinkView<'a>>,
+    /// Practice ids; on the card so that changing them counts as a change of every list.
+    practices: Vec<&'static str>,
     draft: bool,
 }
 
@@ -189,6 +203,8 @@ impl<'a> Renderer<'a> {
             PageKind::People => lists::people_index(self, &mut context),
             PageKind::Person(index) => lists::person_page(self, index, &mut context),
             PageKind::Timeline => lists::timeline(self, &mut context),
+            PageKind::Practices => practices::practices_index(self, &mut context),
+            PageKind::Practice(index) => practices::practice_page(self, index, &mut context),
         };
         let mut html = Vec::with_capacity(16 * 1024);
         self.tera
@@ -269,6 +285,7 @@ fn card<'a>(entry: &'a Entry, schema: &'a Schema, links: &Links) -> Card<'a> {
         date_iso: entry.date.iso(),
         summary: &entry.summary,
         tags: entry.tags.iter().map(|tag| tag_link(tag, links)).collect(),
+        practices: entry.practices.iter().map(|p| p.id()).collect(),
         draft: entry.draft,
     }
 }
@@ -298,6 +315,7 @@ struct SiteView<'a> {
     tags_url: String,
     people_url: String,
     timeline_url: String,
+    practices_url: String,
     stylesheet: &'static str,
 }
 
@@ -323,6 +341,7 @@ fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
         tags_url: links.folder("tags/"),
         people_url: links.folder("people/"),
         timeline_url: links.folder("timeline/"),
+        practices_url: links.folder("practices/"),
         stylesheet: "style.css",
     }
 }
