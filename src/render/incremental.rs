@@ -124,11 +124,9 @@ pub fn pages_to_render<'p>(
     let mut kinds = HashSet::new();
     let mut tags = HashSet::new();
     let mut people = HashSet::new();
-    let mut practices = HashSet::new();
     for key in &dirty.cards {
         for entry in versions(key) {
             kinds.insert(entry.kind);
-            practices.extend(entry.practices.iter().map(|p| *p as usize));
             tags.extend(entry.tags.iter().map(|t| url_slug(t)));
             people.extend(entry.people.iter().map(|p| url_slug(p)));
         }
@@ -179,8 +177,10 @@ pub fn pages_to_render<'p>(
             PageKind::KindList(kind) => kinds.contains(&kind),
             PageKind::Tag(index) => tags.contains(&new.tags[index].slug),
             PageKind::Person(index) => people.contains(&new.people[index].slug),
-            PageKind::Tags | PageKind::Timeline | PageKind::Practices => any_card,
-            PageKind::Practice(index) => practices.contains(&index),
+            // A practice's chart spans the whole playbook's months: any new date can change it.
+            PageKind::Tags | PageKind::Timeline | PageKind::Practices | PageKind::Practice(_) => {
+                any_card
+            }
             // The index counts each person's entries, which change without any card changing.
             PageKind::People => any_card || !people.is_empty(),
             PageKind::Dashboard => any_card,
