@@ -23,6 +23,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Absolute URL prefix; by default every link is relative.
     pub base_url: Option<String>,
+    /// The day the dashboard counts from; default today (or `SOURCE_DATE_EPOCH`).
+    pub today: Option<time::Date>,
 }
 
 /// What a successful build did.
@@ -62,6 +64,7 @@ pub struct Loaded {
     pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
     pub base_url: Option<String>,
+    pub today: Option<time::Date>,
 }
 
 /// Reads the configuration, the theme and the content; theme and content problems are
@@ -84,6 +87,7 @@ fn load_with_config(options: &BuildOptions, config: Config) -> Result<Loaded, Fa
             theme,
             warnings,
             base_url,
+            today: options.today,
         }),
         (theme, content) => {
             let mut diagnostics = Vec::new();
@@ -103,7 +107,10 @@ fn load_with_config(options: &BuildOptions, config: Config) -> Result<Loaded, Fa
 pub fn render_site(loaded: &mut Loaded, sink: &dyn Sink) -> Result<usize, Failure> {
     let pages = plan_pages(&loaded.playbook);
     let links = Links::new(loaded.base_url.as_deref());
-    let renderer = Renderer::new(&mut loaded.theme, &loaded.playbook, links);
+    let mut renderer = Renderer::new(&mut loaded.theme, &loaded.playbook, links);
+    if let Some(today) = loaded.today {
+        renderer = renderer.with_today(today);
+    }
     let rendered = pages
         .par_iter()
         .try_for_each(|page| sink.write(&page.path, &renderer.render(page)?));

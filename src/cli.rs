@@ -100,6 +100,14 @@ pub struct BuildArgs {
     /// Write absolute links under this URL instead of relative ones
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Count the dashboard from this day (YYYY-MM-DD) instead of today
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<time::Date>,
+}
+
+/// A `YYYY-MM-DD` day for `--today`.
+fn parse_day(text: &str) -> Result<time::Date, String> {
+    crate::content::EntryDate::parse(text).map(|date| date.day)
 }
 
 impl BuildArgs {
@@ -109,6 +117,7 @@ impl BuildArgs {
             output: self.output,
             drafts: self.drafts,
             base_url: self.base_url,
+            today: self.today,
         }
     }
 }

@@ -645,3 +645,66 @@ fn practices_have_an_index_and_a_page_each_with_their_entries_and_a_monthly_char
     let empty = Html::parse_document(&playbook.read("public/practices/collaborate/index.html"));
     assert!(texts(&empty, ".empty")[0].contains("practices: [collaborate]"));
 }
+
+#[test]
+fn the_dashboard_counts_from_today_practices_goals_actions_and_activity() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&["--today", "2026-05-01"]);
+    let html = Html::parse_document(&playbook.read("public/index.html"));
+    let alive: Vec<String> = select(&html, ".practice-health li.alive a")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(
+        alive,
+        ["Make yourself useful", "Own your work"],
+        "45 days without an entry is stale"
+    );
+    let practices = texts(&html, ".practice-health li");
+    let advice = practices
+        .iter()
+        .find(|p| p.starts_with("Ask for advice"))
+        .unwrap();
+    assert!(
+        advice.contains("1 in 90 days"),
+        "1 February is 89 days before 1 May: {advice}"
+    );
+    assert!(advice.contains("going stale"), "{advice}");
+    let collaborate = practices
+        .iter()
+        .find(|p| p.starts_with("Collaborate"))
+        .unwrap();
+    assert!(collaborate.contains("never"), "{collaborate}");
+
+    assert_eq!(texts(&html, ".goal-list li a"), ["Ship the ledger"]);
+    assert!(texts(&html, ".goal-list .due")[0].starts_with("due 30 June 2026"));
+    assert_eq!(
+        select(&html, ".goal-list progress")[0]
+            .value()
+            .attr("value"),
+        Some("60")
+    );
+    assert_eq!(
+        texts(&html, ".action-list .task"),
+        ["Write design docs earlier"],
+        "done actions are left out"
+    );
+    assert!(
+        select(&html, ".action-list li.overdue").len() == 1,
+        "follow-up 1 April is past"
+    );
+
+    let months: Vec<String> = select(&html, ".activity g title")
+        .iter()
+        .map(|t| t.text().collect())
+        .collect();
+    assert_eq!(months.len(), 12);
+    assert_eq!(months[11], "2026-05: 0 entries");
+    assert_eq!(months[10], "2026-04: 2 entries");
+    assert_eq!(months[7], "2026-01: 2 entries");
+
+    // Later, the goal is overdue.
+    playbook.build(&["--today", "2026-07-15"]);
+    let later = Html::parse_document(&playbook.read("public/index.html"));
+    assert!(texts(&later, ".goal-list .due")[0].starts_with("overdue since 30 June 2026"));
+}

@@ -159,6 +159,8 @@ pub struct Renderer<'a> {
     links: Links,
     /// `cards[i]` is entry `i`'s card; tera values are reference-counted, so lists clone cheaply.
     cards: Vec<Value>,
+    /// The day the dashboard counts from: what is overdue, what is going stale.
+    today: time::Date,
 }
 
 impl<'a> Renderer<'a> {
@@ -184,7 +186,14 @@ impl<'a> Renderer<'a> {
             playbook,
             links,
             cards,
+            today: crate::content::date::today(),
         }
+    }
+
+    /// Counts from `today` instead of the build's date (`--today`, for reproducible builds).
+    pub fn with_today(mut self, today: time::Date) -> Self {
+        self.today = today;
+        self
     }
 
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
