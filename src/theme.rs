@@ -30,6 +30,7 @@ pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "templates/timeline.html",
     "templates/practices.html",
     "templates/practice.html",
+    "templates/prep.html",
     "templates/404.html",
     "static/style.css",
 ];

@@ -708,3 +708,50 @@ fn the_dashboard_counts_from_today_practices_goals_actions_and_activity() {
     let later = Html::parse_document(&playbook.read("public/index.html"));
     assert!(texts(&later, ".goal-list .due")[0].starts_with("overdue since 30 June 2026"));
 }
+
+#[test]
+fn the_prep_page_gathers_everything_since_the_last_conversation_with_the_boss() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&["--today", "2026-05-01"]);
+    let html = Html::parse_document(&playbook.read("public/prep/index.html"));
+    assert_eq!(texts(&html, "h1"), ["Next 1:1 with Dana Boss"]);
+    assert!(
+        texts(&html, ".lede")[0]
+            .starts_with("Since the last one, First one-on-one (5 January 2026)")
+    );
+    let sections: Vec<String> = select(&html, ".prep section")
+        .iter()
+        .map(|s| s.text().collect())
+        .collect();
+    assert!(
+        sections[0].contains("Ledger live") && sections[0].contains("Joined the hiring loop"),
+        "{}",
+        sections[0]
+    );
+    assert!(
+        sections[1].contains("Ask before estimating"),
+        "applied advice: {}",
+        sections[1]
+    );
+    assert!(
+        sections[2].contains("Write design docs earlier"),
+        "{}",
+        sections[2]
+    );
+    assert!(
+        sections[3].contains("No goal due soon"),
+        "30 June is 60 days away: {}",
+        sections[3]
+    );
+    assert!(sections[4].contains("Collaborate"), "{}", sections[4]);
+    assert!(
+        playbook
+            .read("public/index.html")
+            .contains("Prepare the next 1:1")
+    );
+
+    playbook.build(&["--today", "2026-06-10"]);
+    let later = Html::parse_document(&playbook.read("public/prep/index.html"));
+    let goals = texts(&later, ".prep section:nth-of-type(4) li");
+    assert_eq!(goals, ["Ship the ledger 60%, due 30 June 2026"]);
+}

@@ -16,29 +16,29 @@ const RECENT_DAYS: i64 = 90;
 const CHART_MONTHS: usize = 12;
 
 #[derive(Serialize)]
-struct PracticeHealth {
+pub(super) struct PracticeHealth {
     label: &'static str,
     url: String,
     last: Option<String>,
     last_iso: Option<String>,
     days_since: Option<i64>,
     recent: usize,
-    stale: bool,
+    pub(super) stale: bool,
 }
 
 #[derive(Serialize)]
-struct GoalView<'a> {
+pub(super) struct GoalView<'a> {
     title: &'a str,
     url: String,
     progress: Option<i64>,
     due: Option<String>,
-    due_iso: Option<String>,
-    overdue: bool,
+    pub(super) due_iso: Option<String>,
+    pub(super) overdue: bool,
     status: &'a str,
 }
 
 #[derive(Serialize)]
-struct ActionView<'a> {
+pub(super) struct ActionView<'a> {
     task: &'a str,
     title: &'a str,
     url: String,
@@ -98,7 +98,7 @@ fn days_between(from: Date, to: Date) -> i64 {
     (to - from).whole_days()
 }
 
-fn practice_health(r: &Renderer<'_>, today: Date) -> Vec<PracticeHealth> {
+pub(super) fn practice_health(r: &Renderer<'_>, today: Date) -> Vec<PracticeHealth> {
     let stale_after = i64::from(r.playbook.config.stale_after_days);
     Practice::ALL
         .iter()
@@ -134,7 +134,7 @@ fn entry_url(r: &Renderer<'_>, entry: &Entry) -> String {
 }
 
 /// Goals still in progress, soonest due first, then goals without a due date.
-fn goals<'a>(r: &Renderer<'a>, today: Date) -> Vec<GoalView<'a>> {
+pub(super) fn goals<'a>(r: &Renderer<'a>, today: Date) -> Vec<GoalView<'a>> {
     let Some(kind) = r.playbook.config.schema.kind_by_name("goal") else {
         return Vec::new();
     };
@@ -175,7 +175,7 @@ fn goals<'a>(r: &Renderer<'a>, today: Date) -> Vec<GoalView<'a>> {
 }
 
 /// Feedback actions not done yet, the oldest follow-up first.
-fn open_actions<'a>(r: &Renderer<'a>, today: Date) -> Vec<ActionView<'a>> {
+pub(super) fn open_actions<'a>(r: &Renderer<'a>, today: Date) -> Vec<ActionView<'a>> {
     let schema = &r.playbook.config.schema;
     let Some(kind) = schema.kind_by_name("feedback") else {
         return Vec::new();

@@ -158,7 +158,7 @@ pub fn pages_to_render<'p>(
                 }
                 PageKind::Person(index) => people.contains(&new.people[index].slug),
                 PageKind::People => !people.is_empty(),
-                PageKind::Dashboard => true,
+                PageKind::Dashboard | PageKind::Prep => true,
                 _ => false,
             })
             .collect();
@@ -185,7 +185,7 @@ pub fn pages_to_render<'p>(
             // The index counts each person's entries, which change without any card changing.
             PageKind::People => any_card || !people.is_empty(),
             // Goals' progress and open actions are not on cards: the dashboard always renders.
-            PageKind::Dashboard => true,
+            PageKind::Dashboard | PageKind::Prep => true,
             PageKind::NotFound => false,
         })
         .collect()

@@ -6,6 +6,7 @@ mod entry;
 pub mod incremental;
 mod lists;
 mod practices;
+mod prep;
 
 use std::sync::Arc;
 
@@ -27,6 +28,7 @@ pub enum PageKind {
     Tag(usize),
     People,
     Person(usize),
+    Prep,
     Practices,
     /// Position in `Practice::ALL`.
     Practice(usize),
@@ -63,6 +65,10 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
         Page {
             path: "practices/index.html".into(),
             kind: PageKind::Practices,
+        },
+        Page {
+            path: "prep/index.html".into(),
+            kind: PageKind::Prep,
         },
         Page {
             path: "404.html".into(),
@@ -213,6 +219,7 @@ impl<'a> Renderer<'a> {
             PageKind::Person(index) => lists::person_page(self, index, &mut context),
             PageKind::Timeline => lists::timeline(self, &mut context),
             PageKind::Practices => practices::practices_index(self, &mut context),
+            PageKind::Prep => prep::prep(self, &mut context),
             PageKind::Practice(index) => practices::practice_page(self, index, &mut context),
         };
         let mut html = Vec::with_capacity(16 * 1024);
@@ -325,6 +332,7 @@ struct SiteView<'a> {
     people_url: String,
     timeline_url: String,
     practices_url: String,
+    prep_url: String,
     stylesheet: &'static str,
 }
 
@@ -351,6 +359,7 @@ fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
         people_url: links.folder("people/"),
         timeline_url: links.folder("timeline/"),
         practices_url: links.folder("practices/"),
+        prep_url: links.folder("prep/"),
         stylesheet: "style.css",
     }
 }
