@@ -38,6 +38,41 @@ pub enum Command {
     Init(InitArgs),
     /// Build, serve on 127.0.0.1, rebuild on every save and reload the open tabs
     Serve(ServeArgs),
+    /// Print a brag document for a period: achievements, goals met, praise, loyalty, contributions
+    Review(ReviewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// First day of the period (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub since: Option<time::Date>,
+    /// Last day of the period (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub until: Option<time::Date>,
+    /// md to paste into a review form, html to print
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: ReviewFormat,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ReviewFormat {
+    Md,
+    Html,
+}
+
+impl ReviewArgs {
+    pub fn into_options(self, root: PathBuf) -> crate::commands::review::ReviewOptions {
+        crate::commands::review::ReviewOptions {
+            root,
+            since: self.since,
+            until: self.until,
+            format: match self.format {
+                ReviewFormat::Md => crate::commands::review::Format::Markdown,
+                ReviewFormat::Html => crate::commands::review::Format::Html,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -60,6 +60,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve(args) => playbook::serve::serve(&args.into_options(cli.root)),
+        Command::Review(args) => playbook::commands::review::review(&args.into_options(cli.root))
+            .map(|text| print!("{text}")),
         Command::Init(args) => {
             let dir = args.dir.unwrap_or_else(|| root.clone());
             playbook::commands::init::init(&dir)

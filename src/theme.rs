@@ -31,6 +31,8 @@ pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "templates/practices.html",
     "templates/practice.html",
     "templates/prep.html",
+    "templates/reviews.html",
+    "templates/review.html",
     "templates/404.html",
     "static/style.css",
 ];

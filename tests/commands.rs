@@ -244,3 +244,75 @@ fn init_with_a_date_at_the_end_of_the_calendar_does_not_panic() {
             .contains("date: 9999-")
     );
 }
+
+#[test]
+fn review_prints_a_brag_document_for_a_period_in_markdown_and_html() {
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "content/feedback/great-demo.md",
+        "---\ntitle: Great demo\ndate: 2026-04-15\nfrom: dana\ntone: praise\nsummary: The clearest demo of the quarter.\n---\nx\n",
+    );
+    playbook.write(
+        "content/goals/old-goal.md",
+        "---\ntitle: Old goal met\ndate: 2026-02-10\nstatus: met\n---\nDone.\n",
+    );
+    let run = playbook.run(&["review", "--since", "2026-02-01", "--until", "2026-04-30"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected = "# Alex Tester: review packet, 2026-02-01 to 2026-04-30
+
+## Achievements
+
+- **Ledger live** (1 April 2026): Every payment on the new ledger.
+  - Writes on new ledger: 0% → 100%
+  - Incidents: 3 → 0
+
+## Goals met
+
+- **Old goal met** (10 February 2026): Done.
+
+## Praise received
+
+- **Great demo** (15 April 2026)
+  > The clearest demo of the quarter. — Dana Boss
+
+## Loyalty and support
+
+- **Covered the review** (5 March 2026): I presented the team's review in Dana's place.
+";
+    assert_eq!(run.stdout, expected);
+
+    let outside = playbook.run(&["review", "--since", "2027-01-01"]);
+    assert!(
+        outside.stdout.contains("Nothing recorded for this period."),
+        "{}",
+        outside.stdout
+    );
+
+    let html = playbook.run(&["review", "--format", "html", "--until", "2026-04-30"]);
+    assert_eq!(html.code, 0, "{}", html.stderr);
+    assert!(html.stdout.starts_with("<!DOCTYPE html>"));
+    assert!(html.stdout.contains("<h2>Praise received</h2>"));
+    assert!(html.stdout.contains("<blockquote>"));
+    assert!(html.stdout.contains("@page"), "a print stylesheet");
+    assert!(
+        !html.stdout.contains("href=\"http"),
+        "nothing from another host"
+    );
+}
+
+#[test]
+fn each_year_has_a_review_packet_page() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&[]);
+    let index = playbook.read("public/review/index.html");
+    assert!(index.contains("href=\"../review/2026/index.html\""), "{index}");
+    let page = playbook.read("public/review/2026/index.html");
+    assert!(
+        page.contains("<h1>Alex Tester: 2026 in review</h1>"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"achievements-heading\""));
+    assert!(page.contains("Writes on new ledger: 0% → 100%"));
+    assert!(page.contains("Covered the review"));
+    assert!(!page.contains("Half-written"), "drafts stay out");
+}

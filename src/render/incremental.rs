@@ -158,7 +158,9 @@ pub fn pages_to_render<'p>(
                 }
                 PageKind::Person(index) => people.contains(&new.people[index].slug),
                 PageKind::People => !people.is_empty(),
-                PageKind::Dashboard | PageKind::Prep => true,
+                PageKind::Dashboard | PageKind::Prep | PageKind::Reviews | PageKind::Review(_) => {
+                    true
+                }
                 _ => false,
             })
             .collect();
@@ -185,7 +187,8 @@ pub fn pages_to_render<'p>(
             // The index counts each person's entries, which change without any card changing.
             PageKind::People => any_card || !people.is_empty(),
             // Goals' progress and open actions are not on cards: the dashboard always renders.
-            PageKind::Dashboard | PageKind::Prep => true,
+            // Impact, metrics, tone and status are not on cards either.
+            PageKind::Dashboard | PageKind::Prep | PageKind::Reviews | PageKind::Review(_) => true,
             PageKind::NotFound => false,
         })
         .collect()

@@ -7,6 +7,8 @@ pub mod incremental;
 mod lists;
 mod practices;
 mod prep;
+pub mod review;
+mod review_pages;
 
 use std::sync::Arc;
 
@@ -29,6 +31,9 @@ pub enum PageKind {
     People,
     Person(usize),
     Prep,
+    Reviews,
+    /// A calendar year's review packet.
+    Review(i32),
     Practices,
     /// Position in `Practice::ALL`.
     Practice(usize),
@@ -71,10 +76,20 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
             kind: PageKind::Prep,
         },
         Page {
+            path: "review/index.html".into(),
+            kind: PageKind::Reviews,
+        },
+        Page {
             path: "404.html".into(),
             kind: PageKind::NotFound,
         },
     ];
+    let mut years: Vec<i32> = playbook.months.iter().map(|m| m.year).collect();
+    years.dedup();
+    pages.extend(years.into_iter().map(|year| Page {
+        path: format!("review/{year}/index.html"),
+        kind: PageKind::Review(year),
+    }));
     pages.extend(Practice::ALL.iter().enumerate().map(|(i, practice)| Page {
         path: format!("practices/{}/index.html", practice.id()),
         kind: PageKind::Practice(i),
@@ -220,6 +235,8 @@ impl<'a> Renderer<'a> {
             PageKind::Timeline => lists::timeline(self, &mut context),
             PageKind::Practices => practices::practices_index(self, &mut context),
             PageKind::Prep => prep::prep(self, &mut context),
+            PageKind::Reviews => review_pages::reviews_index(self, &mut context),
+            PageKind::Review(year) => review_pages::review_page(self, year, &mut context),
             PageKind::Practice(index) => practices::practice_page(self, index, &mut context),
         };
         let mut html = Vec::with_capacity(16 * 1024);
@@ -333,6 +350,7 @@ struct SiteView<'a> {
     timeline_url: String,
     practices_url: String,
     prep_url: String,
+    review_url: String,
     stylesheet: &'static str,
 }
 
@@ -360,6 +378,7 @@ fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
         timeline_url: links.folder("timeline/"),
         practices_url: links.folder("practices/"),
         prep_url: links.folder("prep/"),
+        review_url: links.folder("review/"),
         stylesheet: "style.css",
     }
 }
