@@ -16,6 +16,30 @@ pub fn render_html(markdown: &str) -> String {
     html
 }
 
+/// The distinct words of the text of `markdown`, lower-cased, in order of first use,
+/// separated by spaces: what search matches a body against, at a fraction of its size.
+pub fn distinct_words(markdown: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut words = String::new();
+    for event in Parser::new_ext(markdown, options()) {
+        if let Event::Text(text) | Event::Code(text) = event {
+            for word in text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() > 1)
+            {
+                let word = word.to_lowercase();
+                if seen.insert(word.clone()) {
+                    if !words.is_empty() {
+                        words.push(' ');
+                    }
+                    words.push_str(&word);
+                }
+            }
+        }
+    }
+    words
+}
+
 /// The text of the first paragraph, cut at a word boundary to at most `max_chars` characters.
 pub fn first_paragraph(markdown: &str, max_chars: usize) -> String {
     let mut text = String::new();
@@ -62,6 +86,14 @@ mod tests {
     fn summary_is_the_first_paragraph_as_text() {
         let md = "# Heading\n\nFirst *line*\nwith `code`.\n\nSecond.";
         assert_eq!(first_paragraph(md, 200), "First line with code.");
+    }
+
+    #[test]
+    fn distinct_words_are_lower_cased_once_each() {
+        assert_eq!(
+            distinct_words("The *ledger* and the Ledger, `cutover`!"),
+            "the ledger and cutover"
+        );
     }
 
     #[test]

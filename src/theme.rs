@@ -33,8 +33,10 @@ pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "templates/prep.html",
     "templates/reviews.html",
     "templates/review.html",
+    "templates/search.html",
     "templates/404.html",
     "static/style.css",
+    "static/search.js",
 ];
 
 /// A static file copied as is into the output.

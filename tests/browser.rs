@@ -85,3 +85,64 @@ fn a_stylesheet_change_is_swapped_in_without_a_reload() {
         "kept"
     );
 }
+
+/// The file:// URL of a page of a built site.
+fn file_url(playbook: &Playbook, page: &str) -> String {
+    format!(
+        "file://{}",
+        playbook.path().join("public").join(page).display()
+    )
+}
+
+#[test]
+fn search_from_file_finds_an_entry_by_a_word_of_its_body() {
+    let playbook = Playbook::example();
+    playbook.build(&[]);
+    let browser = Browser::start();
+    browser.open(&file_url(&playbook, "index.html"));
+    // A word that only one entry's body holds, and not its title.
+    browser.type_into("#site-search-input", "rotterdam\u{E007}");
+    let status = "var s = document.getElementById('search-status'); return s ? s.textContent : ''";
+    browser.wait_for(status, "1 entry found.");
+    let first = browser.eval("return document.querySelector('#search-results a').textContent");
+    assert_eq!(first, "Ran an incident tabletop game at the team offsite");
+    browser.click("#search-results a");
+    browser.wait_for(TITLE, "Ran an incident tabletop game at the team offsite");
+
+    // Typing on the search page answers as you type, title matches first.
+    browser.open(&file_url(&playbook, "search/index.html"));
+    browser.type_into("#search-input", "ledger");
+    browser.wait_for(status, "entries found.");
+    let titles = browser.eval("return Array.from(document.querySelectorAll('#search-results a')).map(a => a.textContent).join('|')");
+    let titles = titles.as_str().unwrap();
+    let first = titles.split('|').next().unwrap();
+    assert!(
+        first.to_lowercase().contains("ledger"),
+        "a title match comes first: {titles}"
+    );
+}
+
+#[test]
+fn the_dashboard_does_not_scroll_sideways_at_360_pixels() {
+    let playbook = Playbook::example();
+    playbook.build(&[]);
+    let browser = Browser::start();
+    browser.resize(360, 800);
+    for page in [
+        "index.html",
+        "goals/make-the-staff-engineer-case/index.html",
+        "timeline/index.html",
+        "prep/index.html",
+    ] {
+        browser.open(&file_url(&playbook, page));
+        let width =
+            browser.eval("return document.documentElement.scrollWidth + ' ' + window.innerWidth");
+        let width = width.as_str().unwrap();
+        let (scroll, inner) = width.split_once(' ').unwrap();
+        let (scroll, inner): (u32, u32) = (scroll.parse().unwrap(), inner.parse().unwrap());
+        assert!(
+            scroll <= inner,
+            "{page} scrolls sideways at {inner}px: {scroll}px wide"
+        );
+    }
+}

@@ -305,7 +305,10 @@ fn each_year_has_a_review_packet_page() {
     let playbook = Playbook::fixture("basic");
     playbook.build(&[]);
     let index = playbook.read("public/review/index.html");
-    assert!(index.contains("href=\"../review/2026/index.html\""), "{index}");
+    assert!(
+        index.contains("href=\"../review/2026/index.html\""),
+        "{index}"
+    );
     let page = playbook.read("public/review/2026/index.html");
     assert!(
         page.contains("<h1>Alex Tester: 2026 in review</h1>"),

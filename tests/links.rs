@@ -167,7 +167,7 @@ fn check_site(site: &Site) -> (Vec<String>, BTreeSet<PathBuf>) {
                     problems.push(format!("{at}: no id {fragment:?} in {}", target.display()));
                 }
             }
-            if tag == "a" && target.extension().is_some_and(|e| e == "html") {
+            if (tag == "a" || tag == "form") && target.extension().is_some_and(|e| e == "html") {
                 edges.entry(page.clone()).or_default().push(target);
             }
         }

@@ -505,6 +505,7 @@ pub fn parse_entry(
         related: get("related").map(FieldValue::texts).unwrap_or_default(),
         draft: get("draft").and_then(FieldValue::as_bool).unwrap_or(false),
         summary,
+        search_words: markdown::distinct_words(body),
         body: body.to_string(),
         fields,
         references,

@@ -46,6 +46,9 @@ pub struct Entry {
     pub draft: bool,
     /// Plain text for lists: `summary:` or the body's first paragraph.
     pub summary: String,
+    /// The body's distinct words, lower-cased, for the search index; made once when the entry
+    /// is read.
+    pub search_words: String,
     /// Markdown source; rendered when the entry page is written, so the site's HTML is never
     /// held in memory all at once.
     pub body: String,

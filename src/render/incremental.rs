@@ -158,9 +158,11 @@ pub fn pages_to_render<'p>(
                 }
                 PageKind::Person(index) => people.contains(&new.people[index].slug),
                 PageKind::People => !people.is_empty(),
-                PageKind::Dashboard | PageKind::Prep | PageKind::Reviews | PageKind::Review(_) => {
-                    true
-                }
+                PageKind::Dashboard
+                | PageKind::Prep
+                | PageKind::Reviews
+                | PageKind::Review(_)
+                | PageKind::SearchIndex => true,
                 _ => false,
             })
             .collect();
@@ -189,7 +191,9 @@ pub fn pages_to_render<'p>(
             // Goals' progress and open actions are not on cards: the dashboard always renders.
             // Impact, metrics, tone and status are not on cards either.
             PageKind::Dashboard | PageKind::Prep | PageKind::Reviews | PageKind::Review(_) => true,
-            PageKind::NotFound => false,
+            // Every edit changes some entry's searchable text.
+            PageKind::SearchIndex => true,
+            PageKind::NotFound | PageKind::Search => false,
         })
         .collect()
 }

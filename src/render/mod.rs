@@ -9,6 +9,7 @@ mod practices;
 mod prep;
 pub mod review;
 mod review_pages;
+mod search;
 
 use std::sync::Arc;
 
@@ -31,6 +32,10 @@ pub enum PageKind {
     People,
     Person(usize),
     Prep,
+    Search,
+    /// `search-index.js`: every entry's searchable text, as a script so that it loads from
+    /// file:// too.
+    SearchIndex,
     Reviews,
     /// A calendar year's review packet.
     Review(i32),
@@ -78,6 +83,14 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
         Page {
             path: "review/index.html".into(),
             kind: PageKind::Reviews,
+        },
+        Page {
+            path: "search/index.html".into(),
+            kind: PageKind::Search,
+        },
+        Page {
+            path: "search-index.js".into(),
+            kind: PageKind::SearchIndex,
         },
         Page {
             path: "404.html".into(),
@@ -218,6 +231,9 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        if page.kind == PageKind::SearchIndex {
+            return Ok(search::index_script(self));
+        }
         let mut context = Context::new();
         context.insert("root", &self.links.root_for(&page.path));
         // The first path segment names the navigation item to mark as current.
@@ -235,6 +251,7 @@ impl<'a> Renderer<'a> {
             PageKind::Timeline => lists::timeline(self, &mut context),
             PageKind::Practices => practices::practices_index(self, &mut context),
             PageKind::Prep => prep::prep(self, &mut context),
+            PageKind::Search | PageKind::SearchIndex => "search.html",
             PageKind::Reviews => review_pages::reviews_index(self, &mut context),
             PageKind::Review(year) => review_pages::review_page(self, year, &mut context),
             PageKind::Practice(index) => practices::practice_page(self, index, &mut context),
@@ -351,6 +368,7 @@ struct SiteView<'a> {
     practices_url: String,
     prep_url: String,
     review_url: String,
+    search_url: String,
     stylesheet: &'static str,
 }
 
@@ -379,6 +397,7 @@ fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
         practices_url: links.folder("practices/"),
         prep_url: links.folder("prep/"),
         review_url: links.folder("review/"),
+        search_url: links.folder("search/"),
         stylesheet: "style.css",
     }
 }

@@ -145,6 +145,55 @@ impl Browser {
         answer["value"].clone()
     }
 
+    /// The WebDriver id of the first element matching `css`.
+    fn element(&self, css: &str) -> String {
+        let path = format!("/session/{}/element", self.session);
+        let found = self
+            .call(
+                "POST",
+                &path,
+                Some(json!({ "using": "css selector", "value": css })),
+            )
+            .expect("find element");
+        let value = &found["value"];
+        let id = value
+            .as_object()
+            .and_then(|object| object.values().next())
+            .and_then(Value::as_str);
+        id.unwrap_or_else(|| panic!("no element {css}: {found}"))
+            .to_string()
+    }
+
+    /// Types `text` into the element matching `css` (`\u{E007}` is Enter).
+    pub fn type_into(&self, css: &str, text: &str) {
+        let path = format!(
+            "/session/{}/element/{}/value",
+            self.session,
+            self.element(css)
+        );
+        self.call("POST", &path, Some(json!({ "text": text })))
+            .expect("type");
+    }
+
+    pub fn click(&self, css: &str) {
+        let path = format!(
+            "/session/{}/element/{}/click",
+            self.session,
+            self.element(css)
+        );
+        self.call("POST", &path, Some(json!({}))).expect("click");
+    }
+
+    pub fn resize(&self, width: u32, height: u32) {
+        let path = format!("/session/{}/window/rect", self.session);
+        self.call(
+            "POST",
+            &path,
+            Some(json!({ "width": width, "height": height })),
+        )
+        .expect("resize");
+    }
+
     /// Waits until `script` returns a string containing `needle`; returns the last value.
     pub fn wait_for(&self, script: &str, needle: &str) -> String {
         let deadline = Instant::now() + WAIT;

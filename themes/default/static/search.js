@@ -1,0 +1,85 @@
+/* playbook search: matches the words typed against every entry's title, summary, tags, people
+   and text, title matches first; runs offline from search-index.js, no library. */
+(function () {
+  "use strict";
+  var box = document.getElementById("search");
+  var input = document.getElementById("search-input");
+  var list = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  if (!box || !input || !list) return;
+  var root = box.getAttribute("data-root") || "";
+  var rows = (window.playbookSearch || []).map(function (r) {
+    return {
+      url: r[0], title: r[1], kind: r[2], date: r[3], summary: r[4],
+      titleL: r[1].toLowerCase(), metaL: r[5].toLowerCase(), summaryL: r[4].toLowerCase(),
+      words: " " + r[6] + " "
+    };
+  });
+  var LIMIT = 50;
+
+  function termScore(row, term) {
+    var at = row.titleL.indexOf(term);
+    if (at === 0 || (at > 0 && row.titleL.charAt(at - 1) === " ")) return 100;
+    if (at > 0) return 60;
+    if (row.metaL.indexOf(term) >= 0) return 30;
+    if (row.summaryL.indexOf(term) >= 0) return 20;
+    if (row.words.indexOf(" " + term) >= 0) return 10;
+    return 0;
+  }
+
+  function search() {
+    var terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    list.textContent = "";
+    if (!terms.length) { status.textContent = rows.length + " entries to search."; return; }
+    var found = [];
+    for (var i = 0; i < rows.length; i++) {
+      var total = 0;
+      for (var t = 0; t < terms.length; t++) {
+        var s = termScore(rows[i], terms[t]);
+        if (!s) { total = 0; break; }
+        total += s;
+      }
+      if (total) found.push([total, i]);
+    }
+    // Best score first; the index is newest first, so ties keep that order.
+    found.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+    status.textContent = found.length === 1 ? "1 entry found." : found.length + " entries found.";
+    found.slice(0, LIMIT).forEach(function (hit) {
+      var row = rows[hit[1]];
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = root + row.url;
+      link.textContent = row.title;
+      var meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = " " + row.kind + ", " + row.date;
+      var summary = document.createElement("p");
+      summary.className = "summary";
+      summary.textContent = row.summary;
+      item.appendChild(link);
+      item.appendChild(meta);
+      item.appendChild(summary);
+      list.appendChild(item);
+    });
+    if (found.length > LIMIT) status.textContent += " Showing the first " + LIMIT + ".";
+  }
+
+  function links() { return list.querySelectorAll("a"); }
+
+  input.addEventListener("input", search);
+  input.addEventListener("keydown", function (event) {
+    var first = links()[0];
+    if (event.key === "Enter" && first) { event.preventDefault(); first.click(); }
+    if (event.key === "ArrowDown" && first) { event.preventDefault(); first.focus(); }
+  });
+  list.addEventListener("keydown", function (event) {
+    var all = Array.prototype.slice.call(links());
+    var at = all.indexOf(document.activeElement);
+    if (at < 0) return;
+    if (event.key === "ArrowDown" && at + 1 < all.length) { event.preventDefault(); all[at + 1].focus(); }
+    if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? all[at - 1] : input).focus(); }
+  });
+  var query = new URLSearchParams(location.search).get("q");
+  if (query) input.value = query;
+  search();
+})();
