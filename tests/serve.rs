@@ -8,6 +8,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Playbook;
+use std::io::Write;
+use std::net::TcpStream;
+
 use common::server::{EventStream, Server, WAIT, request, request_bytes};
 
 /// Saves `text` at `rel` the way vim, VS Code and JetBrains do: a temporary file renamed over.
@@ -121,13 +124,13 @@ fn an_edit_saved_by_rename_reloads_the_tab_with_the_new_content() {
     let playbook = Playbook::fixture("basic");
     let mut server = Server::start(&playbook);
     let mut events = server.events();
-    events.wait_for("reload", "\"version\":1");
+    events.wait_for("reload", "\"version\":1,");
     let text = playbook.read(ADVICE).replace(
         "title: Ask before estimating",
         "title: Ask what the estimate is for",
     );
     save_by_rename(&playbook, ADVICE, &text);
-    events.wait_for("reload", "\"version\":2");
+    events.wait_for("reload", "\"version\":2,");
     let page = server.get(ADVICE_PAGE);
     assert!(
         page.body.contains("<h1>Ask what the estimate is for</h1>"),
@@ -154,7 +157,7 @@ fn a_broken_entry_shows_its_errors_and_the_last_good_build_stays() {
     let playbook = Playbook::fixture("basic");
     let server = Server::start(&playbook);
     let mut events = server.events();
-    events.wait_for("reload", "\"version\":1");
+    events.wait_for("reload", "\"version\":1,");
     let good = playbook.read(ADVICE);
     save_by_rename(
         &playbook,
@@ -182,7 +185,7 @@ fn a_broken_entry_shows_its_errors_and_the_last_good_build_stays() {
         ADVICE,
         &good.replace("title: Ask before estimating", "title: Fixed again"),
     );
-    events.wait_for("reload", "\"version\":2");
+    events.wait_for("reload", "\"version\":2,");
     assert!(
         server
             .get(ADVICE_PAGE)
@@ -467,12 +470,12 @@ fn after_a_sequence_of_edits_the_served_site_equals_a_clean_build() {
     let playbook = Playbook::fixture("basic");
     let server = Server::start(&playbook);
     let mut events = server.events();
-    events.wait_for("reload", "\"version\":1");
+    events.wait_for("reload", "\"version\":1,");
     let mut version = 1;
     let mut edit = |change: &dyn Fn(&Playbook)| {
         change(&playbook);
         version += 1;
-        events.wait_for("reload", &format!("\"version\":{version}"));
+        events.wait_for("reload", &format!("\"version\":{version},"));
         // After every step, not only the last: a later full render would hide a stale page.
         assert_served_site_equals_a_clean_build(&server, &playbook);
     };
@@ -534,6 +537,14 @@ fn after_a_sequence_of_edits_the_served_site_equals_a_clean_build() {
             "---\ntitle: Middle talk\ndate: 2026-06-01\nwith: dana\n---\nx\n",
         )
     });
+    // The same person spelled differently: one page, showing the spelling first used.
+    edit(&|p| {
+        p.write(
+            ADVICE,
+            p.read(ADVICE)
+                .replace("people: [lee, sam]", "people: [lee, Sam]"),
+        )
+    });
     edit(&|p| p.remove("content/contributions/hiring-loop.md"));
     assert_eq!(
         server.get("/contributions/hiring-loop/index.html").status,
@@ -547,7 +558,7 @@ fn a_renamed_entry_moves_and_a_stylesheet_change_swaps_the_stylesheet() {
     let playbook = Playbook::fixture("basic");
     let mut server = Server::start(&playbook);
     let mut events = server.events();
-    events.wait_for("reload", "\"version\":1");
+    events.wait_for("reload", "\"version\":1,");
     std::fs::rename(
         playbook
             .path()
@@ -575,4 +586,126 @@ fn a_renamed_entry_moves_and_a_stylesheet_change_swaps_the_stylesheet() {
     assert!(server.get("/style.css").body.contains("rebeccapurple"));
     let line = server.wait_for_line("theme changed");
     assert!(line.contains("theme changed: 1 file updated"), "{line}");
+}
+
+#[test]
+fn requests_naming_another_host_are_refused_so_dns_rebinding_cannot_read_the_playbook() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let foreign = request(
+        &server.addr,
+        "GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(foreign.status, 403);
+    assert!(!foreign.body.contains("Evidence by kind"));
+    let port = server.addr.rsplit(':').next().unwrap();
+    let local = request(
+        &server.addr,
+        &format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(local.status, 200);
+}
+
+#[test]
+fn redirects_never_leave_the_server() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    for target in ["//goals", "http://attacker.example/goals", "/goals?x=1"] {
+        let response = server.get(target);
+        assert_eq!(response.status, 301, "{target}");
+        assert!(
+            response.headers.contains("location: /goals/\r")
+                || response.headers.ends_with("location: /goals/"),
+            "{target}: {}",
+            response.headers
+        );
+    }
+}
+
+#[test]
+fn a_tab_that_stops_reading_does_not_hold_up_rebuilds() {
+    let playbook = Playbook::fixture("basic");
+    let mut server = Server::start(&playbook);
+    // An event stream whose reader never reads: its socket buffers fill up.
+    let mut stuck = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        stuck,
+        "GET /__playbook/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let rel = "content/advice/ask-before-estimating.md";
+    let good = playbook.read(rel);
+    // Errors with long lines, many times, to overflow what the stuck stream can take.
+    let long = "x".repeat(60_000);
+    for i in 0..12 {
+        playbook.write(rel, format!("---\ntitle: [{long}{i}\n---\n"));
+        server.wait_for_line("still serving the last good build");
+    }
+    playbook.write(
+        rel,
+        good.replace("Ask before estimating", "Still answering"),
+    );
+    server.wait_for_page(ADVICE_PAGE, "<h1>Still answering</h1>");
+    drop(stuck);
+}
+
+#[test]
+fn folders_with_dots_and_a_content_folder_made_again_are_followed() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    playbook.write(
+        "content/advice/v1.2/dotted.md",
+        "---\ntitle: Dotted\ndate: 2026-01-02\nfrom: dana\n---\nx\n",
+    );
+    server.wait_for_page("/advice/dotted/index.html", "<h1>Dotted</h1>");
+    std::fs::remove_dir_all(playbook.path().join("content/advice/v1.2")).unwrap();
+    let deadline = Instant::now() + WAIT;
+    while server.get("/advice/dotted/index.html").status != 404 {
+        assert!(
+            Instant::now() < deadline,
+            "the removed dotted folder is still served"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let content = playbook.path().join("content");
+    let aside = playbook.path().join("content-aside");
+    std::fs::rename(&content, &aside).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    common::copy_tree(&aside, &content);
+    std::thread::sleep(Duration::from_millis(200));
+    playbook.write(
+        ADVICE,
+        playbook
+            .read(ADVICE)
+            .replace("Ask before estimating", "Seen again"),
+    );
+    server.wait_for_page(ADVICE_PAGE, "<h1>Seen again</h1>");
+}
+
+#[test]
+fn a_markdown_file_directly_under_content_is_an_error_in_serve_as_in_build() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("reload", "\"version\":1,");
+    playbook.write(
+        "content/stray.md",
+        "---\ntitle: Stray\ndate: 2026-01-01\n---\n",
+    );
+    events.wait_for("errors", "content/stray.md: entries live in a kind folder");
+}
+
+#[test]
+fn the_404_page_keeps_its_style_and_links_at_any_depth() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("<base href=\"/\">"),
+        "{}",
+        missing.body
+    );
 }

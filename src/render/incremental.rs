@@ -56,7 +56,7 @@ pub fn dirty_entries(
                 if old_cards[old_index] != new_cards[index] {
                     dirty.cards.insert(entry.key.clone());
                 }
-                if old.entries[old_index].person_slugs != entry.person_slugs {
+                if old.entries[old_index].people != entry.people {
                     dirty.people_changed = true;
                 }
             }
@@ -133,9 +133,17 @@ pub fn pages_to_render<'p>(
     }
     // People are not on cards: an entry that now names someone else changes both pages.
     for key in &dirty.content {
-        if let [before, after] = versions(key)[..] {
-            let slugs = |e: &Entry| e.people.iter().map(|p| url_slug(p)).collect::<HashSet<_>>();
-            people.extend(slugs(before).symmetric_difference(&slugs(after)).cloned());
+        if let [before, after] = versions(key)[..]
+            && before.people != after.people
+        {
+            // Every page of both lists: a person's page shows the spelling first used.
+            people.extend(
+                before
+                    .person_slugs
+                    .iter()
+                    .chain(&after.person_slugs)
+                    .cloned(),
+            );
         }
     }
     // The entries a re-read entry pointed to, or points to now, list it among their backlinks.

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -14,7 +15,8 @@ use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 pub const EVENTS_PATH: &str = "/__playbook/events";
 /// Longest request target served; anything longer is not a page of ours.
 const MAX_TARGET_BYTES: usize = 4096;
-const WORKERS: usize = 4;
+/// Threads answering requests; a client that never reads its answers holds one each.
+const WORKERS: usize = 8;
 
 /// One complete build, as served.
 #[derive(Clone, Debug, Default)]
@@ -24,13 +26,22 @@ pub struct Site {
     pub version: u64,
 }
 
+/// Events waiting for one tab; a tab this far behind (it stopped reading) is dropped.
+const CLIENT_QUEUE: usize = 16;
+
+/// An open event stream: events go to its own writer thread, so that a tab that stops reading
+/// never holds up the rebuild loop or the other tabs.
+type Client = SyncSender<Arc<str>>;
+
 /// What the server shares with the rebuild loop: the last good site, the errors of the last
 /// build if it failed, and the open event streams.
 #[derive(Default)]
 pub struct LiveState {
     site: RwLock<Arc<Site>>,
     errors: RwLock<Vec<String>>,
-    clients: Mutex<Vec<Box<dyn Write + Send>>>,
+    clients: Mutex<Vec<Client>>,
+    /// `Host` headers accepted; unset accepts any (`--bind` to a non-loopback address).
+    hosts: std::sync::OnceLock<Vec<String>>,
 }
 
 impl LiveState {
@@ -39,6 +50,32 @@ impl LiveState {
             site: RwLock::new(Arc::new(site)),
             ..LiveState::default()
         }
+    }
+
+    /// Accepts only requests whose `Host` names the loopback address the server is bound to.
+    /// A web page on a name that resolves to 127.0.0.1 (DNS rebinding) could otherwise read
+    /// the playbook through the browser.
+    pub fn only_loopback_hosts(&self, port: u16) {
+        let hosts = ["localhost", "127.0.0.1", "[::1]"]
+            .iter()
+            .map(|host| format!("{host}:{port}"))
+            .collect();
+        let _ = self.hosts.set(hosts);
+    }
+
+    fn accepts_host(&self, request: &Request) -> bool {
+        let Some(hosts) = self.hosts.get() else {
+            return true;
+        };
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Host"))
+            .is_some_and(|h| {
+                hosts
+                    .iter()
+                    .any(|allowed| h.value.as_str().eq_ignore_ascii_case(allowed))
+            })
     }
 
     pub fn site(&self) -> Arc<Site> {
@@ -75,7 +112,7 @@ impl LiveState {
         broadcast(&mut clients, &event);
     }
 
-    fn lock_clients(&self) -> std::sync::MutexGuard<'_, Vec<Box<dyn Write + Send>>> {
+    fn lock_clients(&self) -> std::sync::MutexGuard<'_, Vec<Client>> {
         self.clients.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -85,14 +122,11 @@ impl LiveState {
     }
 }
 
-/// Writes `event` to every open stream, dropping the ones that are gone.
-fn broadcast(clients: &mut Vec<Box<dyn Write + Send>>, event: &str) {
-    clients.retain_mut(|client| {
-        client
-            .write_all(event.as_bytes())
-            .and_then(|()| client.flush())
-            .is_ok()
-    });
+/// Queues `event` for every open stream without waiting, dropping the streams that are gone
+/// or too far behind.
+fn broadcast(clients: &mut Vec<Client>, event: &str) {
+    let event: Arc<str> = Arc::from(event);
+    clients.retain(|client| client.try_send(event.clone()).is_ok());
 }
 
 fn reload_event(version: u64, css_only: bool) -> String {
@@ -220,7 +254,8 @@ fn reload_script(version: u64) -> String {
   }});
   events.addEventListener("reload", function (e) {{
     var data = JSON.parse(e.data);
-    if (data.version <= version) return;
+    // Any other version is news: a restarted server counts from 1 again.
+    if (data.version === version) return;
     var box = document.getElementById("playbook-errors");
     if (data.css_only) {{
       version = data.version;
@@ -235,6 +270,19 @@ fn reload_script(version: u64) -> String {
 }})();
 </script>"#
     )
+}
+
+/// Adds `<base href="/">` after `<head>` (or at the start).
+fn inject_base(html: &[u8]) -> Vec<u8> {
+    let at = html
+        .windows(6)
+        .position(|w| w.eq_ignore_ascii_case(b"<head>"))
+        .map_or(0, |at| at + 6);
+    let mut out = Vec::with_capacity(html.len() + 20);
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(b"<base href=\"/\">");
+    out.extend_from_slice(&html[at..]);
+    out
 }
 
 /// Adds the reload script before `</body>` (or at the end).
@@ -275,9 +323,18 @@ fn handle(request: Request, state: &LiveState) {
         let _ = request.respond(response);
         return;
     }
+    if !state.accepts_host(&request) {
+        let body = b"this server answers only to its loopback address\n".to_vec();
+        respond_bytes(request, 403, "text/plain; charset=utf-8", body);
+        return;
+    }
     let target = request.url().to_string();
     if target.split(['?', '#']).next() == Some(EVENTS_PATH) {
-        open_event_stream(request, state);
+        if *request.method() == Method::Get {
+            open_event_stream(request, state);
+        } else {
+            respond_bytes(request, 200, "text/event-stream", Vec::new());
+        }
         return;
     }
     let key = match resolve(&target) {
@@ -299,7 +356,9 @@ fn handle(request: Request, state: &LiveState) {
             // A folder asked without its slash: send the browser to the folder, so that the
             // page's relative links resolve.
             Some(_) => {
-                let location = format!("{}/", target.split(['?', '#']).next().unwrap_or("/"));
+                // Built from the resolved path, never from the raw target (`//host`, absolute
+                // forms): the redirect stays on this server.
+                let location = format!("/{key}/");
                 let response =
                     Response::empty(StatusCode(301)).with_header(header("Location", &location));
                 let _ = request.respond(response);
@@ -318,7 +377,11 @@ fn handle(request: Request, state: &LiveState) {
         return;
     };
     let kind = content_type(&key);
-    let body = if kind.starts_with("text/html") {
+    let body = if status == 404 {
+        // The 404 page's relative links are written for the site's root; served at any depth,
+        // it needs them resolved from there.
+        inject_base(&inject_script(page, site.version))
+    } else if kind.starts_with("text/html") {
         inject_script(page, site.version)
     } else {
         page.to_vec()
@@ -333,20 +396,31 @@ fn open_event_stream(request: Request, state: &LiveState) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
                 Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
     // Read the state and join the clients under one lock (see `publish`).
-    let mut clients = state.lock_clients();
-    let version = state.site().version;
-    let errors = state.errors.read().map(|e| e.clone()).unwrap_or_default();
-    let mut first = format!("{head}retry: 500\n\n{}", reload_event(version, false));
-    if !errors.is_empty() {
-        first.push_str(&errors_event(&errors));
-    }
-    if writer
-        .write_all(first.as_bytes())
-        .and_then(|()| writer.flush())
-        .is_ok()
+    let (sender, receiver) = sync_channel::<Arc<str>>(CLIENT_QUEUE);
     {
-        clients.push(writer);
+        let mut clients = state.lock_clients();
+        let version = state.site().version;
+        let errors = state.errors.read().map(|e| e.clone()).unwrap_or_default();
+        let mut first = format!("{head}retry: 500\n\n{}", reload_event(version, false));
+        if !errors.is_empty() {
+            first.push_str(&errors_event(&errors));
+        }
+        if sender.try_send(Arc::from(first)).is_ok() {
+            clients.push(sender);
+        }
     }
+    // The stream's own writer: it ends when the tab goes away or falls too far behind.
+    std::thread::spawn(move || {
+        for event in receiver {
+            if writer
+                .write_all(event.as_bytes())
+                .and_then(|()| writer.flush())
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
 }
 
 /// Binds `addr` and answers requests on a few threads; returns the bound address (the real

@@ -109,14 +109,25 @@ impl Session {
             self.theme = None;
             self.theme = Some(load_theme(&self.root, &config.theme)?);
         }
-        if everything || changes.contains(&Change::Content) {
-            // A new config may change kinds and fields: then every entry is parsed again.
-            self.rescan(everything)?;
+        let named: Vec<&PathBuf> = changes
+            .iter()
+            .filter_map(|change| match change {
+                Change::Entry(rel) => Some(rel),
+                _ => None,
+            })
+            .collect();
+        // A Markdown file that is not an entry file (one directly under content/) is a
+        // problem only a walk reports.
+        let stray = named
+            .iter()
+            .any(|rel| source_at(&self.root, &config.schema, rel).is_none());
+        if everything || stray || changes.contains(&Change::Content) {
+            // A new config may change kinds and fields: then every entry is parsed again; the
+            // files this batch names are read again whatever their size and time say.
+            self.rescan(everything, &named)?;
         } else {
-            for change in changes {
-                if let Change::Entry(rel) = change {
-                    self.refresh(rel);
-                }
+            for rel in named {
+                self.refresh(rel);
             }
         }
 
@@ -249,7 +260,7 @@ impl Session {
 
     /// Walks `content/` again, re-reading only the files whose size or mtime changed (or all
     /// of them with `reparse`).
-    fn rescan(&mut self, reparse: bool) -> Result<(), Failure> {
+    fn rescan(&mut self, reparse: bool, named: &[&PathBuf]) -> Result<(), Failure> {
         let config = self
             .config
             .as_ref()
@@ -264,7 +275,7 @@ impl Session {
             let cached = self
                 .files
                 .remove(&source.rel)
-                .filter(|(old, _)| *old == stamp && !reparse);
+                .filter(|(old, _)| *old == stamp && !reparse && !named.contains(&&source.rel));
             let parsed = match cached {
                 Some((_, parsed)) => parsed,
                 None => read_entry(&source, config),
@@ -354,11 +365,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
     let started = Instant::now();
     let state = match session.rebuild(&BTreeSet::from([Change::Everything]), &Site::default()) {
         Ok(rebuilt) => {
-            println!(
+            say(&format!(
                 "built {} pages in {} ms",
                 rebuilt.site.pages.len(),
                 started.elapsed().as_millis()
-            );
+            ));
             Arc::new(LiveState::new(rebuilt.site))
         }
         Err(failure) => {
@@ -391,10 +402,13 @@ pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
             format!("cannot watch the playbook: {err}"),
         ))
     })?;
+    if options.bind.is_loopback() {
+        state.only_loopback_hosts(bound.port());
+    }
     let url = format!("http://{bound}/");
-    println!("serving at {url} (drafts shown; Ctrl-C to stop)");
+    say(&format!("serving at {url} (drafts shown; Ctrl-C to stop)"));
     ctrlc::set_handler(|| {
-        println!("stopped");
+        say("stopped");
         std::process::exit(0);
     })
     .map_err(|err| {
@@ -414,40 +428,51 @@ pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
             changes.extend(more);
         }
         let started = Instant::now();
-        // A folder that appeared (themes/, content/) is watched from now on; best effort.
-        let _ = watcher.watch_new_folders();
+        // A folder that appeared (themes/, content/) is watched from now on.
+        if let Err(err) = watcher.watch_new_folders() {
+            say(&format!(
+                "warning: cannot watch a new folder, so its edits may be missed: {err}"
+            ));
+        }
         let previous = state.site();
         match session.rebuild(&changes, &previous) {
             Ok(rebuilt) if rebuilt.changed_pages == 0 && !state.has_errors() => {
-                println!(
+                say(&format!(
                     "{} {} changed: no page changed",
                     clock(),
                     describe(&changes)
-                );
+                ));
             }
             Ok(rebuilt) => {
                 let (pages, css_only) = (rebuilt.changed_pages, rebuilt.css_only);
                 state.publish(rebuilt.site, css_only);
-                println!(
+                say(&format!(
                     "{} {} changed: {pages} {} updated in {} ms",
                     clock(),
                     describe(&changes),
                     if pages == 1 { "file" } else { "files" },
                     started.elapsed().as_millis()
-                );
+                ));
             }
             Err(failure) => {
-                println!(
+                say(&format!(
                     "{} {} changed: {failure}; still serving the last good build",
                     clock(),
                     describe(&changes)
-                );
+                ));
                 crate::report::print_diagnostics(root, &failure.0);
                 state.publish_errors(overlay_lines(&failure));
             }
         }
     }
     Ok(())
+}
+
+/// One line on standard output; a closed output (the terminal went away) is not a reason to
+/// stop serving, nor to stop stopping.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{line}");
 }
 
 /// Best effort: a browser that does not open is not an error, the URL is printed anyway.

@@ -48,9 +48,9 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
         "content" if rel.extension().is_some_and(|ext| ext == "md") => {
             Some(Change::Entry(rel.to_path_buf()))
         }
-        // Other files under content/ are not entries; a path without an extension may be a folder.
-        "content" if rel.extension().is_none() => Some(Change::Content),
-        "content" => None,
+        // Anything else under content/ may be a folder (`v1.2` has an "extension" too): walk
+        // again; the walk tells folders from other files.
+        "content" => Some(Change::Content),
         "themes" => Some(Change::Theme),
         _ if rel == Path::new(CONFIG_FILE) => Some(Change::Config),
         _ => None,
@@ -77,7 +77,28 @@ fn is_change(kind: &EventKind) -> bool {
 pub struct Watcher {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     root: PathBuf,
-    watched: Vec<PathBuf>,
+    /// Watched folders and the identity they had when the watch began.
+    watched: Vec<(PathBuf, u64)>,
+}
+
+/// What tells a folder from another made at the same path later: its inode where there is
+/// one, else its creation time.
+fn folder_identity(path: &Path) -> Option<u64> {
+    let metadata = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(metadata.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        metadata
+            .created()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos() as u64)
+            .or(Some(0))
+    }
 }
 
 impl Watcher {
@@ -110,7 +131,16 @@ impl Watcher {
                             changes
                         })
                         .collect(),
-                    Err(_) => vec![Change::Everything],
+                    Err(errors) => {
+                        use std::io::Write as _;
+                        for error in errors {
+                            let _ = writeln!(
+                                std::io::stderr(),
+                                "warning: watching the playbook: {error}; rebuilding everything"
+                            );
+                        }
+                        vec![Change::Everything]
+                    }
                 };
                 if !changes.is_empty() {
                     let _ = sender.send(changes);
@@ -134,9 +164,23 @@ impl Watcher {
     pub fn watch_new_folders(&mut self) -> notify::Result<()> {
         for folder in ["content", "themes"] {
             let path = self.root.join(folder);
-            if path.is_dir() && !self.watched.contains(&path) {
-                self.debouncer.watch(&path, RecursiveMode::Recursive)?;
-                self.watched.push(path);
+            // A folder deleted and made again is a new folder: its old watch died with it.
+            let identity = folder_identity(&path);
+            let known = self.watched.iter().position(|(p, _)| *p == path);
+            match (identity, known) {
+                (Some(id), Some(at)) if self.watched[at].1 == id => {}
+                (Some(id), known) => {
+                    if let Some(at) = known {
+                        let _ = self.debouncer.unwatch(&path);
+                        self.watched.remove(at);
+                    }
+                    self.debouncer.watch(&path, RecursiveMode::Recursive)?;
+                    self.watched.push((path, id));
+                }
+                (None, Some(at)) => {
+                    self.watched.remove(at);
+                }
+                (None, None) => {}
             }
         }
         Ok(())
@@ -162,6 +206,11 @@ mod tests {
             Some(Change::Entry("content/advice/2026/x.md".into()))
         );
         assert_eq!(at("content/advice"), Some(Change::Content));
+        assert_eq!(
+            at("content/advice/v1.2"),
+            Some(Change::Content),
+            "a folder with a dot"
+        );
         assert_eq!(at("playbook.yaml"), Some(Change::Config));
         assert_eq!(
             at("themes/default/templates/list.html"),
@@ -180,7 +229,6 @@ mod tests {
             "content/advice/.#x.md",
             "content/advice/x.md.tmp",
             "content/advice/.goutputstream-ABC",
-            "content/advice/image.png",
             "public/index.html",
             "target/debug/playbook",
             ".git/index",
