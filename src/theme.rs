@@ -28,6 +28,7 @@ pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "templates/people.html",
     "templates/person.html",
     "templates/timeline.html",
+    "templates/years.html",
     "templates/practices.html",
     "templates/practice.html",
     "templates/prep.html",

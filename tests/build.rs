@@ -165,7 +165,7 @@ fn kind_lists_are_newest_first_and_tag_and_person_pages_list_their_entries() {
     let dana = Html::parse_document(&playbook.read("public/people/dana/index.html"));
     assert_eq!(texts(&dana, "h1"), ["Dana Boss manager"]);
     assert_eq!(
-        texts(&dana, ".card-title"),
+        texts(&dana, ".timeline-list a"),
         [
             "Ledger live",
             "Covered the review",
@@ -174,6 +174,12 @@ fn kind_lists_are_newest_first_and_tag_and_person_pages_list_their_entries() {
             "First one-on-one"
         ]
     );
+    // Grouped by year and month, with the tags of these entries.
+    assert_eq!(
+        texts(&dana, "section.year h3"),
+        ["April 2026", "March 2026", "February 2026", "January 2026"]
+    );
+    assert_eq!(texts(&dana, ".tags li"), ["#ledger 2", "#planning 1"]);
     let people = Html::parse_document(&playbook.read("public/people/index.html"));
     assert_eq!(texts(&people, ".index-list a"), ["Dana Boss", "Lee Peer"]);
 }
@@ -580,7 +586,7 @@ fn tags_and_people_in_any_script_get_their_own_pages_and_case_does_not_split_a_p
     );
     let dana = Html::parse_document(&playbook.read("public/people/dana/index.html"));
     assert!(
-        texts(&dana, ".card-title").contains(&"Unicode".to_string()),
+        texts(&dana, ".timeline-list a").contains(&"Unicode".to_string()),
         "`Dana` is `dana`"
     );
     assert_eq!(texts(&dana, "h1"), ["Dana Boss manager"]);

@@ -77,8 +77,26 @@ pub(super) fn people_index(r: &Renderer<'_>, context: &mut Context) -> &'static 
 
 pub(super) fn person_page(r: &Renderer<'_>, index: usize, context: &mut Context) -> &'static str {
     let person = &r.playbook.people[index];
+    // The tags of the entries with this person, most used first.
+    let mut tags: Vec<(usize, &str, &str)> = Vec::new();
+    for &i in &person.entries {
+        let entry = &r.playbook.entries[i];
+        for (name, slug) in entry.tags.iter().zip(&entry.tag_slugs) {
+            match tags.iter_mut().find(|(_, s, _)| *s == slug.as_str()) {
+                Some(tag) => tag.0 += 1,
+                None => tags.push((1, slug, name)),
+            }
+        }
+    }
+    tags.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let tags: Vec<_> = tags
+        .into_iter()
+        .map(|(count, _, name)| counted(super::tag_link(name, &r.links), count))
+        .collect();
     context.insert("person", &r.person_link(&person.id));
-    context.insert("entries", &r.cards_of(&person.entries));
+    context.insert("count", &person.entries.len());
+    context.insert("tags", &tags);
+    context.insert("years", &by_year_and_month(r, &person.entries));
     "person.html"
 }
 
@@ -97,27 +115,44 @@ struct YearView {
 }
 
 pub(super) fn timeline(r: &Renderer<'_>, context: &mut Context) -> &'static str {
+    let all: Vec<usize> = (0..r.playbook.entries.len()).collect();
+    context.insert("years", &by_year_and_month(r, &all));
+    "timeline.html"
+}
+
+/// `indexes` (newest first) grouped by year, then by month.
+fn by_year_and_month(r: &Renderer<'_>, indexes: &[usize]) -> Vec<YearView> {
     let mut years: Vec<YearView> = Vec::new();
-    for group in &r.playbook.months {
-        let month = MonthView {
-            label: month_name(group.month).to_string(),
-            id: format!("{:04}-{:02}", group.year, group.month),
-            entries: r.cards_of(&group.entries),
+    let mut start = 0;
+    while start < indexes.len() {
+        let date = &r.playbook.entries[indexes[start]].date;
+        let (year, month) = (date.year(), date.month());
+        let end = indexes[start..]
+            .iter()
+            .position(|&i| {
+                let d = &r.playbook.entries[i].date;
+                (d.year(), d.month()) != (year, month)
+            })
+            .map_or(indexes.len(), |n| start + n);
+        let view = MonthView {
+            label: month_name(month).to_string(),
+            id: format!("{year:04}-{month:02}"),
+            entries: r.cards_of(&indexes[start..end]),
         };
         match years.last_mut() {
-            Some(year) if year.year == group.year => {
-                year.count += group.entries.len();
-                year.months.push(month);
+            Some(group) if group.year == year => {
+                group.count += end - start;
+                group.months.push(view);
             }
             _ => years.push(YearView {
-                year: group.year,
-                count: group.entries.len(),
-                months: vec![month],
+                year,
+                count: end - start,
+                months: vec![view],
             }),
         }
+        start = end;
     }
-    context.insert("years", &years);
-    "timeline.html"
+    years
 }
 
 fn month_name(month: u8) -> &'static str {
