@@ -20,6 +20,10 @@ pub struct Dirty {
     cards: HashSet<String>,
     /// Some re-read entry names other people than before (people are not on cards).
     people_changed: bool,
+    /// Some re-read entry's own fields changed (progress, actions, impact…: not on cards).
+    fields_changed: bool,
+    /// Some re-read entry's body words changed (the search index holds them).
+    words_changed: bool,
 }
 
 impl Dirty {
@@ -46,6 +50,8 @@ pub fn dirty_entries(
         content: HashSet::new(),
         cards: HashSet::new(),
         people_changed: false,
+        fields_changed: false,
+        words_changed: false,
     };
     let mut all_found = true;
     for (index, entry) in new.entries.iter().enumerate() {
@@ -56,9 +62,10 @@ pub fn dirty_entries(
                 if old_cards[old_index] != new_cards[index] {
                     dirty.cards.insert(entry.key.clone());
                 }
-                if old.entries[old_index].people != entry.people {
-                    dirty.people_changed = true;
-                }
+                let before = &old.entries[old_index];
+                dirty.people_changed |= before.people != entry.people;
+                dirty.fields_changed |= before.fields != entry.fields;
+                dirty.words_changed |= before.search_words != entry.search_words;
             }
             None => {
                 all_found = false;
@@ -166,11 +173,11 @@ pub fn pages_to_render<'p>(
                 }
                 PageKind::Person(index) => people.contains(&new.people[index].slug),
                 PageKind::People => !people.is_empty(),
-                PageKind::Dashboard
-                | PageKind::Prep
-                | PageKind::Reviews
-                | PageKind::Review(_)
-                | PageKind::SearchIndex => true,
+                // Goals' progress, open actions, impact and tone are fields, not on cards.
+                PageKind::Dashboard | PageKind::Prep | PageKind::Reviews | PageKind::Review(_) => {
+                    dirty.fields_changed || dirty.people_changed
+                }
+                PageKind::SearchIndex => dirty.words_changed || dirty.people_changed,
                 _ => false,
             })
             .collect();

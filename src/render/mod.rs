@@ -9,7 +9,7 @@ mod practices;
 mod prep;
 pub mod review;
 mod review_pages;
-mod search;
+pub mod search;
 
 use std::sync::Arc;
 
@@ -195,6 +195,8 @@ pub struct Renderer<'a> {
     cards: Vec<Value>,
     /// The day the dashboard counts from: what is overdue, what is going stale.
     today: time::Date,
+    /// Search index rows made beforehand (serve reuses unchanged ones); made on demand if not.
+    search_rows: Option<Vec<Arc<str>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -221,7 +223,14 @@ impl<'a> Renderer<'a> {
             links,
             cards,
             today: crate::content::date::today(),
+            search_rows: None,
         }
+    }
+
+    /// Uses search index rows made beforehand (see `search::search_rows`).
+    pub fn with_search_rows(mut self, rows: Vec<Arc<str>>) -> Self {
+        self.search_rows = Some(rows);
+        self
     }
 
     /// Counts from `today` instead of the build's date (`--today`, for reproducible builds).

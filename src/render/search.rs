@@ -2,35 +2,67 @@
 //! the body's distinct words — written as a script that sets `window.playbookSearch`, so that
 //! the search page works from file:// where a fetched JSON file would be refused.
 
-use super::Renderer;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::{Links, Renderer};
+use crate::content::{Entry, Playbook};
+
+/// One entry's row, as JSON.
+fn row(playbook: &Playbook, links: &Links, entry: &Entry) -> Arc<str> {
+    let kind = &playbook.config.schema.kind(entry.kind).label;
+    let mut meta: Vec<&str> = entry.tags.iter().map(String::as_str).collect();
+    meta.extend(entry.people.iter().map(|id| playbook.config.person_name(id)));
+    let row = (
+        links.folder(&format!("{}/", entry.key)),
+        &entry.title,
+        kind,
+        entry.date.long(),
+        &entry.summary,
+        meta.join(" "),
+        &entry.search_words,
+    );
+    // Serialising strings cannot fail.
+    Arc::from(serde_json::to_string(&row).unwrap_or_default())
+}
+
+/// Every entry's row, in `playbook.entries` order; with `previous` (an earlier playbook of
+/// the same configuration and its rows), the row of an entry that was not re-read is reused.
+pub fn search_rows(
+    playbook: &Playbook,
+    links: &Links,
+    previous: Option<(&Playbook, &[Arc<str>])>,
+) -> Vec<Arc<str>> {
+    playbook
+        .entries
+        .par_iter()
+        .map(|entry| {
+            let reused = previous.and_then(|(old, rows)| {
+                let index = old.index_of(&entry.key)?;
+                Arc::ptr_eq(&old.entries[index], entry).then(|| rows[index].clone())
+            });
+            reused.unwrap_or_else(|| row(playbook, links, entry))
+        })
+        .collect()
+}
 
 pub(super) fn index_script(r: &Renderer<'_>) -> Vec<u8> {
-    let playbook = r.playbook;
-    let mut out = Vec::with_capacity(playbook.entries.len() * 512);
+    let made;
+    let rows: &[Arc<str>] = match &r.search_rows {
+        Some(rows) => rows,
+        None => {
+            made = search_rows(r.playbook, &r.links, None);
+            &made
+        }
+    };
+    let mut out = Vec::with_capacity(rows.iter().map(|row| row.len() + 2).sum::<usize>() + 32);
     out.extend_from_slice(b"window.playbookSearch=[\n");
-    for (index, entry) in playbook.entries.iter().enumerate() {
-        let kind = &playbook.config.schema.kind(entry.kind).label;
-        let mut meta: Vec<&str> = entry.tags.iter().map(String::as_str).collect();
-        meta.extend(
-            entry
-                .people
-                .iter()
-                .map(|id| playbook.config.person_name(id)),
-        );
-        let row = (
-            r.links.folder(&format!("{}/", entry.key)),
-            &entry.title,
-            kind,
-            entry.date.long(),
-            &entry.summary,
-            meta.join(" "),
-            &entry.search_words,
-        );
+    for (index, row) in rows.iter().enumerate() {
         if index > 0 {
             out.extend_from_slice(b",\n");
         }
-        // Serialising strings cannot fail; a row that somehow did would only be missing.
-        let _ = serde_json::to_writer(&mut out, &row);
+        out.extend_from_slice(row.as_bytes());
     }
     out.extend_from_slice(b"\n];\n");
     out

@@ -20,6 +20,7 @@ use crate::content::Playbook;
 use crate::content::load::{Parsed, Source, assemble, find_sources, read_entry, source_at};
 use crate::error::{Diagnostic, Failure};
 use crate::render::incremental::{dirty_entries, pages_to_render};
+use crate::render::search::search_rows;
 use crate::render::{Links, Page, ROBOTS_TXT, Renderer, make_cards, plan_pages};
 use crate::theme::{Theme, load_theme};
 use http::{LiveState, Site};
@@ -58,6 +59,7 @@ type File = (Arc<str>, Arc<[u8]>);
 struct Built {
     playbook: Playbook,
     cards: Vec<Value>,
+    search_rows: Vec<Arc<str>>,
     plan: Arc<Vec<Page>>,
     /// Output paths of its pages (not its static files).
     paths: Arc<HashSet<String>>,
@@ -148,6 +150,11 @@ impl Session {
             &links,
             before.as_ref().map(|b| (&b.playbook, b.cards.as_slice())),
         );
+        let rows = search_rows(
+            &playbook,
+            &links,
+            before.as_ref().map(|b| (&b.playbook, b.search_rows.as_slice())),
+        );
         let dirty = before
             .as_ref()
             .and_then(|b| dirty_entries(&b.playbook, &playbook, &b.cards, &cards));
@@ -165,7 +172,8 @@ impl Session {
         // The theme is lent to the render and given back, so templates compile once.
         let mut theme = self.theme.take().expect("loaded above");
         let rendered: Result<Vec<File>, Diagnostic> = {
-            let renderer = Renderer::with_cards(&mut theme, &playbook, links, cards.clone());
+            let renderer = Renderer::with_cards(&mut theme, &playbook, links, cards.clone())
+                .with_search_rows(rows.clone());
             to_render
                 .par_iter()
                 .map(|page| {
@@ -241,6 +249,7 @@ impl Session {
         self.built = Some(Built {
             playbook,
             cards,
+            search_rows: rows,
             plan,
             paths,
         });
