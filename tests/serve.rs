@@ -537,6 +537,18 @@ fn after_a_sequence_of_edits_the_served_site_equals_a_clean_build() {
             "---\ntitle: Middle talk\ndate: 2026-06-01\nwith: dana\n---\nx\n",
         )
     });
+    // Fields that no card shows: a goal's progress (dashboard), an action done (dashboard, prep).
+    edit(&|p| p.write(goal, p.read(goal).replace("progress: 60", "progress: 75")));
+    let feedback = "content/feedback/mid-year.md";
+    edit(&|p| {
+        p.write(
+            feedback,
+            p.read(feedback).replace(
+                "Write design docs earlier, done: false",
+                "Write design docs earlier, done: true",
+            ),
+        )
+    });
     // The same person spelled differently: one page, showing the spelling first used.
     edit(&|p| {
         p.write(

@@ -13,7 +13,12 @@ use crate::content::{Entry, Playbook};
 fn row(playbook: &Playbook, links: &Links, entry: &Entry) -> Arc<str> {
     let kind = &playbook.config.schema.kind(entry.kind).label;
     let mut meta: Vec<&str> = entry.tags.iter().map(String::as_str).collect();
-    meta.extend(entry.people.iter().map(|id| playbook.config.person_name(id)));
+    meta.extend(
+        entry
+            .people
+            .iter()
+            .map(|id| playbook.config.person_name(id)),
+    );
     let row = (
         links.folder(&format!("{}/", entry.key)),
         &entry.title,

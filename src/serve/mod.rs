@@ -153,7 +153,9 @@ impl Session {
         let rows = search_rows(
             &playbook,
             &links,
-            before.as_ref().map(|b| (&b.playbook, b.search_rows.as_slice())),
+            before
+                .as_ref()
+                .map(|b| (&b.playbook, b.search_rows.as_slice())),
         );
         let dirty = before
             .as_ref()
