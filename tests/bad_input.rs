@@ -527,11 +527,7 @@ fn all_problems_of_a_run_are_reported_at_once() {
     playbook.write("content/feedback/three.md", "---\ntitle: [\n---\n");
     let run = playbook.run(&["build"]);
     assert_eq!(run.code, 1);
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error: "))
-        .collect();
+    let errors = run.errors();
     assert_eq!(errors.len(), 4, "{}", run.stderr);
     assert!(
         errors[0].starts_with("error: content/advice/one.md:3:7: `date`"),
@@ -623,11 +619,7 @@ fn an_entry_that_fails_to_parse_is_not_also_reported_as_a_broken_reference() {
     );
     let run = playbook.run(&["build"]);
     assert_eq!(run.code, 1);
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error: "))
-        .collect();
+    let errors = run.errors();
     assert_eq!(errors.len(), 1, "{}", run.stderr);
     assert!(
         errors[0].starts_with("error: content/goals/ship-the-ledger.md:2:8:"),

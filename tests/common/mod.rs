@@ -101,6 +101,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// The `error: …` lines of stderr (source excerpts left out).
+    pub fn errors(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .collect()
+    }
+}
+
 impl From<Output> for Run {
     fn from(output: Output) -> Run {
         Run {
