@@ -377,7 +377,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
     let state = match session.rebuild(&BTreeSet::from([Change::Everything]), &Site::default()) {
         Ok(rebuilt) => {
             say(&format!(
-                "built {} pages in {} ms",
+                "built {} files in {} ms",
                 rebuilt.site.pages.len(),
                 started.elapsed().as_millis()
             ));
