@@ -1,7 +1,7 @@
 //! Walking `content/<kind-folder>/**/*.md`, reading each file safely and parsing it into an
 //! `Entry`; every problem of every file is collected, none stops the others.
 
-use std::collections::{HashMap, HashSet};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

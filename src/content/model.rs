@@ -1,6 +1,8 @@
 //! The loaded playbook: entries sorted newest first, and the indexes every listing page reads.
 
-use std::collections::HashMap;
+// aHash instead of SipHash: these maps are rebuilt on every save in serve, and their keys are
+// the playbook's own paths and tags, not input from an adversary.
+use ahash::AHashMap as HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -116,7 +118,7 @@ impl Playbook {
         // Serve rebuilds this on every save: slugs come precomputed, groups are found without
         // allocating, and sorted once at the end.
         let mut by_kind: Vec<Vec<usize>> = vec![Vec::new(); config.schema.kinds.len()];
-        let mut tags: HashMap<&str, TagGroup> = HashMap::new();
+        let mut tags: HashMap<&str, TagGroup> = HashMap::default();
         // Keyed by URL slug, so `Dana` and `dana` are one person with one page; configured
         // people are listed even before an entry names them.
         let mut people: HashMap<String, PersonGroup> = config
