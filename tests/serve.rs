@@ -721,3 +721,58 @@ fn the_404_page_keeps_its_style_and_links_at_any_depth() {
         missing.body
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn running_out_of_file_descriptors_does_not_close_the_port_for_good() {
+    let playbook = Playbook::fixture("basic");
+    // serve under a low descriptor limit, through the shell's ulimit.
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 64 && exec {} --root {} serve --port 0",
+            env!("CARGO_BIN_EXE_playbook"),
+            playbook.path().display()
+        ))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
+    let addr = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(url) = line.split("http://").nth(1) {
+            break url.split('/').next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    // More connections than the server has descriptors for, then all closed.
+    let flood: Vec<TcpStream> = (0..120)
+        .filter_map(|_| TcpStream::connect(&addr).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    drop(flood);
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let ok = TcpStream::connect(&addr).ok().is_some_and(|mut stream| {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = write!(
+                stream,
+                "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+            );
+            let mut answer = String::new();
+            let _ = std::io::Read::read_to_string(&mut stream, &mut answer);
+            answer.starts_with("HTTP/1.1 200")
+        });
+        if ok {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server stopped answering after running out of descriptors"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -445,8 +445,12 @@ pub fn start(
     for _ in 0..WORKERS {
         let (server, state) = (server.clone(), state.clone());
         threads.push(std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                handle(request, &state);
+            loop {
+                match server.recv() {
+                    Ok(request) => handle(request, &state),
+                    // A failed connection is that connection's problem; keep answering.
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
             }
         }));
     }

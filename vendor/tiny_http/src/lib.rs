@@ -294,6 +294,13 @@ impl Server {
                 let new_client = match server.accept() {
                     Ok((sock, _)) => {
                         use util::RefinedTcpStream;
+                        // Patched for playbook: splitting the stream duplicates its descriptor,
+                        // which fails when the process is out of them, and that failure used to
+                        // panic this thread and close the port for good. Drop the connection
+                        // instead; the next one may find a descriptor again.
+                        if sock.try_clone().is_err() {
+                            continue;
+                        }
                         let (read_closable, write_closable) = match ssl {
                             None => RefinedTcpStream::new(sock),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
@@ -339,9 +346,12 @@ impl Server {
                     }
 
                     Err(e) => {
+                        // Patched for playbook: an accept error (out of descriptors, most
+                        // often) used to end this thread, and the server with it. Wait a
+                        // little and accept again.
                         log::error!("Error accepting new client: {}", e);
-                        inside_messages.push(e.into());
-                        break;
+                        thread::sleep(std::time::Duration::from_millis(10));
+                        continue;
                     }
                 }
             }
