@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::{Playbook, load_playbook};
 use crate::error::{Diagnostic, Failure};
 use crate::output::Staging;
-use crate::render::{Links, ROBOTS_TXT, Renderer, plan_pages};
+use crate::render::{Links, Renderer, plan_pages, static_files};
 use crate::theme::{Theme, load_theme};
 
 /// What `build` was asked to do.
@@ -119,10 +119,9 @@ pub fn render_site(loaded: &mut Loaded, sink: &dyn Sink) -> Result<usize, Failur
         diagnostics.push(diagnostic);
         return Err(Failure(diagnostics));
     }
-    for asset in &loaded.theme.assets {
-        sink.write(&asset.path, &asset.bytes)?;
+    for (path, bytes) in static_files(&loaded.theme) {
+        sink.write(path, bytes)?;
     }
-    sink.write("robots.txt", ROBOTS_TXT.as_bytes())?;
     Ok(pages.len())
 }
 

@@ -20,6 +20,7 @@ macro_rules! embed {
 pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "templates/base.html",
     "templates/card.html",
+    "templates/card-section.html",
     "templates/dashboard.html",
     "templates/list.html",
     "templates/entry.html",

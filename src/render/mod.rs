@@ -413,3 +413,12 @@ fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
 
 /// `robots.txt`: the playbook is private, so every crawler is asked to stay out.
 pub const ROBOTS_TXT: &str = "User-agent: *\nDisallow: /\n";
+
+/// The files of the site that are not rendered: the theme's static files and robots.txt.
+pub fn static_files(theme: &Theme) -> impl Iterator<Item = (&str, &[u8])> {
+    theme
+        .assets
+        .iter()
+        .map(|asset| (asset.path.as_str(), &asset.bytes[..]))
+        .chain([("robots.txt", ROBOTS_TXT.as_bytes())])
+}

@@ -21,7 +21,7 @@ use crate::content::load::{Parsed, Source, assemble, find_sources, read_entry, s
 use crate::error::{Diagnostic, Failure};
 use crate::render::incremental::{dirty_entries, pages_to_render};
 use crate::render::search::search_rows;
-use crate::render::{Links, Page, ROBOTS_TXT, Renderer, make_cards, plan_pages};
+use crate::render::{Links, Page, Renderer, make_cards, plan_pages, static_files};
 use crate::theme::{Theme, load_theme};
 use http::{LiveState, Site};
 use watch::Change;
@@ -186,11 +186,8 @@ impl Session {
                 })
                 .collect()
         };
-        let assets: Vec<File> = theme
-            .assets
-            .iter()
-            .map(|asset| (Arc::from(asset.path.as_str()), Arc::from(&asset.bytes[..])))
-            .chain([(Arc::from("robots.txt"), Arc::from(ROBOTS_TXT.as_bytes()))])
+        let assets: Vec<File> = static_files(&theme)
+            .map(|(path, bytes)| (Arc::from(path), Arc::from(bytes)))
             .collect();
         self.theme = Some(theme);
         let rendered = match rendered {
@@ -340,7 +337,7 @@ fn placeholder_site() -> Site {
 }
 
 fn describe(changes: &BTreeSet<Change>) -> String {
-    let mut names: Vec<String> = changes
+    let names: Vec<String> = changes
         .iter()
         .map(|change| match change {
             Change::Entry(path) => path.display().to_string(),
@@ -350,7 +347,6 @@ fn describe(changes: &BTreeSet<Change>) -> String {
             Change::Everything => "everything".to_string(),
         })
         .collect();
-    names.dedup();
     match names.len() {
         0..=3 => names.join(", "),
         n => format!("{} and {} more", names[..2].join(", "), n - 2),
