@@ -16,38 +16,76 @@ pub fn render_html(markdown: &str) -> String {
     html
 }
 
-/// The distinct words of `markdown`, lower-cased, in order of first use, separated by spaces:
-/// what search matches a body against, at a fraction of its size. The source is split as it
-/// is, without parsing it again: Markdown's punctuation is not made of words anyway.
-pub fn distinct_words(markdown: &str) -> String {
-    let lower = markdown.to_lowercase();
-    let mut seen = std::collections::HashSet::new();
-    let mut words = String::with_capacity(lower.len() / 4);
-    for word in lower.split(|c: char| !c.is_alphanumeric()) {
-        if word.len() >= 2 && seen.insert(word) {
-            if !words.is_empty() {
-                words.push(' ');
-            }
-            words.push_str(word);
-        }
-    }
-    words
+/// What an entry's body gives the site, from one pass of the parser.
+#[derive(Debug, Default, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    /// The text of the first paragraph, cut at a word boundary (empty when not asked for).
+    pub summary: String,
+    /// The distinct words of the text, lower-cased, in order of first use, separated by
+    /// spaces: what search matches a body against, at a fraction of its size.
+    pub words: String,
 }
 
-/// The text of the first paragraph, cut at a word boundary to at most `max_chars` characters.
-pub fn first_paragraph(markdown: &str, max_chars: usize) -> String {
-    let mut text = String::new();
-    let mut inside = false;
-    for event in Parser::new_ext(markdown, options()) {
-        match event {
-            Event::Start(Tag::Paragraph) => inside = true,
-            Event::End(TagEnd::Paragraph) if inside => break,
-            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
-            _ => {}
+/// Renders `markdown` and, from the same events, collects its words and (when
+/// `summary_chars` is given) the text of its first paragraph. Parsing is the costly part of
+/// reading an entry, so it happens once.
+pub fn render(markdown: &str, summary_chars: Option<usize>) -> Rendered {
+    let mut words = Words::default();
+    let mut paragraph = String::new();
+    // Before the first paragraph, inside it, after it (or not wanted).
+    let mut summary_state = if summary_chars.is_some() { 0 } else { 2 };
+    let events = Parser::new_ext(markdown, options()).inspect(|event| match event {
+        Event::Text(text) | Event::Code(text) => {
+            words.add(text);
+            if summary_state == 1 {
+                paragraph.push_str(text);
+            }
+        }
+        Event::Start(Tag::Paragraph) if summary_state == 0 => summary_state = 1,
+        Event::End(TagEnd::Paragraph) if summary_state == 1 => summary_state = 2,
+        Event::SoftBreak | Event::HardBreak if summary_state == 1 => paragraph.push(' '),
+        _ => {}
+    });
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    Rendered {
+        html,
+        summary: summary_chars
+            .map(|max| truncate_words(paragraph.trim(), max))
+            .unwrap_or_default(),
+        words: words.text,
+    }
+}
+
+/// Distinct lower-cased words of at least two characters, in order of first use.
+#[derive(Default)]
+struct Words {
+    seen: ahash::AHashSet<String>,
+    text: String,
+}
+
+impl Words {
+    fn add(&mut self, text: &str) {
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.len() < 2 {
+                continue;
+            }
+            // Most words are lower-case already: look them up without a copy.
+            let lower = if word.chars().any(char::is_uppercase) {
+                std::borrow::Cow::Owned(word.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(word)
+            };
+            if !self.seen.contains(lower.as_ref()) {
+                if !self.text.is_empty() {
+                    self.text.push(' ');
+                }
+                self.text.push_str(&lower);
+                self.seen.insert(lower.into_owned());
+            }
         }
     }
-    truncate_words(text.trim(), max_chars)
 }
 
 fn truncate_words(text: &str, max_chars: usize) -> String {
@@ -79,20 +117,27 @@ mod tests {
     #[test]
     fn summary_is_the_first_paragraph_as_text() {
         let md = "# Heading\n\nFirst *line*\nwith `code`.\n\nSecond.";
-        assert_eq!(first_paragraph(md, 200), "First line with code.");
+        assert_eq!(render(md, Some(200)).summary, "First line with code.");
+        assert_eq!(render(md, None).summary, "");
     }
 
     #[test]
-    fn distinct_words_are_lower_cased_once_each() {
+    fn one_pass_gives_the_same_html_as_rendering_alone() {
+        let md = "# A\n\nOne *two*.\n\n| x |\n|---|\n| y |\n\n- [ ] z\n";
+        assert_eq!(render(md, Some(100)).html, render_html(md));
+    }
+
+    #[test]
+    fn words_are_the_text_lower_cased_once_each() {
         assert_eq!(
-            distinct_words("The *ledger* and the Ledger, `cutover`!"),
-            "the ledger and cutover"
+            render("The *ledger* and the Ledger, `cutover`! [Über](https://example.com/x)\n<span class=x>ok</span>", None).words,
+            "the ledger and cutover über ok"
         );
     }
 
     #[test]
     fn long_summaries_are_cut_at_a_word() {
-        let summary = first_paragraph("one two three four five six", 12);
+        let summary = render("one two three four five six", Some(12)).summary;
         assert_eq!(summary, "one two…");
     }
 }

@@ -486,10 +486,12 @@ pub fn parse_entry(
             }
         })
         .collect();
-    let summary = match get("summary").and_then(FieldValue::as_text) {
-        Some(summary) if !summary.trim().is_empty() => summary.trim().to_string(),
-        _ => markdown::first_paragraph(body, SUMMARY_CHARS),
-    };
+    let written_summary = get("summary")
+        .and_then(FieldValue::as_text)
+        .map(str::trim)
+        .filter(|summary| !summary.is_empty());
+    let rendered = markdown::render(body, written_summary.is_none().then_some(SUMMARY_CHARS));
+    let summary = written_summary.map_or(rendered.summary, str::to_string);
     let entry = Entry {
         kind,
         key: format!("{}/{slug}", spec.folder),
@@ -505,8 +507,8 @@ pub fn parse_entry(
         related: get("related").map(FieldValue::texts).unwrap_or_default(),
         draft: get("draft").and_then(FieldValue::as_bool).unwrap_or(false),
         summary,
-        search_words: markdown::distinct_words(body),
-        body: body.to_string(),
+        search_words: rendered.words,
+        html: rendered.html,
         fields,
         references,
     };

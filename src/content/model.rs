@@ -51,9 +51,9 @@ pub struct Entry {
     /// The body's distinct words, lower-cased, for the search index; made once when the entry
     /// is read.
     pub search_words: String,
-    /// Markdown source; rendered when the entry page is written, so the site's HTML is never
-    /// held in memory all at once.
-    pub body: String,
+    /// The body rendered to HTML when the entry is read: one pass of the Markdown parser
+    /// gives this, the summary and the search words (the source is not kept).
+    pub html: String,
     /// The kind's own fields, aligned with the kind's field specs in the schema.
     pub fields: Vec<Option<FieldValue>>,
     pub references: Vec<Reference>,

@@ -6,7 +6,6 @@ use tera::{Context, Value};
 use super::{PersonView, Renderer};
 use crate::content::schema::{FieldSpec, FieldType, Widget};
 use crate::content::{EntryDate, FieldValue};
-use crate::markdown;
 
 #[derive(Serialize)]
 struct DateView {
@@ -72,7 +71,7 @@ struct Fact<'a> {
 #[derive(Serialize)]
 struct EntryView<'a> {
     card: Value,
-    body: String,
+    body: &'a str,
     source: String,
     practices: Vec<&'static str>,
     people: Vec<PersonView<'a>>,
@@ -112,7 +111,7 @@ pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) 
         .collect();
     let view = EntryView {
         card: r.cards[index].clone(),
-        body: markdown::render_html(&entry.body),
+        body: &entry.html,
         source: entry.source.to_string_lossy().replace('\\', "/"),
         practices: entry.practices.iter().map(|p| p.label()).collect(),
         people: entry.people.iter().map(|id| r.person_link(id)).collect(),
