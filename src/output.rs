@@ -1,21 +1,40 @@
 //! The only writer: pages go into a sibling temporary folder, which replaces the output folder
 //! in one rename once the whole build has succeeded. Folders playbook made carry a mark file,
-//! and a folder without it is never replaced.
+//! and a folder without it is never replaced. A file whose bytes did not change since the last
+//! build is hard-linked from the previous output instead of written again, so it keeps its
+//! modification time and `rsync` or any other copier sends only what changed.
 
+use std::collections::HashMap;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::UNIX_EPOCH;
 
 use crate::error::Diagnostic;
 
 /// Marks an output folder as playbook's; its presence is what allows replacing the folder.
+/// It also lists what the build wrote (the manifest), which the next build compares against.
 pub const MARK_FILE: &str = ".playbook-output";
 const MARK_TEXT: &str = "This folder is written by `playbook build` and replaced on every build.\n";
+
+/// What the manifest knows of one written file: its content hash and length, and the
+/// modification time it had, which tells a file edited by hand since then.
+#[derive(Clone, Copy, PartialEq)]
+struct Written {
+    hash: u128,
+    len: u64,
+    modified: u128,
+}
 
 /// A build's output being written; dropped without `commit`, it leaves no trace.
 pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
     committed: bool,
+    /// The previous build's manifest, by path.
+    previous: HashMap<String, Written>,
+    written: Mutex<Vec<(String, Written)>>,
 }
 
 impl Staging {
@@ -47,16 +66,19 @@ impl Staging {
             fs::remove_dir_all(&temp).map_err(|err| Diagnostic::io(&temp, "remove", &err))?;
         }
         fs::create_dir(&temp).map_err(|err| Diagnostic::io(&temp, "create folder", &err))?;
-        let staging = Staging {
+        let mark = temp.join(MARK_FILE);
+        fs::write(&mark, MARK_TEXT).map_err(|err| Diagnostic::io(&mark, "write", &err))?;
+        Ok(Staging {
+            previous: read_manifest(target),
             target: target.to_path_buf(),
             temp,
             committed: false,
-        };
-        staging.write(MARK_FILE, MARK_TEXT.as_bytes())?;
-        Ok(staging)
+            written: Mutex::new(Vec::new()),
+        })
     }
 
-    /// Writes one file at `rel` (a `/`-separated path made by the renderer from slugs).
+    /// Writes one file at `rel` (a `/`-separated path made by the renderer from slugs), or
+    /// links the previous build's file when it has the same bytes.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         debug_assert!(
             !rel.split('/')
@@ -66,16 +88,50 @@ impl Staging {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|err| Diagnostic::io(dir, "create folder", &err))?;
         }
-        fs::write(&path, bytes).map_err(|err| Diagnostic::io(&self.target.join(rel), "write", &err))
+        let hash = xxhash_rust::xxh3::xxh3_128(bytes);
+        let written = match self.link_unchanged(rel, hash, bytes.len() as u64, &path) {
+            Some(written) => written,
+            None => {
+                let error = |err| Diagnostic::io(&self.target.join(rel), "write", &err);
+                let mut file = fs::File::create(&path).map_err(error)?;
+                file.write_all(bytes).map_err(error)?;
+                Written {
+                    hash,
+                    len: bytes.len() as u64,
+                    modified: file.metadata().map(|m| modified(&m)).unwrap_or(0),
+                }
+            }
+        };
+        if let Ok(mut list) = self.written.lock() {
+            list.push((rel.to_string(), written));
+        }
+        Ok(())
+    }
+
+    /// Hard-links the previous output's `rel` to `path` if the manifest says it has these
+    /// bytes and the file was not touched since.
+    fn link_unchanged(&self, rel: &str, hash: u128, len: u64, path: &Path) -> Option<Written> {
+        let known = self.previous.get(rel)?;
+        if known.hash != hash || known.len != len {
+            return None;
+        }
+        let old = self.target.join(rel);
+        let metadata = fs::symlink_metadata(&old).ok()?;
+        if !metadata.is_file() || metadata.len() != len || modified(&metadata) != known.modified {
+            return None;
+        }
+        fs::hard_link(&old, path).ok()?;
+        Some(*known)
     }
 
     /// Swaps the finished build in for the old output: one atomic exchange where the system
     /// has one (Linux), else two renames, the old output kept aside until the new is in place.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
+        self.write_manifest()?;
         if self.target.exists() && exchange(&self.temp, &self.target).is_ok() {
             self.committed = true;
             // The temporary folder now holds the previous site.
-            let _ = fs::remove_dir_all(&self.temp);
+            remove_tree(&self.temp);
             return Ok(());
         }
         let old = self.temp.with_file_name(format!(
@@ -103,12 +159,83 @@ impl Staging {
     }
 }
 
+impl Staging {
+    /// The mark file, followed by one line per file: hash, length, modification time, path.
+    fn write_manifest(&self) -> Result<(), Diagnostic> {
+        let mut written =
+            std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut text = String::with_capacity(MARK_TEXT.len() + written.len() * 80);
+        text.push_str(MARK_TEXT);
+        for (rel, file) in &written {
+            use std::fmt::Write as _;
+            let _ = writeln!(
+                text,
+                "{:032x} {} {} {rel}",
+                file.hash, file.len, file.modified
+            );
+        }
+        let mark = self.temp.join(MARK_FILE);
+        fs::write(&mark, text).map_err(|err| Diagnostic::io(&mark, "write", &err))
+    }
+}
+
+/// The manifest of the output folder `target`; empty if there is none or it cannot be read
+/// (then every file is written).
+fn read_manifest(target: &Path) -> HashMap<String, Written> {
+    let Ok(text) = fs::read_to_string(target.join(MARK_FILE)) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(4, ' ');
+            let hash = u128::from_str_radix(parts.next()?, 16).ok()?;
+            let len = parts.next()?.parse().ok()?;
+            let modified = parts.next()?.parse().ok()?;
+            let rel = parts.next()?;
+            Some((
+                rel.to_string(),
+                Written {
+                    hash,
+                    len,
+                    modified,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// A file's modification time in nanoseconds since 1970 (0 where the system has none).
+fn modified(metadata: &fs::Metadata) -> u128 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |since| since.as_nanos())
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.temp);
         }
     }
+}
+
+/// Removes a previous site, its top-level folders in parallel (a site of 10,000 pages is 10,000
+/// folders, and removing them is a good part of a build). Best effort, like all cleanup here.
+fn remove_tree(path: &Path) {
+    use rayon::prelude::*;
+    if let Ok(items) = fs::read_dir(path) {
+        let items: Vec<fs::DirEntry> = items.flatten().collect();
+        items.par_iter().for_each(|item| {
+            let _ = match item.file_type() {
+                Ok(kind) if kind.is_dir() => fs::remove_dir_all(item.path()),
+                _ => fs::remove_file(item.path()),
+            };
+        });
+    }
+    let _ = fs::remove_dir_all(path);
 }
 
 /// Atomically exchanges two folders (Linux `renameat2` with `RENAME_EXCHANGE`).

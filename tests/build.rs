@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use common::{Playbook, html_files, snapshot};
 use scraper::{Html, Selector};
 
@@ -476,6 +478,78 @@ fn a_rebuild_replaces_the_output_and_drops_removed_pages() {
     playbook.remove("content/loyalty/covered-the-review.md");
     playbook.build(&[]);
     assert!(!playbook.exists("public/loyalty/covered-the-review"));
+}
+
+/// Inode and modification time of every file under `dir` but the manifest: what tells a file
+/// rewritten from one left alone.
+fn file_identities(dir: &std::path::Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|item| item.expect("walk output"))
+        .filter(|item| item.file_type().is_file() && item.file_name() != ".playbook-output")
+        .map(|item| {
+            let metadata = item.metadata().expect("metadata");
+            let rel = item.path().strip_prefix(dir).expect("inside");
+            (
+                rel.to_string_lossy().into_owned(),
+                (metadata.ino(), metadata.modified().expect("mtime")),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_with_no_change_writes_no_file() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&["--today", "2026-06-01"]);
+    let before = file_identities(&playbook.path().join("public"));
+    assert!(before.len() > 20, "{before:?}");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    playbook.build(&["--today", "2026-06-01"]);
+    assert_eq!(file_identities(&playbook.path().join("public")), before);
+}
+
+#[test]
+fn a_rebuild_rewrites_the_pages_that_changed_and_only_those() {
+    let playbook = Playbook::fixture("basic");
+    playbook.build(&["--today", "2026-06-01"]);
+    let public = playbook.path().join("public");
+    let before = file_identities(&public);
+    // A page edited by hand in the output is not taken for an unchanged one.
+    std::fs::write(public.join("tags/index.html"), "edited by hand").unwrap();
+    let source = "content/advice/ask-before-estimating.md";
+    let text = playbook.read(source);
+    // Below the first paragraph, so the summary on list pages stays the same.
+    playbook.write(
+        source,
+        text.replace("A claim with a source.", "A claim with its source."),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    playbook.build(&["--today", "2026-06-01"]);
+    let after = file_identities(&public);
+
+    assert!(playbook.read("public/tags/index.html").contains("<html"));
+    let changed: Vec<&String> = before
+        .iter()
+        .filter(|(rel, identity)| after.get(*rel) != Some(identity))
+        .map(|(rel, _)| rel)
+        .collect();
+    // The entry's page, the page restored, and the search index (the body's words changed).
+    assert_eq!(
+        changed,
+        [
+            "advice/ask-before-estimating/index.html",
+            "search-index.js",
+            "tags/index.html"
+        ],
+        "pages rewritten"
+    );
+    assert!(
+        playbook
+            .read("public/advice/ask-before-estimating/index.html")
+            .contains("A claim with its source.")
+    );
 }
 
 #[test]
