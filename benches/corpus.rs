@@ -1,6 +1,7 @@
 //! A generated playbook for benchmarks: `n` entries of all seven kinds over six years, 150–900
-//! words each with headings, lists, tables and emphasis, tags and people from pools, related
-//! entries and achievements that name goals. Deterministic for a given `n`.
+//! words each with headings, lists, tables, emphasis and links, tags and people from pools,
+//! related entries and achievements that name goals. Deterministic for a given `n`. The same
+//! folder can be made a Hugo site too (`write_hugo_site`), to build the same corpus with both.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -257,7 +258,15 @@ pub fn generate(root: &Path, n: usize) -> std::io::Result<()> {
         }
         front.push_str("---\n");
         let words = 150 + random.below(751);
-        let text = format!("{front}{}", body(&mut random, words));
+        let mut text = format!("{front}{}", body(&mut random, words));
+        if i > 0 && random.below(2) == 0 {
+            let target = random.below(i);
+            let _ = writeln!(
+                text,
+                "See also [entry {target}](../../{}/entry-{target}/index.html) and [the notes](https://example.com/notes/{i}).",
+                KINDS[target % KINDS.len()]
+            );
+        }
         std::fs::write(
             root.join("content")
                 .join(kind)
@@ -267,3 +276,59 @@ pub fn generate(root: &Path, n: usize) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Makes the playbook at `root` a Hugo site as well: a configuration and minimal templates that
+/// render the pages both generators make (entries, kind lists, tags, people, home) from the
+/// same `content/`, so `hugo` builds the same corpus.
+pub fn write_hugo_site(root: &Path) -> std::io::Result<()> {
+    let layouts = root.join("layouts");
+    std::fs::create_dir_all(layouts.join("_default"))?;
+    std::fs::write(root.join("hugo.yaml"), HUGO_CONFIG)?;
+    for (name, text) in HUGO_LAYOUTS {
+        std::fs::write(layouts.join(name), text)?;
+    }
+    Ok(())
+}
+
+const HUGO_CONFIG: &str = "baseURL: /
+title: Benchmark playbook
+disableKinds: [RSS, sitemap, robotsTXT, 404]
+taxonomies:
+  tag: tags
+  person: people
+relativeURLs: true
+";
+
+const HUGO_LAYOUTS: &[(&str, &str)] = &[
+    (
+        "_default/baseof.html",
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · {{ .Site.Title }}</title><link rel="stylesheet" href="{{ "style.css" | relURL }}"></head>
+<body><nav>{{ range .Site.Sections }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}<a href="{{ "tags/" | relURL }}">Tags</a> <a href="{{ "people/" | relURL }}">People</a></nav>
+<main>{{ block "main" . }}{{ end }}</main></body></html>
+"#,
+    ),
+    (
+        "_default/single.html",
+        r#"{{ define "main" }}<article><h1>{{ .Title }}</h1><p><time>{{ .Date.Format "2 January 2006" }}</time></p>
+<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">#{{ .LinkTitle }}</a></li>{{ end }}</ul>
+<ul>{{ range .GetTerms "people" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>
+{{ .Content }}</article>{{ end }}
+"#,
+    ),
+    (
+        "_default/list.html",
+        r#"{{ define "main" }}<h1>{{ .Title }}</h1><ol>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.Format "2006-01-02" }}</time><p>{{ .Summary }}</p></li>{{ end }}</ol>{{ end }}
+"#,
+    ),
+    (
+        "_default/terms.html",
+        r#"{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.ByCount }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> ({{ .Count }})</li>{{ end }}</ul>{{ end }}
+"#,
+    ),
+    (
+        "index.html",
+        r#"{{ define "main" }}<h1>{{ .Site.Title }}</h1><ul>{{ range .Site.Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>: {{ len .Pages }}</li>{{ end }}</ul><ol>{{ range first 20 .Site.RegularPages.ByDate.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol>{{ end }}
+"#,
+    ),
+];

@@ -1,11 +1,14 @@
-//! `cargo bench --bench playbook [-- --sizes 1000,10000,100000 --edits 30]`: generates playbooks
-//! and measures the release binary — full builds (output on tmpfs and on disk: wall time, CPU
-//! time, peak memory), a rebuild with no change, and in `serve`, the time from saving an edit to
-//! the new page being served after the reload event (what a browser tab does). Prints a
-//! Markdown table. Not part of `cargo test`.
+//! `cargo bench --bench playbook [-- --sizes 1000,10000,100000 --edits 20 --no-hugo]`:
+//! generates playbooks and measures the release binary: full builds into an empty output
+//! (on tmpfs and on disk: wall time, CPU time, peak memory), a rebuild with no change (and how
+//! many files it rewrote), and in `serve`, the time from saving an edit to the new page being
+//! served after the reload event (what a browser tab does). When `hugo` is on the PATH, the
+//! same corpus is also built as a Hugo site with templates for the same pages, side by side.
+//! Prints Markdown tables. Not part of `cargo test`.
 
 mod corpus;
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -13,48 +16,88 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_playbook");
+/// A fixed date, so that a rebuild with no change has nothing that depends on the clock.
+const TODAY: &str = "2026-01-01";
 
-/// CPU seconds and peak RSS (KiB) of waited-for children so far.
-fn children_usage() -> (f64, u64) {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: getrusage only writes into the struct it is given.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-        let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-        (
-            seconds(usage.ru_utime) + seconds(usage.ru_stime),
-            usage.ru_maxrss as u64,
-        )
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        (0.0, 0)
-    }
-}
-
-struct Run {
+/// One run of a command: wall seconds, CPU seconds (user + system), peak RSS in KiB.
+#[derive(Clone, Copy)]
+struct Measured {
     wall: f64,
     cpu: f64,
+    rss_kib: u64,
 }
 
-fn build(root: &Path, output: &Path) -> Run {
-    let (cpu_before, _) = children_usage();
+/// Runs `command` to its end and measures it; its own resource use, read with `wait4`.
+fn measure(command: &mut Command) -> Measured {
     let started = Instant::now();
-    let status = Command::new(BINARY)
+    let child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the command");
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills in; the pid is our own child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let wall = started.elapsed().as_secs_f64();
+    assert!(
+        pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{command:?} failed"
+    );
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Measured {
+        wall,
+        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        rss_kib: usage.ru_maxrss as u64,
+    }
+}
+
+/// The median wall and CPU time of `runs` runs and the largest peak RSS; `prepare` runs
+/// (untimed) before each.
+fn median_of(
+    runs: usize,
+    mut prepare: impl FnMut(),
+    mut command: impl FnMut() -> Command,
+) -> Measured {
+    let mut all: Vec<Measured> = (0..runs)
+        .map(|_| {
+            prepare();
+            measure(&mut command())
+        })
+        .collect();
+    let rss_kib = all.iter().map(|m| m.rss_kib).max().unwrap_or(0);
+    let mut walls: Vec<f64> = all.iter().map(|m| m.wall).collect();
+    let mut cpus: Vec<f64> = all.drain(..).map(|m| m.cpu).collect();
+    Measured {
+        wall: median(&mut walls),
+        cpu: median(&mut cpus),
+        rss_kib,
+    }
+}
+
+fn playbook_build(root: &Path, output: &Path) -> Command {
+    let mut command = Command::new(BINARY);
+    command
         .arg("--root")
         .arg(root)
-        .args(["build", "--output"])
-        .arg(output)
-        .stdout(Stdio::null())
-        .status()
-        .expect("run playbook build");
-    assert!(status.success(), "build failed");
-    let wall = started.elapsed().as_secs_f64();
-    let (cpu_after, _) = children_usage();
-    Run {
-        wall,
-        cpu: cpu_after - cpu_before,
+        .args(["build", "--today", TODAY, "--output"])
+        .arg(output);
+    command
+}
+
+fn hugo_build(root: &Path, output: &Path) -> Command {
+    let mut command = Command::new("hugo");
+    command
+        .args(["--quiet", "--source"])
+        .arg(root)
+        .arg("--destination")
+        .arg(output);
+    command
+}
+
+fn remove(path: &Path) {
+    if path.exists() {
+        std::fs::remove_dir_all(path).expect("remove the previous output");
     }
 }
 
@@ -68,13 +111,44 @@ fn percentile(values: &mut [f64], p: f64) -> f64 {
     values[((values.len() - 1) as f64 * p).round() as usize]
 }
 
-/// Median wall and CPU seconds of `runs` full builds into `output`.
-fn time_builds(root: &Path, output: &Path, runs: usize) -> (f64, f64) {
-    let (mut walls, mut cpus): (Vec<f64>, Vec<f64>) = (0..runs)
-        .map(|_| build(root, output))
-        .map(|r| (r.wall, r.cpu))
-        .unzip();
-    (median(&mut walls), median(&mut cpus))
+/// Files under `dir` with their inode and modification time, to count what a build rewrote.
+fn identities(dir: &Path) -> HashMap<std::path::PathBuf, (u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir(dir)
+        .into_iter()
+        .filter_map(|path| {
+            let metadata = std::fs::symlink_metadata(&path).ok()?;
+            Some((
+                path,
+                (metadata.ino(), metadata.mtime(), metadata.mtime_nsec()),
+            ))
+        })
+        .collect()
+}
+
+/// Every file under `dir`.
+fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|item| item.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
+fn count_pages(dir: &Path) -> usize {
+    walkdir(dir)
+        .iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "html"))
+        .count()
+}
+
+fn folder_bytes(dir: &Path) -> u64 {
+    walkdir(dir)
+        .iter()
+        .filter_map(|path| std::fs::metadata(path).ok())
+        .map(|metadata| metadata.len())
+        .sum()
 }
 
 fn get(addr: &str, target: &str) -> String {
@@ -151,9 +225,29 @@ fn serve_edit_latencies(root: &Path, edits: usize) -> Vec<f64> {
     latencies
 }
 
+/// What one corpus size measured.
+struct Row {
+    size: usize,
+    input_bytes: u64,
+    tmpfs: Measured,
+    disk: Measured,
+    again: Measured,
+    rewritten: usize,
+    files: usize,
+    pages: usize,
+    latencies: Vec<f64>,
+    hugo: Option<(Measured, usize)>,
+}
+
 fn main() {
     let mut sizes = vec![1_000, 10_000];
     let mut edits = 20;
+    let mut hugo = Command::new("hugo")
+        .arg("version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
@@ -169,42 +263,143 @@ fn main() {
                 edits = args[i + 1].parse().unwrap_or(edits);
                 i += 1;
             }
+            "--no-hugo" => hugo = false,
             _ => {} // `cargo bench` passes `--bench`
         }
         i += 1;
     }
-    let tmpfs = Path::new("/dev/shm");
-    println!(
-        "| entries | build, tmpfs (wall / CPU) | build, disk (wall / CPU) | no-change rebuild | peak RSS | serve: save → page served (median / p90 / max) |"
-    );
-    println!("|---:|---:|---:|---:|---:|---:|");
-    for size in sizes {
+    if !hugo {
+        eprintln!("hugo is not on the PATH (or --no-hugo): measuring playbook alone");
+    }
+    let tmpfs = if Path::new("/dev/shm").is_dir() {
+        Path::new("/dev/shm")
+    } else {
+        Path::new("/tmp")
+    };
+    let mut rows = Vec::new();
+    for &size in &sizes {
+        eprintln!("{size} entries…");
         let corpus = tempfile::tempdir().expect("temp dir");
-        corpus::generate(corpus.path(), size).expect("generate");
+        let root = corpus.path();
+        corpus::generate(root, size).expect("generate");
+        corpus::write_hugo_site(root).expect("write the Hugo site");
         let runs = if size >= 100_000 { 1 } else { 3 };
-        let shm = tempfile::tempdir_in(if tmpfs.is_dir() {
-            tmpfs
-        } else {
-            Path::new("/tmp")
-        })
-        .expect("tmpfs dir");
-        let disk = tempfile::tempdir_in(corpus.path()).expect("disk dir");
-        let (tmp_wall, tmp_cpu) = time_builds(corpus.path(), &shm.path().join("site"), runs);
-        let (_, peak_rss) = children_usage();
-        let (disk_wall, disk_cpu) = time_builds(corpus.path(), &disk.path().join("site"), runs);
-        let (again_wall, _) = time_builds(corpus.path(), &shm.path().join("site"), runs);
-        let mut latencies = serve_edit_latencies(corpus.path(), edits);
-        println!(
-            "| {size} | {:.0} ms / {:.0} ms | {:.0} ms / {:.0} ms | {:.0} ms | {} MB | {:.0} / {:.0} / {:.0} ms |",
-            tmp_wall * 1000.0,
-            tmp_cpu * 1000.0,
-            disk_wall * 1000.0,
-            disk_cpu * 1000.0,
-            again_wall * 1000.0,
-            peak_rss / 1024,
-            median(&mut latencies),
-            percentile(&mut latencies, 0.9),
-            percentile(&mut latencies, 1.0),
+        let shm = tempfile::tempdir_in(tmpfs).expect("tmpfs dir");
+        let site = shm.path().join("site");
+        let disk = tempfile::tempdir_in(root).expect("disk dir");
+        let disk_site = disk.path().join("site");
+
+        let tmpfs_build = median_of(runs, || remove(&site), || playbook_build(root, &site));
+        let disk_build = median_of(
+            runs,
+            || remove(&disk_site),
+            || playbook_build(root, &disk_site),
         );
+        remove(&disk_site);
+        let before = identities(&site);
+        let again = median_of(runs, || {}, || playbook_build(root, &site));
+        let after = identities(&site);
+        let rewritten = after
+            .iter()
+            .filter(|(path, id)| before.get(*path) != Some(id))
+            .count();
+        let pages = count_pages(&site);
+        let hugo = hugo.then(|| {
+            let hugo_site = shm.path().join("hugo");
+            let measured = median_of(runs, || remove(&hugo_site), || hugo_build(root, &hugo_site));
+            let pages = count_pages(&hugo_site);
+            remove(&hugo_site);
+            (measured, pages)
+        });
+        remove(&site);
+        let latencies = serve_edit_latencies(root, edits);
+        rows.push(Row {
+            size,
+            input_bytes: folder_bytes(&root.join("content")),
+            tmpfs: tmpfs_build,
+            disk: disk_build,
+            again,
+            rewritten,
+            files: after.len(),
+            pages,
+            latencies,
+            hugo,
+        });
+    }
+    print_tables(&mut rows);
+}
+
+fn ms(seconds: f64) -> String {
+    let ms = (seconds * 1000.0).round() as u64;
+    if ms >= 1000 {
+        format!("{},{:03} ms", ms / 1000, ms % 1000)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+fn mb(kib: u64) -> String {
+    format!("{} MB", kib / 1024)
+}
+
+fn print_tables(rows: &mut [Row]) {
+    println!(
+        "| entries | input | build, tmpfs (wall / CPU) | build, disk (wall / CPU) | peak RSS | rebuild, no change (files rewritten) | serve: save → page served (median / p90 / max) |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for row in rows.iter_mut() {
+        println!(
+            "| {} | {} | {} / {} | {} / {} | {} | {} ({} of {}) | {:.0} / {:.0} / {:.0} ms |",
+            row.size,
+            mb(row.input_bytes / 1024),
+            ms(row.tmpfs.wall),
+            ms(row.tmpfs.cpu),
+            ms(row.disk.wall),
+            ms(row.disk.cpu),
+            mb(row.tmpfs.rss_kib.max(row.disk.rss_kib)),
+            ms(row.again.wall),
+            row.rewritten,
+            row.files,
+            median(&mut row.latencies),
+            percentile(&mut row.latencies, 0.9),
+            percentile(&mut row.latencies, 1.0),
+        );
+    }
+    if let [first, .., last] = &rows[..] {
+        let growth = |a: f64, b: f64| b / a;
+        println!(
+            "\nFrom {} to {} entries (×{:.0}): input ×{:.1}, build time ×{:.1} (tmpfs wall), peak RSS ×{:.1}.",
+            first.size,
+            last.size,
+            last.size as f64 / first.size as f64,
+            growth(first.input_bytes as f64, last.input_bytes as f64),
+            growth(first.tmpfs.wall, last.tmpfs.wall),
+            growth(first.tmpfs.rss_kib as f64, last.tmpfs.rss_kib as f64),
+        );
+    }
+    if rows.iter().all(|row| row.hugo.is_none()) {
+        return;
+    }
+    println!("\nThe same corpus, output on tmpfs, empty output folder each run:\n");
+    println!(
+        "| entries | playbook (wall / CPU / RSS, pages) | Hugo (wall / CPU / RSS, pages) | playbook is faster by |"
+    );
+    println!("|---:|---:|---:|---:|");
+    for row in rows.iter() {
+        if let Some((hugo, hugo_pages)) = row.hugo {
+            println!(
+                "| {} | {} / {} / {}, {} | {} / {} / {}, {} | ×{:.1} |",
+                row.size,
+                ms(row.tmpfs.wall),
+                ms(row.tmpfs.cpu),
+                mb(row.tmpfs.rss_kib),
+                row.pages,
+                ms(hugo.wall),
+                ms(hugo.cpu),
+                mb(hugo.rss_kib),
+                hugo_pages,
+                hugo.wall / row.tmpfs.wall,
+            );
+        }
     }
 }

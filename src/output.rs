@@ -34,6 +34,8 @@ pub struct Staging {
     committed: bool,
     /// The previous build's manifest, by path.
     previous: HashMap<String, Written>,
+    /// The previous mark file's text, to leave it alone when the manifest is the same.
+    previous_mark: String,
     written: Mutex<Vec<(String, Written)>>,
 }
 
@@ -66,10 +68,12 @@ impl Staging {
             fs::remove_dir_all(&temp).map_err(|err| Diagnostic::io(&temp, "remove", &err))?;
         }
         fs::create_dir(&temp).map_err(|err| Diagnostic::io(&temp, "create folder", &err))?;
+        let previous_mark = fs::read_to_string(target.join(MARK_FILE)).unwrap_or_default();
         let mark = temp.join(MARK_FILE);
         fs::write(&mark, MARK_TEXT).map_err(|err| Diagnostic::io(&mark, "write", &err))?;
         Ok(Staging {
-            previous: read_manifest(target),
+            previous: read_manifest(&previous_mark),
+            previous_mark,
             target: target.to_path_buf(),
             temp,
             committed: false,
@@ -176,16 +180,18 @@ impl Staging {
             );
         }
         let mark = self.temp.join(MARK_FILE);
+        if text == self.previous_mark
+            && fs::remove_file(&mark).is_ok()
+            && fs::hard_link(self.target.join(MARK_FILE), &mark).is_ok()
+        {
+            return Ok(());
+        }
         fs::write(&mark, text).map_err(|err| Diagnostic::io(&mark, "write", &err))
     }
 }
 
-/// The manifest of the output folder `target`; empty if there is none or it cannot be read
-/// (then every file is written).
-fn read_manifest(target: &Path) -> HashMap<String, Written> {
-    let Ok(text) = fs::read_to_string(target.join(MARK_FILE)) else {
-        return HashMap::new();
-    };
+/// The manifest in a mark file's text; empty if there is none (then every file is written).
+fn read_manifest(text: &str) -> HashMap<String, Written> {
     text.lines()
         .filter_map(|line| {
             let mut parts = line.splitn(4, ' ');
