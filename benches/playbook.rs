@@ -28,6 +28,7 @@ struct Measured {
 }
 
 /// Runs `command` to its end and measures it; its own resource use, read with `wait4`.
+#[allow(clippy::zombie_processes)] // wait4 reaps the child
 fn measure(command: &mut Command) -> Measured {
     let started = Instant::now();
     let child = command
