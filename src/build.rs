@@ -119,10 +119,12 @@ pub fn render_site(loaded: &mut Loaded, sink: &dyn Sink) -> Result<usize, Failur
         diagnostics.push(diagnostic);
         return Err(Failure(diagnostics));
     }
+    let count = pages.len();
+    drop_in_background((pages, renderer.into_cards()));
     for (path, bytes) in static_files(&loaded.theme) {
         sink.write(path, bytes)?;
     }
-    Ok(pages.len())
+    Ok(count)
 }
 
 /// `playbook build`: the site, written atomically into the output folder.
@@ -142,7 +144,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
     let staging = Staging::begin(&output)?;
     let pages = render_site(&mut loaded, &staging)?;
     staging.commit()?;
-    Ok(report(&loaded, pages, started, output))
+    let report = report(&loaded, pages, started, output);
+    drop_in_background(loaded);
+    Ok(report)
+}
+
+/// Frees `value` on another thread. Freeing a large playbook piece by piece takes most of a
+/// second at 100,000 entries; a command that ends next need not wait for it (the system
+/// reclaims the memory at exit), and a longer-lived caller gets it freed all the same.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 /// `playbook check`: everything `build` checks, every page rendered (a template can fail only
@@ -151,7 +162,9 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport, Failure> {
     let started = Instant::now();
     let mut loaded = load(options)?;
     let pages = render_site(&mut loaded, &Discard)?;
-    Ok(report(&loaded, pages, started, PathBuf::new()))
+    let report = report(&loaded, pages, started, PathBuf::new());
+    drop_in_background(loaded);
+    Ok(report)
 }
 
 fn report(loaded: &Loaded, pages: usize, started: Instant, output: PathBuf) -> BuildReport {

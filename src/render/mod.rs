@@ -200,6 +200,11 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
+    /// The cards, for the caller to free when it suits it.
+    pub fn into_cards(self) -> Vec<Value> {
+        self.cards
+    }
+
     /// Prepares what every page shares: cards, and the site and navigation in the global context.
     pub fn new(theme: &'a mut Theme, playbook: &'a Playbook, links: Links) -> Renderer<'a> {
         let cards = make_cards(playbook, &links, None);
