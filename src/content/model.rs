@@ -107,13 +107,26 @@ pub struct Playbook {
 }
 
 impl Playbook {
-    pub fn new(config: Config, mut entries: Vec<Arc<Entry>>) -> Playbook {
-        entries.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
+    pub fn new(config: Config, entries: Vec<Arc<Entry>>) -> Playbook {
+        // Newest first. The dates are sorted beside their positions, not through the `Arc`s:
+        // following 10,000 pointers at every comparison made this sort most of serve's
+        // indexing time. Titles and keys break ties (keys are unique, so the order is total).
+        let mut order: Vec<(EntryDate, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| (entry.date, index))
+            .collect();
+        order.sort_unstable_by(|(a_date, a), (b_date, b)| {
+            let (a, b) = (&entries[*a], &entries[*b]);
+            b_date
+                .cmp(a_date)
                 .then_with(|| a.title.cmp(&b.title))
                 .then_with(|| a.key.cmp(&b.key))
         });
+        let entries: Vec<Arc<Entry>> = order
+            .into_iter()
+            .map(|(_, index)| entries[index].clone())
+            .collect();
 
         // Serve rebuilds this on every save: slugs come precomputed, groups are found without
         // allocating, and sorted once at the end.
