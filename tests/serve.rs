@@ -437,6 +437,29 @@ fn a_first_build_that_fails_is_shown_in_the_browser() {
     server.wait_for_page("/goals/bad/index.html", "<h1>Good now</h1>");
 }
 
+#[test]
+fn while_one_file_is_broken_saving_another_still_reports_it() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("reload", "\"version\":1,");
+    playbook.write(
+        "content/goals/bad.md",
+        "---\ntitle: x\ndate: 2026-01-01\nprogress: 200\n---\n",
+    );
+    events.wait_for("errors", "content/goals/bad.md:4:11: `progress`");
+    // A body edit elsewhere, of the kind that reuses the last good build's indexes, must not
+    // hide the file that is still broken.
+    playbook.write(
+        ADVICE,
+        playbook.read(ADVICE).replace("Dana said", "Dana told me"),
+    );
+    events.wait_for("errors", "content/goals/bad.md:4:11: `progress`");
+    playbook.remove("content/goals/bad.md");
+    events.wait_for("reload", "\"version\":2,");
+    assert_served_site_equals_a_clean_build(&server, &playbook);
+}
+
 /// The served site, reload script removed, equals a clean `build --drafts` byte for byte.
 fn assert_served_site_equals_a_clean_build(server: &Server, playbook: &Playbook) {
     let output = tempfile::tempdir().unwrap();

@@ -84,26 +84,27 @@ pub struct MonthGroup {
     pub entries: Vec<usize>,
 }
 
-/// Everything a render needs: config, entries, and the indexes into `entries`.
+/// Everything a render needs: config, entries, and the indexes into `entries`. The indexes are
+/// shared (`Arc`), so that serve can keep them when an edit leaves them as they were.
 #[derive(Debug)]
 pub struct Playbook {
     pub config: Config,
     /// Newest first; every index below lists positions in this vector, newest first too.
     pub entries: Vec<Arc<Entry>>,
     /// Indexed by `KindId`.
-    pub by_kind: Vec<Vec<usize>>,
+    pub by_kind: Arc<Vec<Vec<usize>>>,
     /// Sorted by slug.
-    pub tags: Vec<TagGroup>,
+    pub tags: Arc<Vec<TagGroup>>,
     /// Sorted by id; configured people are listed even before an entry names them.
-    pub people: Vec<PersonGroup>,
+    pub people: Arc<Vec<PersonGroup>>,
     /// Newest month first.
-    pub months: Vec<MonthGroup>,
+    pub months: Arc<Vec<MonthGroup>>,
     /// For each practice (`Practice::ALL` order), the entries that show it, newest first.
-    pub by_practice: Vec<Vec<usize>>,
+    pub by_practice: Arc<Vec<Vec<usize>>>,
     /// For each entry, the entries that point to it (`related:` or a reference field such as
     /// an achievement's `goal:`), newest first.
-    pub backlinks: Vec<Vec<usize>>,
-    by_key: HashMap<String, usize>,
+    pub backlinks: Arc<Vec<Vec<usize>>>,
+    by_key: Arc<HashMap<String, usize>>,
 }
 
 impl Playbook {
@@ -203,14 +204,56 @@ impl Playbook {
         Playbook {
             config,
             entries,
-            by_kind,
-            tags,
-            people,
-            months,
-            by_practice,
-            backlinks,
-            by_key,
+            by_kind: Arc::new(by_kind),
+            tags: Arc::new(tags),
+            people: Arc::new(people),
+            months: Arc::new(months),
+            by_practice: Arc::new(by_practice),
+            backlinks: Arc::new(backlinks),
+            by_key: Arc::new(by_key),
         }
+    }
+
+    /// This playbook with `updated` entries in place of the ones with their keys, sharing its
+    /// indexes, when each updated entry would sit in the same place of every index (same key,
+    /// kind, date, title, tags, people, practices, references and draft state: an edit to the
+    /// text or to a field no index uses). `None` when an index would change: then the
+    /// playbook has to be built anew. Serve's common case (a body edited) costs no re-indexing.
+    pub fn with_updated(&self, updated: &[Arc<Entry>]) -> Option<Playbook> {
+        let mut entries = self.entries.clone();
+        for entry in updated {
+            let index = self.index_of(&entry.key)?;
+            let old = &self.entries[index];
+            let same_place = old.kind == entry.kind
+                && old.date == entry.date
+                && old.title == entry.title
+                && old.draft == entry.draft
+                && old.tag_slugs == entry.tag_slugs
+                && old.tags == entry.tags
+                && old.people == entry.people
+                && old.practices == entry.practices
+                && old.related == entry.related
+                && old
+                    .references
+                    .iter()
+                    .map(|r| &r.target)
+                    .eq(entry.references.iter().map(|r| &r.target));
+            if !same_place {
+                return None;
+            }
+            entries[index] = entry.clone();
+        }
+        Some(Playbook {
+            config: self.config.clone(),
+            entries,
+            by_kind: self.by_kind.clone(),
+            tags: self.tags.clone(),
+            people: self.people.clone(),
+            months: self.months.clone(),
+            by_practice: self.by_practice.clone(),
+            backlinks: self.backlinks.clone(),
+            by_key: self.by_key.clone(),
+        })
     }
 
     /// The value of field `name` of the entry's kind, if the entry has it.

@@ -251,7 +251,7 @@ fn activity<'a>(r: &Renderer<'a>, today: Date) -> (Vec<MonthBar>, Vec<LegendItem
     }
     months.reverse();
     let mut counts = vec![vec![0usize; kinds]; CHART_MONTHS];
-    for group in &r.playbook.months {
+    for group in r.playbook.months.iter() {
         if let Some(slot) = months.iter().position(|&m| m == (group.year, group.month)) {
             for &i in &group.entries {
                 counts[slot][r.playbook.entries[i].kind] += 1;

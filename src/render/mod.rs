@@ -397,7 +397,7 @@ fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
             .schema
             .kinds
             .iter()
-            .zip(&playbook.by_kind)
+            .zip(playbook.by_kind.iter())
             .map(|(kind, entries)| NavItem {
                 section: &kind.folder,
                 label: &kind.plural,

@@ -75,6 +75,9 @@ struct Session {
     files: BTreeMap<PathBuf, (Stamp, Parsed)>,
     built: Option<Built>,
     version: u64,
+    /// Whether the last rebuild failed: then other files may be broken too, and the next one
+    /// checks every file.
+    failed: bool,
 }
 
 /// What one rebuild did.
@@ -94,6 +97,7 @@ impl Session {
             files: BTreeMap::new(),
             built: None,
             version: 0,
+            failed: false,
         }
     }
 
@@ -123,23 +127,45 @@ impl Session {
         let stray = named
             .iter()
             .any(|rel| source_at(&self.root, &config.schema, rel).is_none());
-        if everything || stray || changes.contains(&Change::Content) {
+        let rescan = everything || stray || changes.contains(&Change::Content);
+        if rescan {
             // A new config may change kinds and fields: then every entry is parsed again; the
             // files this batch names are read again whatever their size and time say.
             self.rescan(everything, &named)?;
         } else {
-            for rel in named {
+            for rel in &named {
                 self.refresh(rel);
             }
         }
+        let last_failed = std::mem::replace(&mut self.failed, true);
 
-        let config = self.config.clone().expect("loaded above");
-        let (playbook, _warnings) = assemble(
-            config,
-            self.files.values().map(|(_, parsed)| parsed),
-            self.walk_diagnostics.clone(),
-            true,
-        )?;
+        // Entries edited in ways no index sees keep the last playbook's indexes and checks:
+        // none of the edited files has an error, and no other file changed since a good build.
+        let reused = match &self.built {
+            Some(built) if !rescan && !last_failed => named
+                .iter()
+                .map(|rel| {
+                    self.files
+                        .get(*rel)
+                        .and_then(|(_, parsed)| parsed.entry.clone())
+                })
+                .collect::<Option<Vec<_>>>()
+                .and_then(|updated| built.playbook.with_updated(&updated)),
+            _ => None,
+        };
+        let playbook = match reused {
+            Some(playbook) => playbook,
+            None => {
+                let config = self.config.clone().expect("loaded above");
+                assemble(
+                    config,
+                    self.files.values().map(|(_, parsed)| parsed),
+                    self.walk_diagnostics.clone(),
+                    true,
+                )?
+                .0
+            }
+        };
         // After a config or theme change every page is rendered; otherwise only the pages the
         // edit touched, and the rest of the previous site is kept as it is.
         let full = everything || changes.contains(&Change::Theme);
@@ -253,6 +279,7 @@ impl Session {
             paths,
         });
         self.version += 1;
+        self.failed = false;
         let css_only = !changed.is_empty()
             && removed == 0
             && changed.iter().all(|path| path.ends_with(".css"));
