@@ -47,8 +47,9 @@ pub fn render(markdown: &str, summary_chars: Option<usize>) -> Rendered {
         Event::SoftBreak | Event::HardBreak if summary_state == 1 => paragraph.push(' '),
         _ => {}
     });
+    let mut links = PrivateLinks::default();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, events.filter_map(|event| links.rewrite(event)));
     Rendered {
         html,
         summary: summary_chars
@@ -56,6 +57,85 @@ pub fn render(markdown: &str, summary_chars: Option<usize>) -> Rendered {
             .unwrap_or_default(),
         words: words.text,
     }
+}
+
+/// Keeps a body's links from telling other hosts about the playbook: a link to another host
+/// gets `rel="noopener noreferrer"`, and an image from another host becomes a link to it (a
+/// page of the playbook loads nothing from elsewhere).
+#[derive(Default)]
+struct PrivateLinks {
+    /// Inside a link (links cannot nest, so a flag is enough), and whether it was rewritten.
+    in_link: bool,
+    rewrote_link: bool,
+    /// Inside an image from another host: `Some(true)` if it became a link.
+    outside_image: Option<bool>,
+}
+
+impl PrivateLinks {
+    fn rewrite<'a>(&mut self, event: Event<'a>) -> Option<Event<'a>> {
+        Some(match event {
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) if is_other_host(&dest_url) => {
+                self.in_link = true;
+                self.rewrote_link = true;
+                Event::InlineHtml(anchor(&dest_url, &title).into())
+            }
+            Event::Start(Tag::Link { .. }) => {
+                self.in_link = true;
+                event
+            }
+            Event::End(TagEnd::Link) => {
+                self.in_link = false;
+                if std::mem::take(&mut self.rewrote_link) {
+                    Event::InlineHtml("</a>".into())
+                } else {
+                    event
+                }
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) if is_other_host(&dest_url) => {
+                // Inside a link, an anchor cannot open: the alt text stays, as text.
+                self.outside_image = Some(!self.in_link);
+                if self.in_link {
+                    return None;
+                }
+                Event::InlineHtml(anchor(&dest_url, &title).into())
+            }
+            Event::End(TagEnd::Image) if self.outside_image.is_some() => {
+                if self.outside_image.take() == Some(true) {
+                    Event::InlineHtml("</a>".into())
+                } else {
+                    return None;
+                }
+            }
+            event => event,
+        })
+    }
+}
+
+/// Whether `url` points to another host (`http:`, `https:` or `//host`).
+fn is_other_host(url: &str) -> bool {
+    let lower = url
+        .trim_start()
+        .get(..8)
+        .unwrap_or(url)
+        .to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+}
+
+fn anchor(url: &str, title: &str) -> String {
+    let mut html = String::from("<a href=\"");
+    let _ = pulldown_cmark_escape::escape_href(&mut html, url);
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(" title=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut html, title);
+        html.push('"');
+    }
+    html.push_str(" rel=\"noopener noreferrer\">");
+    html
 }
 
 /// Distinct lower-cased words of at least two characters, in order of first use.
@@ -133,6 +213,35 @@ mod tests {
             render("The *ledger* and the Ledger, `cutover`! [Über](https://example.com/x)\n<span class=x>ok</span>", None).words,
             "the ledger and cutover über ok"
         );
+    }
+
+    #[test]
+    fn links_to_other_hosts_tell_them_nothing_and_images_from_them_do_not_load() {
+        let html = render(
+            "[a](https://example.com/x?a=1&b=\"2\" \"T\") [b](../../tags/x/index.html) \
+             ![pic](HTTPS://example.com/p.png) [![inner](//cdn.example/i.png)](https://example.com/)",
+            None,
+        )
+        .html;
+        assert!(
+            html.contains(r#"<a href="https://example.com/x?a=1&amp;b=%222%22" title="T" rel="noopener noreferrer">a</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="../../tags/x/index.html">b</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                r#"<a href="HTTPS://example.com/p.png" rel="noopener noreferrer">pic</a>"#
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="https://example.com/" rel="noopener noreferrer">inner</a>"#),
+            "{html}"
+        );
+        assert!(!html.contains("<img"), "{html}");
     }
 
     #[test]
