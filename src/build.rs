@@ -2,6 +2,7 @@
 //! written in parallel as soon as it is ready.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -10,7 +11,9 @@ use crate::config::Config;
 use crate::content::{Playbook, load_playbook};
 use crate::error::{Diagnostic, Failure};
 use crate::output::Staging;
+use crate::render::search::{INDEX_PREFIX, INDEX_SUFFIX};
 use crate::render::{Links, Renderer, plan_pages, static_files};
+use crate::seal::{Lock, Sealer, UNLOCK_SCRIPT};
 use crate::theme::{Theme, load_theme};
 
 /// What `build` was asked to do.
@@ -25,6 +28,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The day the dashboard counts from; default today (or `SOURCE_DATE_EPOCH`).
     pub today: Option<time::Date>,
+    /// Encrypt every page (also `encrypt: true` in playbook.yaml).
+    pub encrypt: bool,
 }
 
 /// What a successful build did.
@@ -49,6 +54,40 @@ impl Sink for Staging {
     }
 }
 
+/// An encrypted build's writer: each page becomes a shell around its sealed text under its
+/// keyed name, the search index is sealed, the theme's files stay as they are.
+struct Sealing<'a> {
+    staging: &'a Staging,
+    sealer: &'a Sealer,
+    /// The theme's `locked.html` before and after the sealed text.
+    shell: (String, String),
+}
+
+impl Sink for Sealing<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if path.ends_with(".html") {
+            let name = self.sealer.page_name(path);
+            let sealed = self.sealer.seal(path, bytes)?;
+            let (head, tail) = &self.shell;
+            return self
+                .staging
+                .write(&name, format!("{head}{sealed}{tail}").as_bytes());
+        }
+        if let Some(json) = bytes
+            .strip_prefix(INDEX_PREFIX.trim_end().as_bytes())
+            .and_then(|rest| rest.strip_suffix(INDEX_SUFFIX.trim_start().as_bytes()))
+        {
+            let mut array = b"[".to_vec();
+            array.extend_from_slice(json);
+            array.push(b']');
+            let sealed = self.sealer.seal(path, &array)?;
+            let script = format!("window.playbookSealedSearch=\"{sealed}\";\n");
+            return self.staging.write(path, script.as_bytes());
+        }
+        self.staging.write(path, bytes)
+    }
+}
+
 /// The sink of `check`.
 struct Discard;
 
@@ -65,6 +104,8 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
     pub base_url: Option<String>,
     pub today: Option<time::Date>,
+    /// Set for an encrypted build: pages get keyed names.
+    pub sealer: Option<Arc<Sealer>>,
 }
 
 /// Reads the configuration, the theme and the content; theme and content problems are
@@ -88,6 +129,7 @@ fn load_with_config(options: &BuildOptions, config: Config) -> Result<Loaded, Fa
             warnings,
             base_url,
             today: options.today,
+            sealer: None,
         }),
         (theme, content) => {
             let mut diagnostics = Vec::new();
@@ -106,7 +148,7 @@ fn load_with_config(options: &BuildOptions, config: Config) -> Result<Loaded, Fa
 /// number of pages.
 pub fn render_site(loaded: &mut Loaded, sink: &dyn Sink) -> Result<usize, Failure> {
     let pages = plan_pages(&loaded.playbook);
-    let links = Links::new(loaded.base_url.as_deref());
+    let links = Links::new(loaded.base_url.as_deref()).sealed(loaded.sealer.clone());
     let mut renderer = Renderer::new(&mut loaded.theme, &loaded.playbook, links);
     if let Some(today) = loaded.today {
         renderer = renderer.with_today(today);
@@ -140,13 +182,59 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
     };
     check_output_location(root, &output)?;
     crate::output::recover_interrupted(&output);
+    let encrypt = options.encrypt || config.encrypt;
     let mut loaded = load_with_config(options, config)?;
+    if encrypt {
+        loaded.sealer = Some(Arc::new(sealer_for(&output)?));
+    }
     let staging = Staging::begin(&output)?;
-    let pages = render_site(&mut loaded, &staging)?;
+    let pages = match &loaded.sealer {
+        Some(sealer) => {
+            let sealer = sealer.clone();
+            staging.write(UNLOCK_SCRIPT, sealer.unlock_script().as_bytes())?;
+            let shell = locked_shell(&loaded.theme).map_err(Failure::one)?;
+            let sink = Sealing {
+                staging: &staging,
+                sealer: &sealer,
+                shell,
+            };
+            render_site(&mut loaded, &sink)?
+        }
+        None => render_site(&mut loaded, &staging)?,
+    };
     staging.commit()?;
     let report = report(&loaded, pages, started, output);
     drop_in_background(loaded);
     Ok(report)
+}
+
+/// The theme's `locked.html`, split where each page's sealed text goes.
+fn locked_shell(theme: &Theme) -> Result<(String, String), Diagnostic> {
+    const MARK: &str = "\u{0}sealed\u{0}";
+    let mut context = tera::Context::new();
+    context.insert("sealed", MARK);
+    let html = theme.tera.render("locked.html", &context).map_err(|err| {
+        crate::theme::template_diagnostics(&theme.template_sources, &err)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::error("templates", err.to_string()))
+    })?;
+    match html.split_once(MARK) {
+        Some((head, tail)) => Ok((head.to_string(), tail.to_string())),
+        None => Err(Diagnostic::error(
+            "templates/locked.html",
+            "the template must show `{{ sealed }}` once: it is where each page's encrypted text goes",
+        )),
+    }
+}
+
+/// The keys of an encrypted build into `output`: the passphrase is asked (or read from
+/// `PLAYBOOK_PASSPHRASE`) and checked against the lock of the output's previous encrypted build.
+fn sealer_for(output: &Path) -> Result<Sealer, Failure> {
+    let previous = Lock::read(output);
+    let fail = |message: String| Failure::one(Diagnostic::error(output, message));
+    let passphrase = crate::seal::passphrase(previous.is_none()).map_err(fail)?;
+    Sealer::new(&passphrase, previous.as_ref()).map_err(fail)
 }
 
 /// Frees `value` on another thread. Freeing a large playbook piece by piece takes most of a

@@ -138,6 +138,9 @@ pub struct BuildArgs {
     /// Count the dashboard from this day (YYYY-MM-DD) instead of today
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub today: Option<time::Date>,
+    /// Encrypt every page with a passphrase (PLAYBOOK_PASSPHRASE, or asked)
+    #[arg(long)]
+    pub encrypt: bool,
 }
 
 /// A `YYYY-MM-DD` day for `--today`.
@@ -153,6 +156,7 @@ impl BuildArgs {
             drafts: self.drafts,
             base_url: self.base_url,
             today: self.today,
+            encrypt: self.encrypt,
         }
     }
 }

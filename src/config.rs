@@ -159,14 +159,6 @@ impl Config {
             let (line, column) = locate(text, path);
             Diagnostic::error(CONFIG_FILE, message).at(line, column)
         };
-        if config.encrypt {
-            diagnostics.push(at(
-                &[PathSeg::Key("encrypt".into())],
-                "`encrypt: true` is not available in this version of playbook: the site would be \
-                 written unencrypted, so the build stops instead"
-                    .into(),
-            ));
-        }
         if slugify(&config.theme) != config.theme {
             diagnostics.push(at(
                 &[PathSeg::Key("theme".into())],

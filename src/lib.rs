@@ -14,5 +14,6 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod seal;
 pub mod serve;
 pub mod theme;

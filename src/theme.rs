@@ -37,6 +37,8 @@ pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "templates/review.html",
     "templates/search.html",
     "templates/404.html",
+    "templates/head-meta.html",
+    "templates/locked.html",
     "static/style.css",
     "static/search.js",
 ];

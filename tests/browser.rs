@@ -146,3 +146,49 @@ fn the_dashboard_does_not_scroll_sideways_at_360_pixels() {
         );
     }
 }
+
+const PASSPHRASE: &str = "a long passphrase for tests";
+
+#[test]
+fn an_encrypted_site_opens_from_file_with_its_passphrase_once_per_tab() {
+    let playbook = Playbook::example();
+    let run = playbook.run_with_env(
+        &["build", "--encrypt", "--today", "2026-06-01"],
+        &[("PLAYBOOK_PASSPHRASE", PASSPHRASE)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let browser = Browser::start();
+    browser.open(&file_url(&playbook, "index.html"));
+    let error = "var e = document.getElementById('unlock-error'); return e ? e.textContent : ''";
+
+    // A wrong passphrase says so, and the page stays locked.
+    browser.type_into("#passphrase", "not the passphrase\u{E007}");
+    browser.wait_for(error, "Wrong passphrase");
+    assert_eq!(browser.eval(TITLE), "");
+
+    browser.eval("document.getElementById('passphrase').value = ''; return ''");
+    browser.type_into("#passphrase", &format!("{PASSPHRASE}\u{E007}"));
+    browser.wait_for(TITLE, "Maya");
+
+    // Moving between pages does not ask again: an entry, then a tag from it.
+    let entry = browser.eval("return document.querySelector('.card-title a').textContent");
+    let entry = entry.as_str().expect("a card on the dashboard").to_string();
+    browser.click(".card-title a");
+    browser.wait_for(TITLE, &entry);
+    let href = browser
+        .eval("return document.querySelector('.card-title a, .tags a').getAttribute('href')");
+    assert!(
+        href.as_str()
+            .is_some_and(|h| h.len() == 37 && h.ends_with(".html")),
+        "links go to keyed names: {href}"
+    );
+    browser.click("main .tags a");
+    browser.wait_for(TITLE, "Tagged");
+
+    // Search opens its sealed index with the same key.
+    browser.type_into("#site-search-input", "rotterdam\u{E007}");
+    let status = "var s = document.getElementById('search-status'); return s ? s.textContent : ''";
+    browser.wait_for(status, "1 entry found.");
+    browser.click("#search-results a");
+    browser.wait_for(TITLE, "Ran an incident tabletop game at the team offsite");
+}

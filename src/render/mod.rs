@@ -19,6 +19,7 @@ use tera::{Context, Tera, Value};
 
 use crate::content::{Entry, KindId, Playbook, Practice, Schema, url_slug};
 use crate::error::Diagnostic;
+use crate::seal::Sealer;
 use crate::theme::Theme;
 
 /// One page of the site and what it shows.
@@ -128,10 +129,12 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
 }
 
 /// How links are written: relative with an explicit `index.html` (works from file:// and any
-/// sub-path), or absolute under `--base-url` with pretty folder URLs.
+/// sub-path), or absolute under `--base-url` with pretty folder URLs. In an encrypted build
+/// every page is a keyed name in one flat folder.
 #[derive(Clone, Debug)]
 pub struct Links {
     base_url: Option<String>,
+    sealer: Option<Arc<Sealer>>,
 }
 
 impl Links {
@@ -141,12 +144,22 @@ impl Links {
                 .map(str::trim)
                 .filter(|url| !url.is_empty())
                 .map(|url| format!("{}/", url.trim_end_matches('/'))),
+            sealer: None,
         }
+    }
+
+    /// Links to the keyed page names of an encrypted build.
+    pub fn sealed(mut self, sealer: Option<Arc<Sealer>>) -> Links {
+        self.sealer = sealer;
+        self
     }
 
     /// Site-relative URL of a folder page (`"goals/x/"`, or `""` for the dashboard); templates
     /// put `root` in front of it.
     pub fn folder(&self, dir: &str) -> String {
+        if let Some(sealer) = &self.sealer {
+            return sealer.page_name(&format!("{dir}index.html"));
+        }
         match self.base_url {
             Some(_) => dir.to_string(),
             None => format!("{dir}index.html"),
@@ -157,6 +170,7 @@ impl Links {
     pub fn root_for(&self, path: &str) -> String {
         match &self.base_url {
             Some(base) => base.clone(),
+            None if self.sealer.is_some() => String::new(),
             None => "../".repeat(path.matches('/').count()),
         }
     }

@@ -62,13 +62,17 @@ pub(super) fn index_script(r: &Renderer<'_>) -> Vec<u8> {
         }
     };
     let mut out = Vec::with_capacity(rows.iter().map(|row| row.len() + 2).sum::<usize>() + 32);
-    out.extend_from_slice(b"window.playbookSearch=[\n");
+    out.extend_from_slice(INDEX_PREFIX.as_bytes());
     for (index, row) in rows.iter().enumerate() {
         if index > 0 {
             out.extend_from_slice(b",\n");
         }
         out.extend_from_slice(row.as_bytes());
     }
-    out.extend_from_slice(b"\n];\n");
+    out.extend_from_slice(INDEX_SUFFIX.as_bytes());
     out
 }
+
+/// What the index script is around its JSON array: an encrypted build seals the array alone.
+pub const INDEX_PREFIX: &str = "window.playbookSearch=[\n";
+pub const INDEX_SUFFIX: &str = "\n];\n";

@@ -68,6 +68,19 @@ impl Playbook {
         run(&all)
     }
 
+    /// `playbook --root <this> <args…>` with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let root = self.path().to_str().expect("temp paths are UTF-8");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_playbook"));
+        command
+            .args(["--root", root])
+            .args(args)
+            .env_remove("PLAYBOOK_ROOT")
+            .env_remove("PLAYBOOK_PASSPHRASE")
+            .envs(env.iter().copied());
+        Run::from(command.output().expect("run playbook"))
+    }
+
     /// `build`, asserting success.
     pub fn build(&self, args: &[&str]) -> Run {
         let mut all = vec!["build"];
@@ -90,7 +103,10 @@ impl Playbook {
 /// Runs `playbook <args…>` as a user would, without `PLAYBOOK_ROOT` from the environment.
 pub fn run(args: &[&str]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_playbook"));
-    command.args(args).env_remove("PLAYBOOK_ROOT");
+    command
+        .args(args)
+        .env_remove("PLAYBOOK_ROOT")
+        .env_remove("PLAYBOOK_PASSPHRASE");
     Run::from(command.output().expect("run playbook"))
 }
 

@@ -8,13 +8,17 @@
   var status = document.getElementById("search-status");
   if (!box || !input || !list) return;
   var root = box.getAttribute("data-root") || "";
-  var rows = (window.playbookSearch || []).map(function (r) {
-    return {
-      url: r[0], title: r[1], kind: r[2], date: r[3], summary: r[4],
-      titleL: r[1].toLowerCase(), metaL: r[5].toLowerCase(), summaryL: r[4].toLowerCase(),
-      words: " " + r[6] + " "
-    };
-  });
+  var rows = [];
+  function load(data) {
+    rows = data.map(function (r) {
+      return {
+        url: r[0], title: r[1], kind: r[2], date: r[3], summary: r[4],
+        titleL: r[1].toLowerCase(), metaL: r[5].toLowerCase(), summaryL: r[4].toLowerCase(),
+        words: " " + r[6] + " "
+      };
+    });
+    search();
+  }
   var LIMIT = 50;
 
   function termScore(row, term) {
@@ -81,5 +85,15 @@
   });
   var query = new URLSearchParams(location.search).get("q");
   if (query) input.value = query;
-  search();
+  if (window.playbookSearch) {
+    load(window.playbookSearch);
+  } else if (window.playbookSealedSearch && window.playbookUnseal) {
+    // An encrypted build: the index is sealed like the pages, and opened with the same key.
+    status.textContent = "Opening the index…";
+    window.playbookUnseal(window.playbookSealedSearch).then(function (json) {
+      load(JSON.parse(json));
+    });
+  } else {
+    load([]);
+  }
 })();

@@ -1,0 +1,282 @@
+//! Encrypted builds: the key derived from the passphrase, the keyed names of pages, and pages
+//! sealed into identical shells that decrypt in the browser (WebCrypto: PBKDF2-HMAC-SHA256,
+//! AES-256-GCM). Nothing here is hand-made crypto: the RustCrypto crates do the work.
+
+use std::fs;
+use std::path::Path;
+
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::error::Diagnostic;
+
+/// PBKDF2 rounds: OWASP's 2023 figure for PBKDF2-HMAC-SHA256.
+pub const ITERATIONS: u32 = 600_000;
+/// The script every shell loads; it also carries the salt, so the next build finds it.
+pub const UNLOCK_SCRIPT: &str = "unlock.js";
+const UNLOCK_JS: &str = include_str!("unlock.js");
+/// Pages that keep their names: what a host serves first, and what it serves when a page is
+/// missing.
+const KEPT_NAMES: [&str; 2] = ["index.html", "404.html"];
+
+/// The lock of an encrypted output: salt and rounds (public), and a value that tells whether
+/// a passphrase is the one the output was made with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lock {
+    pub salt: [u8; 16],
+    pub iterations: u32,
+    pub check: String,
+}
+
+impl Lock {
+    /// The lock written in `output`'s unlock script by an earlier encrypted build, if any.
+    pub fn read(output: &Path) -> Option<Lock> {
+        let text = fs::read_to_string(output.join(UNLOCK_SCRIPT)).ok()?;
+        let line = text.lines().next()?.strip_prefix("/* playbook-lock ")?;
+        let mut salt = None;
+        let mut iterations = None;
+        let mut check = None;
+        for part in line.trim_end_matches("*/").split_whitespace() {
+            match part.split_once('=') {
+                Some(("salt", hex)) => salt = from_hex(hex).and_then(|b| b.try_into().ok()),
+                Some(("iterations", n)) => iterations = n.parse().ok(),
+                Some(("check", value)) => check = Some(value.to_string()),
+                _ => {}
+            }
+        }
+        Some(Lock {
+            salt: salt?,
+            iterations: iterations?,
+            check: check?,
+        })
+    }
+}
+
+/// Keys derived from a passphrase, and what they do to a build's files.
+pub struct Sealer {
+    cipher: Aes256Gcm,
+    mac_key: [u8; 32],
+    lock: Lock,
+}
+
+impl std::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the keys.
+        f.debug_struct("Sealer").field("lock", &self.lock).finish()
+    }
+}
+
+impl Sealer {
+    /// Derives the keys: PBKDF2-HMAC-SHA256 gives 64 bytes, the first half for AES-256-GCM,
+    /// the second for HMAC (page names, nonces, the check value). `previous` is the output's
+    /// lock, if it has one: its salt is kept (so unchanged pages keep their bytes) and the
+    /// passphrase must be the same.
+    pub fn new(passphrase: &str, previous: Option<&Lock>) -> Result<Sealer, String> {
+        Sealer::with_iterations(passphrase, previous, ITERATIONS)
+    }
+
+    fn with_iterations(
+        passphrase: &str,
+        previous: Option<&Lock>,
+        new_iterations: u32,
+    ) -> Result<Sealer, String> {
+        let (salt, iterations) = match previous {
+            Some(lock) => (lock.salt, lock.iterations),
+            None => {
+                let mut salt = [0u8; 16];
+                getrandom::fill(&mut salt).map_err(|err| format!("no random salt: {err}"))?;
+                (salt, new_iterations)
+            }
+        };
+        let mut keys = [0u8; 64];
+        pbkdf2::pbkdf2_hmac::<Sha256>(passphrase.as_bytes(), &salt, iterations, &mut keys);
+        let cipher = Aes256Gcm::new_from_slice(&keys[..32]).map_err(|err| err.to_string())?;
+        let mut mac_key = [0u8; 32];
+        mac_key.copy_from_slice(&keys[32..]);
+        let mut sealer = Sealer {
+            cipher,
+            mac_key,
+            lock: Lock {
+                salt,
+                iterations,
+                check: String::new(),
+            },
+        };
+        sealer.lock.check = hex(&sealer.mac(&[b"check"])[..16]);
+        if let Some(previous) = previous
+            && previous.check != sealer.lock.check
+        {
+            return Err(
+                "this is not the passphrase the output folder was encrypted with: use \
+                        that one, or remove the output folder to choose a new one"
+                    .into(),
+            );
+        }
+        Ok(sealer)
+    }
+
+    fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("HMAC takes any key");
+        for part in parts {
+            // Length-prefixed, so that no two different lists of parts read the same.
+            mac.update(&(part.len() as u64).to_le_bytes());
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
+    }
+
+    /// The name an encrypted build gives the page at `path`: a keyed hash, in one flat folder,
+    /// so names and depths tell nothing; `index.html` and `404.html` keep theirs.
+    pub fn page_name(&self, path: &str) -> String {
+        if KEPT_NAMES.contains(&path) {
+            return path.to_string();
+        }
+        format!("{}.html", hex(&self.mac(&[b"page", path.as_bytes()])[..16]))
+    }
+
+    /// `plaintext` encrypted, as base64 of nonce and ciphertext. The nonce is a keyed hash of
+    /// the path and the plaintext: the same page gives the same bytes on every build (so a
+    /// copy sends only what changed), and two different plaintexts never share a nonce.
+    pub fn seal(&self, path: &str, plaintext: &[u8]) -> Result<String, Diagnostic> {
+        let digest = self.mac(&[b"nonce", path.as_bytes(), plaintext]);
+        let nonce = Nonce::from_slice(&digest[..12]);
+        let ciphertext = self
+            .cipher
+            .encrypt(nonce, plaintext)
+            .map_err(|_| Diagnostic::error(path, "could not encrypt this page"))?;
+        let mut sealed = Vec::with_capacity(12 + ciphertext.len());
+        sealed.extend_from_slice(nonce);
+        sealed.extend_from_slice(&ciphertext);
+        Ok(BASE64.encode(sealed))
+    }
+
+    /// The unlock script, its first line the lock.
+    pub fn unlock_script(&self) -> String {
+        format!(
+            "/* playbook-lock salt={salt} iterations={iterations} check={check} */\n\
+             window.PLAYBOOK_LOCK = {{ salt: \"{salt}\", iterations: {iterations} }};\n{UNLOCK_JS}",
+            salt = hex(&self.lock.salt),
+            iterations = self.lock.iterations,
+            check = self.lock.check
+        )
+    }
+
+    pub fn lock(&self) -> &Lock {
+        &self.lock
+    }
+}
+
+/// The passphrase: `PLAYBOOK_PASSPHRASE`, or asked at the terminal (twice when `first_use`,
+/// since a mistyped one would lock the owner out). Never stored.
+pub fn passphrase(first_use: bool) -> Result<String, String> {
+    use std::io::IsTerminal;
+    if let Ok(passphrase) = std::env::var("PLAYBOOK_PASSPHRASE") {
+        if passphrase.is_empty() {
+            return Err("PLAYBOOK_PASSPHRASE is empty".into());
+        }
+        return Ok(passphrase);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(
+            "an encrypted build needs a passphrase: set PLAYBOOK_PASSPHRASE, or run \
+                    playbook in a terminal to be asked"
+                .into(),
+        );
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map_err(|err| format!("could not read the passphrase: {err}"))
+    };
+    let passphrase = ask("Passphrase for the encrypted site: ")?;
+    if passphrase.is_empty() {
+        return Err("the passphrase is empty".into());
+    }
+    if first_use && ask("The same passphrase again: ")? != passphrase {
+        return Err("the two passphrases differ; nothing was built".into());
+    }
+    Ok(passphrase)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut text, byte| {
+        let _ = write!(text, "{byte:02x}");
+        text
+    })
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    (0..text.len())
+        .step_by(2)
+        .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aes_gcm::aead::Aead;
+
+    /// Few rounds: these tests are about the format, not the cost.
+    fn sealer() -> Sealer {
+        Sealer::with_iterations("correct horse", None, 1000).unwrap()
+    }
+
+    #[test]
+    fn sealing_is_deterministic_and_opens_with_the_key() {
+        let sealer = sealer();
+        let a = sealer
+            .seal("advice/x/index.html", b"<p>secret</p>")
+            .unwrap();
+        assert_eq!(
+            a,
+            sealer
+                .seal("advice/x/index.html", b"<p>secret</p>")
+                .unwrap()
+        );
+        assert_ne!(
+            a,
+            sealer
+                .seal("advice/y/index.html", b"<p>secret</p>")
+                .unwrap()
+        );
+        let bytes = BASE64.decode(&a).unwrap();
+        let opened = sealer
+            .cipher
+            .decrypt(Nonce::from_slice(&bytes[..12]), &bytes[12..])
+            .unwrap();
+        assert_eq!(opened, b"<p>secret</p>");
+    }
+
+    #[test]
+    fn page_names_are_keyed_hashes_but_for_the_entry_points() {
+        let sealer = sealer();
+        let name = sealer.page_name("advice/ask-first/index.html");
+        assert_eq!(name.len(), 32 + 5, "{name}");
+        assert!(!name.contains("advice"));
+        assert_eq!(sealer.page_name("index.html"), "index.html");
+        assert_eq!(sealer.page_name("404.html"), "404.html");
+    }
+
+    #[test]
+    fn the_lock_is_read_back_and_a_different_passphrase_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = sealer();
+        fs::write(dir.path().join(UNLOCK_SCRIPT), first.unlock_script()).unwrap();
+        let lock = Lock::read(dir.path()).unwrap();
+        assert_eq!(&lock, first.lock());
+        assert_eq!(lock.iterations, 1000);
+        let again = Sealer::new("correct horse", Some(&lock)).unwrap();
+        assert_eq!(
+            again.page_name("a/index.html"),
+            first.page_name("a/index.html")
+        );
+        let wrong = Sealer::new("battery staple", Some(&lock));
+        assert!(wrong.err().unwrap().contains("not the passphrase"));
+    }
+}

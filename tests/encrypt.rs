@@ -1,0 +1,181 @@
+//! Encrypted builds: nothing the owner wrote is left in plain text, the same content gives the
+//! same bytes, and a missing or different passphrase is a clear error that loses nothing.
+//! (Opening the site in a browser is in tests/browser.rs.)
+
+mod common;
+
+use common::{Playbook, Run, snapshot};
+
+const PASSPHRASE: &str = "a long passphrase for tests";
+
+fn build_encrypted(playbook: &Playbook, passphrase: &str) -> Run {
+    playbook.run_with_env(
+        &["build", "--encrypt", "--today", "2026-06-01"],
+        &[("PLAYBOOK_PASSPHRASE", passphrase)],
+    )
+}
+
+/// The value of `key:` in a front matter or config line, unquoted.
+fn value_after<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let value = line.trim_start().strip_prefix(key)?.trim();
+    Some(value.trim_matches(|c| c == '"' || c == '\''))
+}
+
+/// What the example says that no one else should read: titles, tags, people's names and the
+/// first sentence of every body.
+fn secrets_of_the_example(playbook: &Playbook) -> Vec<String> {
+    let mut secrets = Vec::new();
+    for item in walkdir::WalkDir::new(playbook.path().join("content")) {
+        let item = item.unwrap();
+        if item.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(item.path()).unwrap();
+        let (front, body) = text[3..].split_once("\n---\n").expect("front matter");
+        for line in front.lines() {
+            if let Some(title) = value_after(line, "title:") {
+                secrets.push(title.to_string());
+            }
+            if let Some(tags) = value_after(line, "tags:") {
+                let tags = tags.trim_matches(|c| c == '[' || c == ']');
+                secrets.extend(tags.split(',').map(|tag| tag.trim().to_string()));
+            }
+        }
+        let sentence = body
+            .lines()
+            .find(|line| line.len() > 40 && !line.starts_with(['#', '|', '-', '>']))
+            .and_then(|line| line.split(". ").next());
+        secrets.extend(sentence.map(str::to_string));
+    }
+    let config = std::fs::read_to_string(playbook.path().join("playbook.yaml")).unwrap();
+    for line in config.lines() {
+        // `id: { name: Dana Whitfield, role: … }`
+        if let Some((_, rest)) = line.split_once("name:") {
+            let name = rest.split([',', '}']).next().unwrap_or_default();
+            secrets.push(name.trim().to_string());
+        }
+        if let Some(rest) = line.trim_start().strip_prefix("owner:") {
+            secrets.push(rest.trim().to_string());
+        }
+    }
+    // Words this short also occur in any HTML or script ("plan", "team"): the test is about
+    // the owner's text, so the needles are long enough to be theirs alone.
+    secrets.retain(|secret| secret.chars().count() >= 6);
+    secrets.sort();
+    secrets.dedup();
+    secrets
+}
+
+#[test]
+fn the_encrypted_example_holds_no_title_tag_name_or_sentence_in_plain_text() {
+    let playbook = Playbook::example();
+    let run = build_encrypted(&playbook, PASSPHRASE);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let secrets = secrets_of_the_example(&playbook);
+    assert!(secrets.len() > 80, "{secrets:?}");
+    assert!(secrets.iter().any(|s| s == "Dana Whitfield"), "{secrets:?}");
+
+    let site = snapshot(&playbook.path().join("public"));
+    assert!(site.len() > 80);
+    for (path, bytes) in &site {
+        let name = path.to_string_lossy();
+        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        for secret in &secrets {
+            let secret = secret.to_lowercase();
+            assert!(!text.contains(&secret), "{name} holds {secret:?}");
+            assert!(
+                !name.to_lowercase().contains(&secret),
+                "a file is named {name}"
+            );
+        }
+    }
+    // Every page is the same shell but for its sealed text.
+    let shell = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let start = text.find("id=\"sealed\">").expect("a shell") + 12;
+        let end = text.rfind("</script>\n<script src").unwrap();
+        format!("{}{}", &text[..start], &text[end..])
+    };
+    let pages: Vec<_> = site
+        .iter()
+        .filter(|(path, _)| path.extension().is_some_and(|e| e == "html"))
+        .collect();
+    let first = shell(pages[0].1);
+    assert!(pages.iter().all(|(_, bytes)| shell(bytes) == first));
+    // Every page name is a keyed hash in one folder, but the entry points.
+    for (path, _) in &pages {
+        let name = path.to_string_lossy();
+        assert!(
+            name == "index.html" || name == "404.html" || name.len() == 37,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn two_encrypted_builds_of_the_same_content_are_identical_byte_for_byte() {
+    let playbook = Playbook::example();
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    let first = snapshot(&playbook.path().join("public"));
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    assert_eq!(snapshot(&playbook.path().join("public")), first);
+
+    // An edit changes its own page and the index, not the others.
+    let source = "content/goals/finish-the-ledger-migration.md";
+    let text = std::fs::read_to_string(playbook.path().join(source)).unwrap();
+    playbook.write(source, format!("{text}\nOne more line.\n"));
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    let second = snapshot(&playbook.path().join("public"));
+    let changed: Vec<_> = first
+        .iter()
+        .filter(|(path, bytes)| second.get(*path) != Some(bytes))
+        .map(|(path, _)| path.to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        changed.contains(&"search-index.js".to_string()),
+        "{changed:?}"
+    );
+    assert!(changed.len() <= 4, "{changed:?}");
+}
+
+#[test]
+fn another_passphrase_for_an_encrypted_output_is_refused_and_loses_nothing() {
+    let playbook = Playbook::example();
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    let before = snapshot(&playbook.path().join("public"));
+    let run = build_encrypted(&playbook, "a different passphrase");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("/public: this is not the passphrase the output folder was encrypted with"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&playbook.path().join("public")), before);
+}
+
+#[test]
+fn an_encrypted_build_without_a_passphrase_says_how_to_give_one() {
+    let playbook = Playbook::example();
+    let run = playbook.run_with_env(&["build", "--encrypt"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("set PLAYBOOK_PASSPHRASE"),
+        "{}",
+        run.stderr
+    );
+    assert!(!playbook.exists("public"));
+}
+
+#[test]
+fn encrypt_true_in_the_config_encrypts_every_build() {
+    let playbook = Playbook::example();
+    let config = std::fs::read_to_string(playbook.path().join("playbook.yaml")).unwrap();
+    playbook.write("playbook.yaml", format!("{config}\nencrypt: true\n"));
+    let run = playbook.run_with_env(&["build"], &[("PLAYBOOK_PASSPHRASE", PASSPHRASE)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = playbook.read("public/index.html");
+    assert!(home.contains("id=\"sealed\""), "{home}");
+    assert!(!home.contains("Maya"));
+    assert!(!playbook.exists("public/tags/index.html"));
+}
