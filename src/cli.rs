@@ -40,6 +40,28 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print a brag document for a period: achievements, goals met, praise, loyalty, contributions
     Review(ReviewArgs),
+    /// Build (encrypted when configured) and send the site to publish.target of playbook.yaml
+    Publish(PublishArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Print what would be added, changed and removed; send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Publish even into a target holding files playbook did not put there (they are removed)
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl PublishArgs {
+    pub fn into_options(self, root: PathBuf) -> crate::commands::publish::PublishOptions {
+        crate::commands::publish::PublishOptions {
+            root,
+            dry_run: self.dry_run,
+            force: self.force,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -74,9 +74,14 @@ pub struct FieldConfig {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishConfig {
+    /// A folder, or an rsync destination (`user@host:path`).
     pub target: Option<String>,
+    /// `required`: refuse to publish a build that is not encrypted.
     pub encrypt: Option<String>,
+    /// `basic`: write host access rules (`.htaccess`, `.htpasswd`, `_headers`).
     pub auth: Option<String>,
+    /// The user name of `auth: basic` (default `playbook`).
+    pub user: Option<String>,
 }
 
 /// The whole of `playbook.yaml`; every key is optional.
@@ -159,6 +164,20 @@ impl Config {
             let (line, column) = locate(text, path);
             Diagnostic::error(CONFIG_FILE, message).at(line, column)
         };
+        if let Some(publish) = &config.publish {
+            let allowed = [
+                ("encrypt", &publish.encrypt, "required"),
+                ("auth", &publish.auth, "basic"),
+            ];
+            for (key, value, only) in allowed {
+                if let Some(value) = value.as_deref().filter(|value| *value != only) {
+                    diagnostics.push(at(
+                        &[PathSeg::Key("publish".into()), PathSeg::Key(key.into())],
+                        format!("publish.{key} `{value}` is not known: the one value is `{only}`"),
+                    ));
+                }
+            }
+        }
         if slugify(&config.theme) != config.theme {
             diagnostics.push(at(
                 &[PathSeg::Key("theme".into())],

@@ -62,6 +62,10 @@ fn main() -> ExitCode {
         Command::Serve(args) => playbook::serve::serve(&args.into_options(cli.root)),
         Command::Review(args) => playbook::commands::review::review(&args.into_options(cli.root))
             .map(|text| print!("{text}")),
+        Command::Publish(args) => {
+            playbook::commands::publish::publish(&args.into_options(cli.root))
+                .map(|published| print_published(&published))
+        }
         Command::Init(args) => {
             let dir = args.dir.unwrap_or_else(|| root.clone());
             playbook::commands::init::init(&dir)
@@ -78,6 +82,35 @@ fn fail(root: &Path, failure: &Failure) -> ExitCode {
     print_diagnostics(root, &failure.0);
     print_failure_summary(failure);
     ExitCode::from(1)
+}
+
+fn print_published(published: &playbook::commands::publish::Published) {
+    println!(
+        "{} {} added, {} changed, {} removed → {}{}",
+        if published.dry_run {
+            "would publish:"
+        } else {
+            "published:"
+        },
+        published.added.len(),
+        published.changed.len(),
+        published.removed.len(),
+        published.target,
+        if published.dry_run {
+            " (dry run: nothing sent)"
+        } else {
+            ""
+        }
+    );
+    for (sign, files) in [
+        ("+", &published.added),
+        ("~", &published.changed),
+        ("-", &published.removed),
+    ] {
+        for file in files {
+            println!("  {sign} {file}");
+        }
+    }
 }
 
 fn print_init(dir: &Path, files: &[std::path::PathBuf]) {

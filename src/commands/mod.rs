@@ -2,4 +2,5 @@
 
 pub mod init;
 pub mod new;
+pub mod publish;
 pub mod review;

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod server;
+pub mod sshd;
 
 use std::collections::BTreeMap;
 use std::fs;

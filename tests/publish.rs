@@ -1,0 +1,304 @@
+//! `playbook publish`: to a folder and to an rsync destination over SSH (a throwaway OpenSSH
+//! server on 127.0.0.1), what it adds, changes and removes, `--dry-run`, and its refusals.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::sshd::Sshd;
+use common::{Playbook, Run, snapshot};
+
+const ADVICE: &str = "content/advice/ask-before-estimating.md";
+
+fn with_publish(playbook: &Playbook, settings: &str) {
+    let config = playbook.read("playbook.yaml");
+    playbook.write("playbook.yaml", format!("{config}\npublish:\n{settings}"));
+}
+
+fn publish(playbook: &Playbook, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut all = vec!["publish"];
+    all.extend_from_slice(args);
+    playbook.run_with_env(&all, env)
+}
+
+/// A site's files without playbook's own marks.
+fn site_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = snapshot(dir);
+    files.remove(Path::new(".playbook-output"));
+    files.remove(Path::new(".playbook-published"));
+    files
+}
+
+/// Three edits: a body changed below its summary, an entry removed, an entry added.
+fn edit(playbook: &Playbook) {
+    let text = playbook.read(ADVICE);
+    playbook.write(
+        ADVICE,
+        text.replace("A claim with a source.", "A claim with its source."),
+    );
+    playbook.remove("content/loyalty/covered-the-review.md");
+    playbook.write(
+        "content/advice/new-one.md",
+        "---\ntitle: New one\ndate: 2026-03-01\nfrom: dana\n---\nNew.\n",
+    );
+}
+
+/// The lines publish prints for what changed.
+fn assert_edits_reported(run: &Run) {
+    for line in [
+        "  + advice/new-one/index.html",
+        "  ~ advice/ask-before-estimating/index.html",
+        "  ~ search-index.js",
+        "  - loyalty/covered-the-review/index.html",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "no {line:?} in\n{}",
+            run.stdout
+        );
+    }
+    assert!(
+        !run.stdout.contains("  ~ style.css"),
+        "unchanged files are not sent:\n{}",
+        run.stdout
+    );
+}
+
+/// The first publish sends everything; after three edits, `--dry-run` lists them and changes
+/// nothing; the next publish sends just them; the target then equals the output.
+fn publish_edit_publish(playbook: &Playbook, site: &Path, env: &[(&str, &str)]) {
+    let run = publish(playbook, &[], env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("published: "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(" added, 0 changed, 0 removed → "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  + advice/ask-before-estimating/index.html\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        site_files(site),
+        site_files(&playbook.path().join("public"))
+    );
+    assert!(site.join(".playbook-published").is_file());
+    assert!(!site.join(".playbook-output").exists());
+
+    edit(playbook);
+    let before = snapshot(site);
+    let dry = publish(playbook, &["--dry-run"], env);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stdout.starts_with("would publish: 1 added, "),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains("(dry run: nothing sent)"),
+        "{}",
+        dry.stdout
+    );
+    assert_edits_reported(&dry);
+    assert_eq!(snapshot(site), before, "--dry-run changed the target");
+
+    let run = publish(playbook, &[], env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_edits_reported(&run);
+    let listed = |run: &Run| {
+        run.stdout
+            .lines()
+            .skip(1)
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        listed(&run),
+        listed(&dry),
+        "the dry run told what the publish did"
+    );
+    assert_eq!(
+        site_files(site),
+        site_files(&playbook.path().join("public"))
+    );
+    assert!(
+        !site.join("loyalty/covered-the-review").exists(),
+        "emptied folders go"
+    );
+
+    let again = publish(playbook, &[], env);
+    assert!(
+        again
+            .stdout
+            .starts_with("published: 0 added, 0 changed, 0 removed"),
+        "{}",
+        again.stdout
+    );
+}
+
+#[test]
+fn publish_to_a_folder_adds_changes_and_removes_the_right_files() {
+    let playbook = Playbook::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let site = target.path().join("site");
+    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    publish_edit_publish(&playbook, &site, &[]);
+}
+
+#[test]
+fn publish_refuses_a_failed_build_and_sends_nothing() {
+    let playbook = Playbook::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let site = target.path().join("site");
+    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    playbook.write(
+        "content/goals/bad.md",
+        "---\ntitle: x\ndate: 2026-01-01\nprogress: 200\n---\n",
+    );
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error: content/goals/bad.md:4:11: `progress`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.exists());
+}
+
+#[test]
+fn an_unencrypted_build_is_refused_where_encryption_is_required() {
+    let playbook = Playbook::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let site = target.path().join("site");
+    with_publish(
+        &playbook,
+        &format!("  target: {}\n  encrypt: required\n", site.display()),
+    );
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error: playbook.yaml: refusing to publish an unencrypted build to"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.exists() && !playbook.exists("public"));
+
+    // Encrypted, it goes.
+    let config = playbook.read("playbook.yaml");
+    playbook.write("playbook.yaml", format!("encrypt: true\n{config}"));
+    let run = publish(
+        &playbook,
+        &[],
+        &[("PLAYBOOK_PASSPHRASE", "a long passphrase for tests")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        std::fs::read_to_string(site.join("index.html"))
+            .unwrap()
+            .contains("id=\"sealed\"")
+    );
+    assert!(site.join("unlock.js").is_file());
+}
+
+#[test]
+fn a_target_holding_files_playbook_did_not_put_there_is_refused_unless_forced() {
+    let playbook = Playbook::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let site = target.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("notes.txt"), "mine").unwrap();
+    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("refusing to publish here: the target holds files playbook did not put there (notes.txt)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("notes.txt")).unwrap(),
+        "mine"
+    );
+
+    let run = publish(&playbook, &["--force"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("  - notes.txt\n"), "{}", run.stdout);
+    assert!(!site.join("notes.txt").exists());
+}
+
+#[test]
+fn publish_over_rsync_and_ssh_adds_changes_and_removes_the_right_files() {
+    let sshd = Sshd::start();
+    let remote = tempfile::tempdir().unwrap();
+    let site = remote.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    let playbook = Playbook::fixture("basic");
+    with_publish(
+        &playbook,
+        &format!("  target: \"{}\"\n", sshd.destination(&site)),
+    );
+    let rsh = sshd.rsync_rsh();
+    let env = [("RSYNC_RSH", rsh.as_str())];
+
+    publish_edit_publish(&playbook, &site, &env);
+
+    // Someone else's file on the host is not deleted without --force.
+    std::fs::write(site.join("notes.txt"), "mine").unwrap();
+    let run = publish(&playbook, &[], &env);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("(notes.txt)"), "{}", run.stderr);
+    assert!(site.join("notes.txt").exists());
+}
+
+#[test]
+fn basic_auth_writes_host_rules_only_when_asked() {
+    let playbook = Playbook::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let site = target.path().join("site");
+    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    assert_eq!(publish(&playbook, &[], &[]).code, 0);
+    assert!(!site.join(".htaccess").exists() && !site.join("_headers").exists());
+
+    let playbook = Playbook::fixture("basic");
+    with_publish(
+        &playbook,
+        &format!(
+            "  target: {}\n  auth: basic\n  user: maya\n",
+            site.display()
+        ),
+    );
+    let env = [("PLAYBOOK_AUTH_PASSWORD", "open sesame")];
+    let run = publish(&playbook, &["--force"], &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let htpasswd = std::fs::read_to_string(site.join(".htpasswd")).unwrap();
+    let hash = htpasswd
+        .trim()
+        .strip_prefix("maya:")
+        .expect("a line for maya");
+    assert!(bcrypt::verify("open sesame", hash).unwrap());
+    let htaccess = std::fs::read_to_string(site.join(".htaccess")).unwrap();
+    let canonical = site.canonicalize().unwrap();
+    assert!(
+        htaccess.contains(&format!(
+            "AuthUserFile \"{}/.htpasswd\"",
+            canonical.display()
+        )),
+        "{htaccess}"
+    );
+    assert!(htaccess.contains("Require valid-user"));
+    let headers = std::fs::read_to_string(site.join("_headers")).unwrap();
+    assert!(
+        headers.contains("/*\n  Basic-Auth: maya:open sesame\n"),
+        "{headers}"
+    );
+
+    // The same password keeps the same .htpasswd, so it is not sent again.
+    let run = publish(&playbook, &[], &env);
+    assert!(!run.stdout.contains(".htpasswd"), "{}", run.stdout);
+}
