@@ -7,6 +7,7 @@ mod common;
 use common::Playbook;
 use common::browser::Browser;
 use common::server::Server;
+use common::static_host::StaticHost;
 
 const TITLE: &str =
     "return document.querySelector('h1') ? document.querySelector('h1').textContent : ''";
@@ -151,14 +152,38 @@ const PASSPHRASE: &str = "a long passphrase for tests";
 
 #[test]
 fn an_encrypted_site_opens_from_file_with_its_passphrase_once_per_tab() {
+    let playbook = encrypted_example();
+    let browser = Browser::start();
+    browser.open(&file_url(&playbook, "index.html"));
+    read_the_encrypted_example(&browser);
+}
+
+#[test]
+fn an_encrypted_site_works_from_a_sub_path_of_a_static_host() {
+    let playbook = encrypted_example();
+    let host = StaticHost::start(&playbook.path().join("public"), "/private/playbook/");
+    let browser = Browser::start();
+    browser.open(&format!("{}index.html", host.base));
+    read_the_encrypted_example(&browser);
+    let url = browser.eval("return location.href");
+    assert!(
+        url.as_str().is_some_and(|u| u.starts_with(&host.base)),
+        "still under the sub-path: {url}"
+    );
+}
+
+fn encrypted_example() -> Playbook {
     let playbook = Playbook::example();
     let run = playbook.run_with_env(
         &["build", "--encrypt", "--today", "2026-06-01"],
         &[("PLAYBOOK_PASSPHRASE", PASSPHRASE)],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let browser = Browser::start();
-    browser.open(&file_url(&playbook, "index.html"));
+    playbook
+}
+
+/// On the locked home page: a wrong passphrase, the right one, an entry, a tag, a search.
+fn read_the_encrypted_example(browser: &Browser) {
     let error = "var e = document.getElementById('unlock-error'); return e ? e.textContent : ''";
 
     // A wrong passphrase says so, and the page stays locked.

@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod server;
 pub mod sshd;
+pub mod static_host;
 
 use std::collections::BTreeMap;
 use std::fs;
