@@ -97,7 +97,21 @@ impl Staging {
             Some(written) => written,
             None => {
                 let error = |err| Diagnostic::io(&self.target.join(rel), "write", &err);
-                let mut file = fs::File::create(&path).map_err(error)?;
+                // Never through an existing file: it may be a link to the live output.
+                let create = || {
+                    fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                };
+                let mut file = match create() {
+                    Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                        fs::remove_file(&path).map_err(error)?;
+                        create()
+                    }
+                    opened => opened,
+                }
+                .map_err(error)?;
                 file.write_all(bytes).map_err(error)?;
                 Written {
                     hash,

@@ -214,6 +214,9 @@ fn read_the_encrypted_example(browser: &Browser) {
     browser.type_into("#site-search-input", "rotterdam\u{E007}");
     let status = "var s = document.getElementById('search-status'); return s ? s.textContent : ''";
     browser.wait_for(status, "1 entry found.");
+    // The words stay in the fragment: the host never sees them.
+    let url = browser.eval("return location.search + '|' + location.hash");
+    assert_eq!(url, "|#q=rotterdam");
     browser.click("#search-results a");
     browser.wait_for(TITLE, "Ran an incident tabletop game at the team offsite");
 }

@@ -19,6 +19,9 @@ pub const ITERATIONS: u32 = 600_000;
 /// The script every shell loads; it also carries the salt, so the next build finds it.
 pub const UNLOCK_SCRIPT: &str = "unlock.js";
 const UNLOCK_JS: &str = include_str!("unlock.js");
+/// HKDF labels of the two keys; `unlock.js` derives the first the same way.
+const AES_INFO: &str = "playbook aes-256-gcm";
+const MAC_INFO: &str = "playbook hmac-sha256";
 /// Pages that keep their names: what a host serves first, and what it serves when a page is
 /// missing.
 const KEPT_NAMES: [&str; 2] = ["index.html", "404.html"];
@@ -71,8 +74,8 @@ impl std::fmt::Debug for Sealer {
 }
 
 impl Sealer {
-    /// Derives the keys: PBKDF2-HMAC-SHA256 gives 64 bytes, the first half for AES-256-GCM,
-    /// the second for HMAC (page names, nonces, the check value). `previous` is the output's
+    /// Derives the keys: PBKDF2-HMAC-SHA256 gives 32 bytes, which HKDF-SHA256 expands into an
+    /// AES-256-GCM key and an HMAC key (page names, nonces, the check value). `previous` is the output's
     /// lock, if it has one: its salt is kept (so unchanged pages keep their bytes) and the
     /// passphrase must be the same.
     pub fn new(passphrase: &str, previous: Option<&Lock>) -> Result<Sealer, String> {
@@ -92,11 +95,17 @@ impl Sealer {
                 (salt, new_iterations)
             }
         };
-        let mut keys = [0u8; 64];
-        pbkdf2::pbkdf2_hmac::<Sha256>(passphrase.as_bytes(), &salt, iterations, &mut keys);
-        let cipher = Aes256Gcm::new_from_slice(&keys[..32]).map_err(|err| err.to_string())?;
-        let mut mac_key = [0u8; 32];
-        mac_key.copy_from_slice(&keys[32..]);
+        // One PBKDF2 block (asking it for more would cost the owner twice the rounds and an
+        // attacker no more than once), expanded by HKDF into the two keys.
+        let mut master = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<Sha256>(passphrase.as_bytes(), &salt, iterations, &mut master);
+        let expand = hkdf::Hkdf::<Sha256>::new(Some(&[]), &master);
+        let (mut aes_key, mut mac_key) = ([0u8; 32], [0u8; 32]);
+        expand
+            .expand(AES_INFO.as_bytes(), &mut aes_key)
+            .and_then(|()| expand.expand(MAC_INFO.as_bytes(), &mut mac_key))
+            .map_err(|err| err.to_string())?;
+        let cipher = Aes256Gcm::new_from_slice(&aes_key).map_err(|err| err.to_string())?;
         let mut sealer = Sealer {
             cipher,
             mac_key,

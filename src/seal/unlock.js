@@ -29,16 +29,24 @@
     return btoa(binary);
   }
 
+  /* As the build: one PBKDF2-HMAC-SHA256 block, expanded by HKDF into the AES-256-GCM key. */
   function derive(passphrase) {
-    return subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, ["deriveBits"])
+    var encode = function (text) { return new TextEncoder().encode(text); };
+    return subtle.importKey("raw", encode(passphrase), "PBKDF2", false, ["deriveBits"])
       .then(function (base) {
         return subtle.deriveBits({
           name: "PBKDF2", hash: "SHA-256", salt: fromHex(lock.salt), iterations: lock.iterations
-        }, base, 512);
+        }, base, 256);
+      })
+      .then(function (master) { return subtle.importKey("raw", master, "HKDF", false, ["deriveBits"]); })
+      .then(function (master) {
+        return subtle.deriveBits({
+          name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: encode("playbook aes-256-gcm")
+        }, master, 256);
       });
   }
   function importKey(bits) {
-    return subtle.importKey("raw", bits.slice(0, 32), { name: "AES-GCM" }, false, ["decrypt"]);
+    return subtle.importKey("raw", bits, { name: "AES-GCM" }, false, ["decrypt"]);
   }
   function open(key, text) {
     var data = fromBase64(text.trim());
@@ -62,6 +70,20 @@
       document.open();
       document.write(html);
       document.close();
+      keepSearchesFromTheHost();
+    });
+  }
+
+  /* A search box sends its words in the URL's query, which reaches the host and its logs;
+     here they go in the fragment, which never leaves the browser. One listener on the
+     document: the written page may still be parsing when this runs. */
+  function keepSearchesFromTheHost() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches || !form.matches("form.site-search")) return;
+      event.preventDefault();
+      var words = form.querySelector("input[name=q]");
+      location.href = form.getAttribute("action") + "#q=" + encodeURIComponent(words ? words.value : "");
     });
   }
 

@@ -83,8 +83,17 @@
     if (event.key === "ArrowDown" && at + 1 < all.length) { event.preventDefault(); all[at + 1].focus(); }
     if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? all[at - 1] : input).focus(); }
   });
-  var query = new URLSearchParams(location.search).get("q");
+  /* `?q=` from the search box, or `#q=` (an encrypted site keeps the words from the host). */
+  function asked() {
+    return new URLSearchParams(location.hash.slice(1)).get("q") ||
+      new URLSearchParams(location.search).get("q");
+  }
+  var query = asked();
   if (query) input.value = query;
+  window.addEventListener("hashchange", function () {
+    input.value = asked() || "";
+    search();
+  });
   if (window.playbookSearch) {
     load(window.playbookSearch);
   } else if (window.playbookSealedSearch && window.playbookUnseal) {
