@@ -183,6 +183,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
     check_output_location(root, &output)?;
     crate::output::recover_interrupted(&output);
     let encrypt = options.encrypt || config.encrypt;
+    if !encrypt && Lock::read(&output).is_some() {
+        return Err(Failure::one(Diagnostic::error(
+            &output,
+            "this folder holds an encrypted build: build with --encrypt (or `encrypt: true`) to \
+             keep it encrypted, or remove the folder to build the site unencrypted",
+        )));
+    }
     let mut loaded = load_with_config(options, config)?;
     if encrypt {
         loaded.sealer = Some(Arc::new(sealer_for(&output)?));
@@ -268,7 +275,7 @@ fn report(loaded: &Loaded, pages: usize, started: Instant, output: PathBuf) -> B
 /// `path` as the file system resolves it: the deepest part that exists canonicalised (symbolic
 /// links followed), the rest appended with `.` and `..` applied, so that `public/../content`
 /// and a link into `content/` are both seen for what they are.
-fn real_path(path: &Path) -> PathBuf {
+pub(crate) fn real_path(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut existing = absolute.clone();
     let mut rest = Vec::new();

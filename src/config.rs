@@ -82,6 +82,9 @@ pub struct PublishConfig {
     pub auth: Option<String>,
     /// The user name of `auth: basic` (default `playbook`).
     pub user: Option<String>,
+    /// Where `.htpasswd` is on the server, for `.htaccess` (default: in the target folder, when
+    /// the target gives its absolute path).
+    pub auth_file: Option<String>,
 }
 
 /// The whole of `playbook.yaml`; every key is optional.

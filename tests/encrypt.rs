@@ -179,3 +179,19 @@ fn encrypt_true_in_the_config_encrypts_every_build() {
     assert!(!home.contains("Maya"));
     assert!(!playbook.exists("public/tags/index.html"));
 }
+
+#[test]
+fn an_unencrypted_build_does_not_replace_an_encrypted_output() {
+    let playbook = Playbook::example();
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    let before = snapshot(&playbook.path().join("public"));
+    let run = playbook.run_with_env(&["build"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("this folder holds an encrypted build: build with --encrypt"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&playbook.path().join("public")), before);
+}

@@ -273,7 +273,7 @@ fn basic_auth_writes_host_rules_only_when_asked() {
             site.display()
         ),
     );
-    let env = [("PLAYBOOK_AUTH_PASSWORD", "open sesame")];
+    let env = [("PLAYBOOK_AUTH_PASSWORD", "open-sesame")];
     let run = publish(&playbook, &["--force"], &env);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let htpasswd = std::fs::read_to_string(site.join(".htpasswd")).unwrap();
@@ -281,7 +281,7 @@ fn basic_auth_writes_host_rules_only_when_asked() {
         .trim()
         .strip_prefix("maya:")
         .expect("a line for maya");
-    assert!(bcrypt::verify("open sesame", hash).unwrap());
+    assert!(bcrypt::verify("open-sesame", hash).unwrap());
     let htaccess = std::fs::read_to_string(site.join(".htaccess")).unwrap();
     let canonical = site.canonicalize().unwrap();
     assert!(
@@ -294,11 +294,93 @@ fn basic_auth_writes_host_rules_only_when_asked() {
     assert!(htaccess.contains("Require valid-user"));
     let headers = std::fs::read_to_string(site.join("_headers")).unwrap();
     assert!(
-        headers.contains("/*\n  Basic-Auth: maya:open sesame\n"),
+        headers.contains("/*\n  Basic-Auth: maya:open-sesame\n"),
         "{headers}"
     );
 
     // The same password keeps the same .htpasswd, so it is not sent again.
     let run = publish(&playbook, &[], &env);
     assert!(!run.stdout.contains(".htpasswd"), "{}", run.stdout);
+}
+
+#[test]
+fn a_target_that_holds_the_playbook_is_refused_even_with_force() {
+    let playbook = Playbook::fixture("basic");
+    for target in [
+        playbook.path().display().to_string(),
+        "..".to_string(),
+        "content/x".to_string(),
+    ] {
+        let config = playbook.read("playbook.yaml");
+        let config = config.split("\npublish:").next().unwrap().to_string();
+        playbook.write(
+            "playbook.yaml",
+            format!("{config}\npublish:\n  target: \"{target}\"\n"),
+        );
+        let run = publish(&playbook, &["--force"], &[]);
+        assert_eq!(run.code, 1, "{target}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("refusing to publish here: "),
+            "{}",
+            run.stderr
+        );
+        assert!(playbook.exists("content/advice/ask-before-estimating.md"));
+    }
+}
+
+#[test]
+fn an_unencrypted_build_does_not_replace_an_encrypted_site_unless_forced() {
+    let playbook = Playbook::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let site = target.path().join("site");
+    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    let config = playbook.read("playbook.yaml");
+    playbook.write("playbook.yaml", format!("encrypt: true\n{config}"));
+    let env = [("PLAYBOOK_PASSPHRASE", "a long passphrase for tests")];
+    assert_eq!(publish(&playbook, &[], &env).code, 0);
+
+    // Encryption switched off, and the output folder removed so that the build goes through.
+    playbook.write("playbook.yaml", config);
+    std::fs::remove_dir_all(playbook.path().join("public")).unwrap();
+    let before = snapshot(&site);
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("the target holds an encrypted site and this build is not encrypted"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&site), before);
+    let run = publish(&playbook, &["--force"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!site.join("unlock.js").exists());
+}
+
+#[test]
+fn basic_auth_refuses_what_it_cannot_write_correctly() {
+    let playbook = Playbook::fixture("basic");
+    // An rsync target with a relative path does not tell where .htpasswd is on the server.
+    with_publish(&playbook, "  target: me@127.0.0.1:site\n  auth: basic\n");
+    let run = publish(&playbook, &[], &[("PLAYBOOK_AUTH_PASSWORD", "sesame")]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("publish.auth: basic needs publish.auth_file"),
+        "{}",
+        run.stderr
+    );
+
+    let target = tempfile::tempdir().unwrap();
+    let playbook = Playbook::fixture("basic");
+    with_publish(
+        &playbook,
+        &format!(
+            "  target: {}\n  auth: basic\n",
+            target.path().join("site").display()
+        ),
+    );
+    let run = publish(&playbook, &[], &[("PLAYBOOK_AUTH_PASSWORD", "open sesame")]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("cannot hold spaces"), "{}", run.stderr);
 }

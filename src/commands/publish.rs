@@ -16,6 +16,8 @@ use crate::output::MARK_FILE;
 
 /// The list of what playbook published, kept in the target.
 pub const PUBLISHED_MARK: &str = ".playbook-published";
+/// The end of a file being copied into a folder target.
+const TEMP_SUFFIX: &str = ".playbook-tmp";
 
 pub struct PublishOptions {
     pub root: PathBuf,
@@ -66,27 +68,59 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
         today: None,
         encrypt: false,
     })?;
-    let destination = Destination::parse(&options.root, &target);
+    let destination = Destination::parse(&options.root, &target).map_err(config_error)?;
     if settings.auth.as_deref() == Some("basic") {
-        let site_path = destination.absolute_path();
+        let Some(user_file) = settings.auth_file.clone().or_else(|| {
+            destination
+                .absolute_path()
+                .map(|dir| format!("{dir}/{}", auth::HTPASSWD))
+        }) else {
+            return Err(config_error(
+                "publish.auth: basic needs publish.auth_file, the absolute path of .htpasswd on \
+                 the server (the target does not tell it)"
+                    .into(),
+            ));
+        };
         auth::write_files(
             &report.output,
             settings.user.as_deref().unwrap_or("playbook"),
-            site_path.as_deref(),
+            &user_file,
             previous_htpasswd.as_deref(),
         )?;
     }
+    let encrypted = config.encrypt;
     let mut published = match &destination {
         Destination::Folder(folder) => {
-            folder::sync(&report.output, folder, options.dry_run, options.force)?
+            if !encrypted && !options.force && crate::seal::Lock::read(folder).is_some() {
+                return Err(refuse_plain_over_encrypted(&target));
+            }
+            folder::sync(
+                &options.root,
+                &report.output,
+                folder,
+                options.dry_run,
+                options.force,
+            )?
         }
-        Destination::Rsync(remote) => {
-            rsync::sync(&report.output, remote, options.dry_run, options.force)?
-        }
+        Destination::Rsync(remote) => rsync::sync(
+            &report.output,
+            remote,
+            encrypted,
+            options.dry_run,
+            options.force,
+        )?,
     };
     published.target = target;
     published.dry_run = options.dry_run;
     Ok(published)
+}
+
+fn refuse_plain_over_encrypted(target: &str) -> Failure {
+    Failure::one(Diagnostic::error(
+        target,
+        "refusing to publish: the target holds an encrypted site and this build is not \
+         encrypted; set `encrypt: true`, or pass --force to replace it",
+    ))
 }
 
 /// Where `publish.target` points.
@@ -98,15 +132,18 @@ enum Destination {
 
 impl Destination {
     /// rsync's own rule: a colon before any slash makes a remote destination.
-    fn parse(root: &Path, target: &str) -> Destination {
+    fn parse(root: &Path, target: &str) -> Result<Destination, String> {
+        if target.starts_with('-') {
+            return Err(format!("publish.target `{target}` cannot start with `-`"));
+        }
         let remote = target
             .split_once(':')
             .is_some_and(|(host, _)| !host.is_empty() && !host.contains('/'));
-        if remote {
+        Ok(if remote {
             Destination::Rsync(target.to_string())
         } else {
             Destination::Folder(root.join(target))
-        }
+        })
     }
 
     /// The site's folder as the host sees it, when the target tells (for `.htaccess`).
@@ -179,6 +216,7 @@ mod folder {
     use super::*;
 
     pub fn sync(
+        root: &Path,
         output: &Path,
         target: &Path,
         dry_run: bool,
@@ -187,12 +225,7 @@ mod folder {
         let io = |path: &Path, action: &str, err: std::io::Error| {
             Failure::one(Diagnostic::io(path, action, &err))
         };
-        if target.starts_with(output) || output.starts_with(target) {
-            return Err(Failure::one(Diagnostic::error(
-                target,
-                "the publish target and the output folder overlap; publish somewhere else",
-            )));
-        }
+        check_target(root, output, target)?;
         let source = files_under(output);
         let existing = if target.is_dir() {
             files_under(target)
@@ -205,7 +238,8 @@ mod folder {
         let mut published = Published::default();
         let mut foreign = Vec::new();
         for file in &existing {
-            if !ours.contains(file) {
+            // A copy left by a publish cut short is ours.
+            if !ours.contains(file) && !file.ends_with(TEMP_SUFFIX) {
                 foreign.push(file.clone());
             }
             if !source.contains(file) {
@@ -223,6 +257,12 @@ mod folder {
         if dry_run {
             return Ok(published);
         }
+        // The list grows before the files arrive, so that a publish cut short leaves no file
+        // the next one would take for someone else's.
+        let mark = target.join(PUBLISHED_MARK);
+        fs::create_dir_all(target).map_err(|err| io(target, "create folder", err))?;
+        let growing: BTreeSet<String> = ours.union(&source).cloned().collect();
+        fs::write(&mark, published_list(&growing)).map_err(|err| io(&mark, "write", err))?;
         for file in published.added.iter().chain(&published.changed) {
             let (from, to) = (output.join(file), target.join(file));
             if let Some(dir) = to.parent() {
@@ -230,13 +270,16 @@ mod folder {
             }
             // Copied beside, then renamed: a reader never sees half a file.
             let temp = to.with_file_name(format!(
-                ".{}.playbook-tmp",
+                ".{}{TEMP_SUFFIX}",
                 to.file_name()
                     .map(|n| n.to_string_lossy())
                     .unwrap_or_default()
             ));
-            fs::copy(&from, &temp).map_err(|err| io(&to, "copy", err))?;
-            fs::rename(&temp, &to).map_err(|err| io(&to, "replace", err))?;
+            let copied = fs::copy(&from, &temp).and_then(|_| fs::rename(&temp, &to));
+            if let Err(err) = copied {
+                let _ = fs::remove_file(&temp);
+                return Err(io(&to, "copy", err));
+            }
         }
         for file in &published.removed {
             let path = target.join(file);
@@ -250,9 +293,33 @@ mod folder {
                 dir = folder.parent();
             }
         }
-        let mark = target.join(PUBLISHED_MARK);
         fs::write(&mark, published_list(&source)).map_err(|err| io(&mark, "write", err))?;
         Ok(published)
+    }
+
+    /// A target may not hold the playbook, nor be inside what playbook reads or writes: a
+    /// publish there (with --force) would delete the sources.
+    fn check_target(root: &Path, output: &Path, target: &Path) -> Result<(), Failure> {
+        use crate::build::real_path;
+        let (root, output, real) = (real_path(root), real_path(output), real_path(target));
+        let refuse = |why: &str| {
+            Err(Failure::one(Diagnostic::error(
+                target,
+                format!("refusing to publish here: {why}; choose another publish.target"),
+            )))
+        };
+        if root.starts_with(&real) {
+            return refuse("this folder holds the playbook itself");
+        }
+        if real.starts_with(&output) || output.starts_with(&real) {
+            return refuse("it overlaps the output folder");
+        }
+        for source in ["content", "themes"] {
+            if real.starts_with(root.join(source)) {
+                return refuse(&format!("it is inside {source}/, which playbook reads"));
+            }
+        }
+        Ok(())
     }
 
     fn same_bytes(a: &Path, b: &Path) -> bool {
@@ -272,10 +339,19 @@ mod rsync {
     pub fn sync(
         output: &Path,
         remote: &str,
+        encrypted: bool,
         dry_run: bool,
         force: bool,
     ) -> Result<Published, Failure> {
         let ours = remote_published_list(remote);
+        if !encrypted
+            && !force
+            && ours
+                .as_ref()
+                .is_some_and(|ours| ours.contains(crate::seal::UNLOCK_SCRIPT))
+        {
+            return Err(refuse_plain_over_encrypted(remote));
+        }
         // Always look first: what would be deleted or overwritten tells foreign files.
         let planned = run(output, remote, true)?;
         let foreign: Vec<String> = planned
@@ -289,36 +365,54 @@ mod rsync {
         if dry_run {
             return Ok(planned);
         }
+        // The list grows before the files arrive, so that a publish cut short leaves no file
+        // the next one would take for someone else's.
+        let files = files_under(output);
+        let mut growing = ours.unwrap_or_default();
+        growing.extend(files.iter().cloned());
+        send_list(output, remote, &growing)?;
         let done = run(output, remote, false)?;
+        send_list(output, remote, &files)?;
+        Ok(done)
+    }
+
+    fn send_list(output: &Path, remote: &str, files: &BTreeSet<String>) -> Result<(), Failure> {
         let list = tempfile::NamedTempFile::new()
             .and_then(|mut file| {
                 use std::io::Write as _;
-                file.write_all(published_list(&files_under(output)).as_bytes())?;
+                file.write_all(published_list(files).as_bytes())?;
                 Ok(file)
             })
             .map_err(|err| Failure::one(Diagnostic::io(output, "write the publish list", &err)))?;
-        let destination = format!("{}/{PUBLISHED_MARK}", remote.trim_end_matches('/'));
         let status = Command::new("rsync")
-            .arg("--chmod=F644")
+            .args(["--protect-args", "--chmod=F644", "--"])
             .arg(list.path())
-            .arg(&destination)
+            .arg(format!("{}{PUBLISHED_MARK}", remote_dir(remote)))
             .status();
         if !status.is_ok_and(|s| s.success()) {
             return Err(Failure::one(Diagnostic::error(
                 remote,
-                "the site was sent, but rsync could not write the publish list",
+                "rsync could not write the publish list",
             )));
         }
-        Ok(done)
+        Ok(())
     }
 
+    /// `remote` as a folder for rsync, with its trailing slash: an empty path (`host:`) is the
+    /// remote home folder, not `/`.
+    fn remote_dir(remote: &str) -> String {
+        match remote.split_once(':') {
+            Some((host, "")) => format!("{host}:./"),
+            _ => format!("{}/", remote.trim_end_matches('/')),
+        }
+    }
     /// The target's list of what playbook published there; `None` if it has none.
     fn remote_published_list(remote: &str) -> Option<BTreeSet<String>> {
         let local = tempfile::tempdir().ok()?;
         let copy = local.path().join("list");
-        let source = format!("{}/{PUBLISHED_MARK}", remote.trim_end_matches('/'));
+        let source = format!("{}{PUBLISHED_MARK}", remote_dir(remote));
         let status = Command::new("rsync")
-            .arg("--quiet")
+            .args(["--quiet", "--protect-args", "--"])
             .arg(&source)
             .arg(&copy)
             .stderr(std::process::Stdio::null())
@@ -340,14 +434,17 @@ mod rsync {
             "--delete",
             "--itemize-changes",
             "--chmod=D755,F644",
+            "--protect-args",
         ]);
         command.arg(format!("--exclude=/{MARK_FILE}"));
         command.arg(format!("--exclude=/{PUBLISHED_MARK}"));
         if dry_run {
             command.arg("--dry-run");
         }
-        command.arg(format!("{}/", output.display()));
-        command.arg(format!("{}/", remote.trim_end_matches('/')));
+        // Absolute, so that a colon in the output's path cannot make rsync take it for a host.
+        command.arg("--");
+        command.arg(format!("{}/", crate::build::real_path(output).display()));
+        command.arg(remote_dir(remote));
         let result = command.output().map_err(|err| {
             Failure::one(Diagnostic::error(
                 remote,
@@ -404,7 +501,7 @@ mod auth {
     pub fn write_files(
         output: &Path,
         user: &str,
-        site_path: Option<&str>,
+        user_file: &str,
         previous_htpasswd: Option<&str>,
     ) -> Result<(), Failure> {
         let fail = |message: String| Failure::one(Diagnostic::error(CONFIG_FILE, message));
@@ -432,10 +529,6 @@ mod auth {
                 format!("{user}:{hash}\n")
             }
         };
-        let user_file = match site_path {
-            Some(path) => format!("{path}/{HTPASSWD}"),
-            None => HTPASSWD.to_string(),
-        };
         let htaccess = format!(
             "# Written by `playbook publish` (publish.auth: basic). Apache honours it where the\n\
              # host allows `AllowOverride AuthConfig`.\n\
@@ -447,7 +540,8 @@ mod auth {
         );
         let headers = format!(
             "# Written by `playbook publish` (publish.auth: basic): Netlify asks for this user\n\
-             # and password on every page. Other hosts ignore this file.\n\
+             # and password on every page. Apache refuses to serve it (.htaccess); other hosts\n\
+             # serve it like any file, password included.\n\
              /*\n  Basic-Auth: {user}:{password}\n"
         );
         for (name, text) in [
@@ -462,14 +556,24 @@ mod auth {
         Ok(())
     }
 
-    /// `PLAYBOOK_AUTH_PASSWORD`, or asked at the terminal.
+    /// `PLAYBOOK_AUTH_PASSWORD`, or asked at the terminal (twice). No spaces: `_headers`
+    /// separates the user and password from what follows with one.
     fn password() -> Result<String, String> {
         use std::io::IsTerminal;
+        let check = |password: String| {
+            if password.is_empty() {
+                Err("the Basic-Auth password is empty".to_string())
+            } else if password
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+            {
+                Err("the Basic-Auth password cannot hold spaces or control characters".into())
+            } else {
+                Ok(password)
+            }
+        };
         if let Ok(password) = std::env::var("PLAYBOOK_AUTH_PASSWORD") {
-            return match password.is_empty() {
-                true => Err("PLAYBOOK_AUTH_PASSWORD is empty".into()),
-                false => Ok(password),
-            };
+            return check(password);
         }
         if !std::io::stdin().is_terminal() {
             return Err(
@@ -478,8 +582,15 @@ mod auth {
                     .into(),
             );
         }
-        rpassword::prompt_password("Password for the host's Basic-Auth: ")
-            .map_err(|err| format!("could not read the password: {err}"))
+        let ask = |prompt: &str| {
+            rpassword::prompt_password(prompt)
+                .map_err(|err| format!("could not read the password: {err}"))
+        };
+        let password = check(ask("Password for the host's Basic-Auth: ")?)?;
+        if ask("The same password again: ")? != password {
+            return Err("the two passwords differ; nothing was published".into());
+        }
+        Ok(password)
     }
 }
 
@@ -501,21 +612,14 @@ mod tests {
     #[test]
     fn a_colon_before_any_slash_makes_a_remote_target() {
         let root = Path::new("/p");
+        let parse = |target| Destination::parse(root, target);
         assert!(matches!(
-            Destination::parse(root, "me@host:/srv/site"),
-            Destination::Rsync(_)
+            parse("me@host:/srv/site"),
+            Ok(Destination::Rsync(_))
         ));
-        assert!(matches!(
-            Destination::parse(root, "host:site"),
-            Destination::Rsync(_)
-        ));
-        assert!(matches!(
-            Destination::parse(root, "/mnt/site"),
-            Destination::Folder(_)
-        ));
-        assert!(matches!(
-            Destination::parse(root, "./a:b"),
-            Destination::Folder(_)
-        ));
+        assert!(matches!(parse("host:site"), Ok(Destination::Rsync(_))));
+        assert!(matches!(parse("/mnt/site"), Ok(Destination::Folder(_))));
+        assert!(matches!(parse("./a:b"), Ok(Destination::Folder(_))));
+        assert!(parse("-e sh:x").is_err());
     }
 }
