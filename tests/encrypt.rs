@@ -195,3 +195,56 @@ fn an_unencrypted_build_does_not_replace_an_encrypted_output() {
     );
     assert_eq!(snapshot(&playbook.path().join("public")), before);
 }
+
+/// `playbook build --encrypt` at a terminal (util-linux's `script` gives it one), with `typed`
+/// as what the user types.
+fn build_at_a_terminal(playbook: &Playbook, typed: &str) -> (i32, String) {
+    use std::io::Write as _;
+    let command = format!(
+        "{} --root {} build --encrypt",
+        env!("CARGO_BIN_EXE_playbook"),
+        playbook.path().display()
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("PLAYBOOK_PASSPHRASE")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run script (util-linux)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(typed.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let code = output.status.code().unwrap_or(-1);
+    (code, String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn at_a_terminal_the_passphrase_is_asked_twice_the_first_time_and_once_after() {
+    let playbook = Playbook::fixture("basic");
+    let (code, screen) = build_at_a_terminal(&playbook, "one passphrase\nanother one\n");
+    assert_eq!(code, 1, "{screen}");
+    assert!(screen.contains("The same passphrase again: "), "{screen}");
+    assert!(
+        screen.contains("the two passphrases differ; nothing was built"),
+        "{screen}"
+    );
+    assert!(!playbook.exists("public"));
+
+    let (code, screen) = build_at_a_terminal(&playbook, "one passphrase\none passphrase\n");
+    assert_eq!(code, 0, "{screen}");
+    assert!(playbook.read("public/index.html").contains("id=\"sealed\""));
+
+    // The output has a lock now: asked once, and checked against it.
+    let (code, screen) = build_at_a_terminal(&playbook, "one passphrase\n");
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("The same passphrase again"), "{screen}");
+    let (code, screen) = build_at_a_terminal(&playbook, "not that one\n");
+    assert_eq!(code, 1, "{screen}");
+    assert!(screen.contains("this is not the passphrase"), "{screen}");
+}
