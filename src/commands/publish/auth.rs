@@ -1,0 +1,100 @@
+//! Host access rules, written when `publish.auth: basic`: Apache's `.htaccess` and
+//! `.htpasswd` (bcrypt), and a `_headers` Basic-Auth rule for Netlify.
+
+use super::*;
+
+pub const HTPASSWD: &str = ".htpasswd";
+
+pub fn write_files(
+    output: &Path,
+    user: &str,
+    user_file: &str,
+    previous_htpasswd: Option<&str>,
+) -> Result<(), Failure> {
+    let fail = |message: String| Failure::one(Diagnostic::error(CONFIG_FILE, message));
+    if user.is_empty() || user.contains([':', '\n']) {
+        return Err(fail(format!(
+            "publish.user `{user}` cannot hold `:` or be empty"
+        )));
+    }
+    let password = password().map_err(fail)?;
+    // The same password keeps the same line: bcrypt salts afresh, and an unchanged file
+    // is not sent again.
+    let kept = previous_htpasswd.and_then(|text| {
+        let hash = text
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{user}:")))?;
+        bcrypt::verify(&password, hash)
+            .ok()?
+            .then(|| text.to_string())
+    });
+    let htpasswd = match kept {
+        Some(text) => text,
+        None => {
+            let hash = bcrypt::hash(&password, bcrypt::DEFAULT_COST)
+                .map_err(|err| fail(format!("could not hash the password: {err}")))?;
+            format!("{user}:{hash}\n")
+        }
+    };
+    let htaccess = format!(
+        "# Written by `playbook publish` (publish.auth: basic). Apache honours it where the\n\
+         # host allows `AllowOverride AuthConfig`.\n\
+         AuthType Basic\n\
+         AuthName \"Private playbook\"\n\
+         AuthUserFile \"{user_file}\"\n\
+         Require valid-user\n\
+         <FilesMatch \"^(\\.ht|_headers$)\">\n  Require all denied\n</FilesMatch>\n"
+    );
+    let headers = format!(
+        "# Written by `playbook publish` (publish.auth: basic): Netlify asks for this user\n\
+         # and password on every page. Apache refuses to serve it (.htaccess); other hosts\n\
+         # serve it like any file, password included.\n\
+         /*\n  Basic-Auth: {user}:{password}\n"
+    );
+    for (name, text) in [
+        (HTPASSWD, htpasswd),
+        (".htaccess", htaccess),
+        ("_headers", headers),
+    ] {
+        let path = output.join(name);
+        fs::write(&path, text).map_err(|err| Failure::one(Diagnostic::io(&path, "write", &err)))?;
+    }
+    Ok(())
+}
+
+/// `PLAYBOOK_AUTH_PASSWORD`, or asked at the terminal (twice). No spaces: `_headers`
+/// separates the user and password from what follows with one.
+fn password() -> Result<String, String> {
+    use std::io::IsTerminal;
+    let check = |password: String| {
+        if password.is_empty() {
+            Err("the Basic-Auth password is empty".to_string())
+        } else if password
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            Err("the Basic-Auth password cannot hold spaces or control characters".into())
+        } else {
+            Ok(password)
+        }
+    };
+    if let Ok(password) = std::env::var("PLAYBOOK_AUTH_PASSWORD") {
+        return check(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(
+            "publish.auth: basic needs a password: set PLAYBOOK_AUTH_PASSWORD, or run \
+                    playbook in a terminal to be asked"
+                .into(),
+        );
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map_err(|err| format!("could not read the password: {err}"))
+    };
+    let password = check(ask("Password for the host's Basic-Auth: ")?)?;
+    if ask("The same password again: ")? != password {
+        return Err("the two passwords differ; nothing was published".into());
+    }
+    Ok(password)
+}

@@ -1,0 +1,246 @@
+//! `playbook publish [--dry-run] [--force]`: builds the site (encrypted when configured), then
+//! sends the output to `publish.target` — a local or mounted folder, or an rsync destination
+//! (`user@host:path`, through the system's rsync and ssh) — and says what it added, changed and
+//! removed. A target remembers what playbook put there (`.playbook-published`), so that files
+//! someone else put there are never deleted without `--force`.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::build::{BuildOptions, build};
+use crate::config::{CONFIG_FILE, Config};
+use crate::error::{Diagnostic, Failure};
+use crate::output::MARK_FILE;
+
+/// The list of what playbook published, kept in the target.
+pub const PUBLISHED_MARK: &str = ".playbook-published";
+/// The end of a file being copied into a folder target.
+const TEMP_SUFFIX: &str = ".playbook-tmp";
+
+pub struct PublishOptions {
+    pub root: PathBuf,
+    /// Print what would change; change nothing.
+    pub dry_run: bool,
+    /// Replace a target that holds files playbook did not put there.
+    pub force: bool,
+}
+
+/// What a publish did (or, dry, would do); paths relative to the target.
+#[derive(Debug, Default)]
+pub struct Published {
+    pub target: String,
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+    pub dry_run: bool,
+}
+
+pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
+    let config = Config::load(&options.root)?;
+    let settings = config.publish.clone().unwrap_or_default();
+    let config_error = |message: String| Failure::one(Diagnostic::error(CONFIG_FILE, message));
+    let Some(target) = settings.target.clone().filter(|t| !t.trim().is_empty()) else {
+        return Err(config_error(
+            "publish.target is not set: write where the site goes, a folder (`/mnt/site`) or an \
+             rsync destination (`me@host:/var/www/playbook`)"
+                .into(),
+        ));
+    };
+    if settings.encrypt.as_deref() == Some("required") && !config.encrypt {
+        return Err(config_error(format!(
+            "refusing to publish an unencrypted build to {target}: publish.encrypt is \
+             `required`; set `encrypt: true` to encrypt the site"
+        )));
+    }
+    let output = match &config.output_dir {
+        dir if dir.is_absolute() => dir.clone(),
+        dir => options.root.join(dir),
+    };
+    let previous_htpasswd = fs::read_to_string(output.join(auth::HTPASSWD)).ok();
+    // A build that fails stops here, before anything is sent.
+    let report = build(&BuildOptions {
+        root: options.root.clone(),
+        output: Some(output.clone()),
+        drafts: false,
+        base_url: None,
+        today: None,
+        encrypt: false,
+    })?;
+    let destination = Destination::parse(&options.root, &target).map_err(config_error)?;
+    if settings.auth.as_deref() == Some("basic") {
+        let Some(user_file) = settings.auth_file.clone().or_else(|| {
+            destination
+                .absolute_path()
+                .map(|dir| format!("{dir}/{}", auth::HTPASSWD))
+        }) else {
+            return Err(config_error(
+                "publish.auth: basic needs publish.auth_file, the absolute path of .htpasswd on \
+                 the server (the target does not tell it)"
+                    .into(),
+            ));
+        };
+        auth::write_files(
+            &report.output,
+            settings.user.as_deref().unwrap_or("playbook"),
+            &user_file,
+            previous_htpasswd.as_deref(),
+        )?;
+    }
+    let encrypted = config.encrypt;
+    let mut published = match &destination {
+        Destination::Folder(folder) => {
+            if !encrypted && !options.force && crate::seal::Lock::read(folder).is_some() {
+                return Err(refuse_plain_over_encrypted(&target));
+            }
+            folder::sync(
+                &options.root,
+                &report.output,
+                folder,
+                options.dry_run,
+                options.force,
+            )?
+        }
+        Destination::Rsync(remote) => rsync::sync(
+            &report.output,
+            remote,
+            encrypted,
+            options.dry_run,
+            options.force,
+        )?,
+    };
+    published.target = target;
+    published.dry_run = options.dry_run;
+    Ok(published)
+}
+
+fn refuse_plain_over_encrypted(target: &str) -> Failure {
+    Failure::one(Diagnostic::error(
+        target,
+        "refusing to publish: the target holds an encrypted site and this build is not \
+         encrypted; set `encrypt: true`, or pass --force to replace it",
+    ))
+}
+
+/// Where `publish.target` points.
+enum Destination {
+    Folder(PathBuf),
+    /// `[user@]host:path`, as rsync takes it.
+    Rsync(String),
+}
+
+impl Destination {
+    /// rsync's own rule: a colon before any slash makes a remote destination.
+    fn parse(root: &Path, target: &str) -> Result<Destination, String> {
+        if target.starts_with('-') {
+            return Err(format!("publish.target `{target}` cannot start with `-`"));
+        }
+        let remote = target
+            .split_once(':')
+            .is_some_and(|(host, _)| !host.is_empty() && !host.contains('/'));
+        Ok(if remote {
+            Destination::Rsync(target.to_string())
+        } else {
+            Destination::Folder(root.join(target))
+        })
+    }
+
+    /// The site's folder as the host sees it, when the target tells (for `.htaccess`).
+    fn absolute_path(&self) -> Option<String> {
+        match self {
+            Destination::Folder(folder) => fs::create_dir_all(folder)
+                .and_then(|()| folder.canonicalize())
+                .ok()
+                .map(|path| path.to_string_lossy().into_owned()),
+            Destination::Rsync(remote) => remote
+                .split_once(':')
+                .map(|(_, path)| path.trim_end_matches('/').to_string())
+                .filter(|path| path.starts_with('/')),
+        }
+    }
+}
+
+/// Files under `dir`, relative and `/`-separated, without playbook's own marks.
+fn files_under(dir: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|item| item.file_type().is_file())
+        .filter_map(|item| {
+            let rel = item.path().strip_prefix(dir).ok()?;
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            (rel != MARK_FILE && rel != PUBLISHED_MARK).then_some(rel)
+        })
+        .collect()
+}
+
+fn published_list(files: &BTreeSet<String>) -> String {
+    let mut text =
+        String::from("# Published by `playbook publish`; it replaces what is listed here.\n");
+    for file in files {
+        text.push_str(file);
+        text.push('\n');
+    }
+    text
+}
+
+fn read_published_list(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The refusal for a target holding `foreign` files (none: no refusal).
+fn refuse_foreign(target: &str, foreign: &[String], force: bool) -> Result<(), Failure> {
+    if force || foreign.is_empty() {
+        return Ok(());
+    }
+    let more = match foreign.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Err(Failure::one(Diagnostic::error(
+        target,
+        format!(
+            "refusing to publish here: the target holds files playbook did not put there ({}{more}); \
+             choose an empty target, or pass --force to replace them",
+            foreign[0]
+        ),
+    )))
+}
+
+mod auth;
+mod folder;
+mod rsync;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rsync_itemized_lines_become_added_changed_and_removed() {
+        let published = rsync::parse_itemized(
+            "cd+++++++++ advice/\n<f+++++++++ advice/new/index.html\n<f.st...... index.html\n\
+             <fc.t...... style.css\n*deleting   old/index.html\n*deleting   old/\n.d..t...... ./\n",
+        );
+        assert_eq!(published.added, ["advice/new/index.html"]);
+        assert_eq!(published.changed, ["index.html", "style.css"]);
+        assert_eq!(published.removed, ["old/index.html"]);
+    }
+
+    #[test]
+    fn a_colon_before_any_slash_makes_a_remote_target() {
+        let root = Path::new("/p");
+        let parse = |target| Destination::parse(root, target);
+        assert!(matches!(
+            parse("me@host:/srv/site"),
+            Ok(Destination::Rsync(_))
+        ));
+        assert!(matches!(parse("host:site"), Ok(Destination::Rsync(_))));
+        assert!(matches!(parse("/mnt/site"), Ok(Destination::Folder(_))));
+        assert!(matches!(parse("./a:b"), Ok(Destination::Folder(_))));
+        assert!(parse("-e sh:x").is_err());
+    }
+}
