@@ -86,6 +86,15 @@ fn playbook_build(root: &Path, output: &Path) -> Command {
     command
 }
 
+/// An encrypted build (the passphrase from the environment, as in CI).
+fn encrypted_build(root: &Path, output: &Path) -> Command {
+    let mut command = playbook_build(root, output);
+    command
+        .arg("--encrypt")
+        .env("PLAYBOOK_PASSPHRASE", "benchmark passphrase");
+    command
+}
+
 fn hugo_build(root: &Path, output: &Path) -> Command {
     let mut command = Command::new("hugo");
     command
@@ -238,6 +247,7 @@ struct Row {
     pages: usize,
     latencies: Vec<f64>,
     hugo: Option<(Measured, usize)>,
+    encrypted: Measured,
 }
 
 fn main() {
@@ -307,6 +317,7 @@ fn main() {
             .filter(|(path, id)| before.get(*path) != Some(id))
             .count();
         let pages = count_pages(&site);
+        let encrypted = median_of(runs, || remove(&site), || encrypted_build(root, &site));
         // tmpfs is memory: make room for Hugo's site (and Hugo, which needs much more).
         remove(&site);
         let hugo = hugo.then(|| {
@@ -328,6 +339,7 @@ fn main() {
             pages,
             latencies,
             hugo,
+            encrypted,
         });
     }
     print_tables(&mut rows);
@@ -379,6 +391,20 @@ fn print_tables(rows: &mut [Row]) {
             growth(first.input_bytes as f64, last.input_bytes as f64),
             growth(first.tmpfs.wall, last.tmpfs.wall),
             growth(first.tmpfs.rss_kib as f64, last.tmpfs.rss_kib as f64),
+        );
+    }
+    println!(
+        "\nAn encrypted build (`build --encrypt`), output on tmpfs, empty output folder each run:\n"
+    );
+    println!("| entries | wall / CPU | peak RSS |");
+    println!("|---:|---:|---:|");
+    for row in rows.iter() {
+        println!(
+            "| {} | {} / {} | {} |",
+            row.size,
+            ms(row.encrypted.wall),
+            ms(row.encrypted.cpu),
+            mb(row.encrypted.rss_kib)
         );
     }
     if rows.iter().all(|row| row.hugo.is_none()) {
