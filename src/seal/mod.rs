@@ -16,6 +16,8 @@ use crate::error::Diagnostic;
 
 /// PBKDF2 rounds: OWASP's 2023 figure for PBKDF2-HMAC-SHA256.
 pub const ITERATIONS: u32 = 600_000;
+/// The rounds a lock read back may ask for.
+const ROUNDS_ACCEPTED: std::ops::RangeInclusive<u32> = ITERATIONS..=10 * ITERATIONS;
 /// The script every shell loads; it also carries the salt, so the next build finds it.
 pub const UNLOCK_SCRIPT: &str = "unlock.js";
 const UNLOCK_JS: &str = include_str!("unlock.js");
@@ -46,7 +48,11 @@ impl Lock {
         for part in line.trim_end_matches("*/").split_whitespace() {
             match part.split_once('=') {
                 Some(("salt", hex)) => salt = from_hex(hex).and_then(|b| b.try_into().ok()),
-                Some(("iterations", n)) => iterations = n.parse().ok(),
+                // Fewer rounds than ours would weaken the site, far more would hang the build:
+                // such a lock was not written by playbook.
+                Some(("iterations", n)) => {
+                    iterations = n.parse().ok().filter(|n| ROUNDS_ACCEPTED.contains(n))
+                }
                 Some(("check", value)) => check = Some(value.to_string()),
                 _ => {}
             }
@@ -276,10 +282,19 @@ mod tests {
     fn the_lock_is_read_back_and_a_different_passphrase_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let first = sealer();
-        fs::write(dir.path().join(UNLOCK_SCRIPT), first.unlock_script()).unwrap();
-        let lock = Lock::read(dir.path()).unwrap();
-        assert_eq!(&lock, first.lock());
-        assert_eq!(lock.iterations, 1000);
+        let script = first.unlock_script();
+        fs::write(dir.path().join(UNLOCK_SCRIPT), &script).unwrap();
+        // 1,000 rounds is not a lock playbook writes: refused as one.
+        assert_eq!(Lock::read(dir.path()), None);
+        let real = script.replacen("iterations=1000 ", &format!("iterations={ITERATIONS} "), 1);
+        fs::write(dir.path().join(UNLOCK_SCRIPT), real).unwrap();
+        let read = Lock::read(dir.path()).unwrap();
+        assert_eq!(
+            (read.salt, read.iterations),
+            (first.lock().salt, ITERATIONS)
+        );
+
+        let lock = first.lock().clone();
         let again = Sealer::new("correct horse", Some(&lock)).unwrap();
         assert_eq!(
             again.page_name("a/index.html"),
