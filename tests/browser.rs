@@ -220,3 +220,41 @@ fn read_the_encrypted_example(browser: &Browser) {
     browser.click("#search-results a");
     browser.wait_for(TITLE, "Ran an incident tabletop game at the team offsite");
 }
+
+#[test]
+fn a_page_loads_nothing_from_another_host_even_from_html_in_a_body() {
+    // Another host: a listener on another port of the loopback; any connection is a failure.
+    let tracker = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    tracker.set_nonblocking(true).unwrap();
+    let port = tracker.local_addr().unwrap().port();
+    let playbook = Playbook::fixture("basic");
+    playbook.write(
+        "content/advice/with-a-pixel.md",
+        format!(
+            "---\ntitle: With a pixel\ndate: 2026-03-01\nfrom: dana\n---\nText.\n\n\
+             <img src=\"http://127.0.0.1:{port}/pixel.png\" alt=\"pixel\">\n\n\
+             <script src=\"http://127.0.0.1:{port}/s.js\"></script>\n\n\
+             <link rel=\"stylesheet\" href=\"http://127.0.0.1:{port}/s.css\">\n\n\
+             <video src=\"http://127.0.0.1:{port}/v.mp4\"></video>\n\n\
+             <p style=\"background: url(http://127.0.0.1:{port}/b.png)\">styled</p>\n\n\
+             <object data=\"http://127.0.0.1:{port}/o\"></object>\n"
+        ),
+    );
+    let server = Server::start(&playbook);
+    let browser = Browser::start();
+    browser.open(&format!(
+        "http://{}/advice/with-a-pixel/index.html",
+        server.addr
+    ));
+    browser.wait_for(TITLE, "With a pixel");
+    // The image is in the page, and had its chance to load.
+    let done = "var i = document.querySelector('main img'); return i && i.complete ? 'done' : ''";
+    browser.wait_for(done, "done");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // (An <iframe> to another host is blocked too, but Chromium opens a connection to it
+    // beforehand, without a request: see the README.)
+    assert!(
+        tracker.accept().is_err(),
+        "the page made a request to another host"
+    );
+}
