@@ -139,10 +139,18 @@ fn anchor(url: &str, title: &str) -> String {
 }
 
 /// Distinct lower-cased words of at least two characters, in order of first use.
+///
+/// A word is remembered by a 64-bit hash, not by a copy: this runs for every word of every
+/// body and was a fifth of a build's work with a set of strings. Two different words of one
+/// entry sharing a hash (odds of about one in 10^15 for a long entry) would leave the second
+/// out of the search index.
 #[derive(Default)]
 struct Words {
-    seen: ahash::AHashSet<String>,
+    seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Prehashed>>,
+    hashing: ahash::RandomState,
     text: String,
+    /// The word being looked at, lower-cased, when it was not already.
+    lower: String,
 }
 
 impl Words {
@@ -151,20 +159,44 @@ impl Words {
             if word.len() < 2 {
                 continue;
             }
-            // Most words are lower-case already: look them up without a copy.
-            let lower = if word.chars().any(char::is_uppercase) {
-                std::borrow::Cow::Owned(word.to_lowercase())
+            let word = if word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                word
             } else {
-                std::borrow::Cow::Borrowed(word)
+                self.lower.clear();
+                self.lower.extend(word.chars().flat_map(char::to_lowercase));
+                self.lower.as_str()
             };
-            if !self.seen.contains(lower.as_ref()) {
+            if self.seen.insert(self.hashing.hash_one(word)) {
                 if !self.text.is_empty() {
                     self.text.push(' ');
                 }
-                self.text.push_str(&lower);
-                self.seen.insert(lower.into_owned());
+                self.text.push_str(word);
             }
         }
+    }
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys come here; any other input still hashes, if poorly.
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
     }
 }
 
