@@ -19,6 +19,11 @@ people:
   peer: { name: A Peer, role: Engineer }
 # output_dir: public
 # stale_after_days: 45
+# To keep the site private on any host (see the README, Publishing privately):
+# encrypt: true                  # every page encrypted with a passphrase
+# publish:
+#   target: me@host.example:/var/www/playbook   # or a folder
+#   encrypt: required
 ";
 
 /// (path, text) of each sample entry; `{dN}` is today minus N days, `{due}` today plus 90.
