@@ -175,9 +175,7 @@ impl Staging {
         self.committed = true;
         Ok(())
     }
-}
 
-impl Staging {
     /// The mark file, followed by one line per file: hash, length, modification time, path.
     fn write_manifest(&self) -> Result<(), Diagnostic> {
         let mut written =

@@ -11,6 +11,8 @@ use common::static_host::StaticHost;
 
 const TITLE: &str =
     "return document.querySelector('h1') ? document.querySelector('h1').textContent : ''";
+const SEARCH_STATUS: &str =
+    "var s = document.getElementById('search-status'); return s ? s.textContent : ''";
 const OVERLAY: &str =
     "var o = document.getElementById('playbook-errors'); return o ? o.textContent : 'none'";
 
@@ -103,8 +105,7 @@ fn search_from_file_finds_an_entry_by_a_word_of_its_body() {
     browser.open(&file_url(&playbook, "index.html"));
     // A word that only one entry's body holds, and not its title.
     browser.type_into("#site-search-input", "rotterdam\u{E007}");
-    let status = "var s = document.getElementById('search-status'); return s ? s.textContent : ''";
-    browser.wait_for(status, "1 entry found.");
+    browser.wait_for(SEARCH_STATUS, "1 entry found.");
     let first = browser.eval("return document.querySelector('#search-results a').textContent");
     assert_eq!(first, "Ran an incident tabletop game at the team offsite");
     browser.click("#search-results a");
@@ -113,7 +114,7 @@ fn search_from_file_finds_an_entry_by_a_word_of_its_body() {
     // Typing on the search page answers as you type, title matches first.
     browser.open(&file_url(&playbook, "search/index.html"));
     browser.type_into("#search-input", "ledger");
-    browser.wait_for(status, "entries found.");
+    browser.wait_for(SEARCH_STATUS, "entries found.");
     let titles = browser.eval("return Array.from(document.querySelectorAll('#search-results a')).map(a => a.textContent).join('|')");
     let titles = titles.as_str().unwrap();
     let first = titles.split('|').next().unwrap();
@@ -212,8 +213,7 @@ fn read_the_encrypted_example(browser: &Browser) {
 
     // Search opens its sealed index with the same key.
     browser.type_into("#site-search-input", "rotterdam\u{E007}");
-    let status = "var s = document.getElementById('search-status'); return s ? s.textContent : ''";
-    browser.wait_for(status, "1 entry found.");
+    browser.wait_for(SEARCH_STATUS, "1 entry found.");
     // The words stay in the fragment: the host never sees them.
     let url = browser.eval("return location.search + '|' + location.hash");
     assert_eq!(url, "|#q=rotterdam");

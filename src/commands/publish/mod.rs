@@ -149,10 +149,11 @@ impl Destination {
     /// The site's folder as the host sees it, when the target tells (for `.htaccess`).
     fn absolute_path(&self) -> Option<String> {
         match self {
-            Destination::Folder(folder) => fs::create_dir_all(folder)
-                .and_then(|()| folder.canonicalize())
-                .ok()
-                .map(|path| path.to_string_lossy().into_owned()),
+            Destination::Folder(folder) => Some(
+                crate::build::real_path(folder)
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
             Destination::Rsync(remote) => remote
                 .split_once(':')
                 .map(|(_, path)| path.trim_end_matches('/').to_string())
