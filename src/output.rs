@@ -17,6 +17,9 @@ use crate::error::Diagnostic;
 /// It also lists what the build wrote (the manifest), which the next build compares against.
 pub const MARK_FILE: &str = ".playbook-output";
 const MARK_TEXT: &str = "This folder is written by `playbook build` and replaced on every build.\n";
+/// Between the output folder's name and the process id in the name of a build's temporary
+/// folder: `.public.playbook-tmp-1234` beside `public`.
+const TEMP_INFIX: &str = ".playbook-tmp-";
 
 /// What the manifest knows of one written file: its content hash and length, and the
 /// modification time it had, which tells a file edited by hand since then.
@@ -37,6 +40,10 @@ pub struct Staging {
     /// The previous mark file's text, to leave it alone when the manifest is the same.
     previous_mark: String,
     written: Mutex<Vec<(String, Written)>>,
+    /// The temporary folder, open and locked while this build runs: a build killed at any
+    /// moment loses the lock with its process, which is how the next build tells its
+    /// leftovers from a build still running beside it (process ids get reused).
+    _lock: Option<fs::File>,
 }
 
 impl Staging {
@@ -54,20 +61,17 @@ impl Staging {
             parent
         };
         fs::create_dir_all(parent).map_err(|err| Diagnostic::io(parent, "create folder", &err))?;
-        let prefix = format!(".{name}.playbook-tmp-");
         recover_interrupted(target);
-        let temp = parent.join(format!("{prefix}{}", std::process::id()));
+        let temp = parent.join(format!(".{name}{TEMP_INFIX}{}", std::process::id()));
         if temp.exists() {
-            // Left by a killed run that had this same process id: ours to remove if marked.
-            if !temp.join(MARK_FILE).is_file() {
-                return Err(Diagnostic::error(
-                    &temp,
-                    "this folder is in the way of the build and playbook did not make it; remove it",
-                ));
-            }
-            fs::remove_dir_all(&temp).map_err(|err| Diagnostic::io(&temp, "remove", &err))?;
+            // What a killed run with this same process id left was removed just above.
+            return Err(Diagnostic::error(
+                &temp,
+                "this folder is in the way of the build and playbook did not make it; remove it",
+            ));
         }
         fs::create_dir(&temp).map_err(|err| Diagnostic::io(&temp, "create folder", &err))?;
+        let lock = lock_folder(&temp);
         let previous_mark = fs::read_to_string(target.join(MARK_FILE)).unwrap_or_default();
         let mark = temp.join(MARK_FILE);
         fs::write(&mark, MARK_TEXT).map_err(|err| Diagnostic::io(&mark, "write", &err))?;
@@ -78,6 +82,7 @@ impl Staging {
             temp,
             committed: false,
             written: Mutex::new(Vec::new()),
+            _lock: lock,
         })
     }
 
@@ -160,6 +165,9 @@ impl Staging {
                 .unwrap_or_default()
         ));
         if self.target.exists() {
+            // Held while the previous site is aside, so that no other build takes it for
+            // the leftover of a killed one.
+            let _lock = lock_folder(&self.target);
             fs::rename(&self.target, &old)
                 .map_err(|err| Diagnostic::io(&self.target, "move aside", &err))?;
             if let Err(err) = fs::rename(&self.temp, &self.target) {
@@ -167,7 +175,7 @@ impl Staging {
                 return Err(Diagnostic::io(&self.target, "replace", &err));
             }
             // The new site is in place; a leftover old copy is only wasted space.
-            let _ = fs::remove_dir_all(&old);
+            remove_tree(&old);
         } else {
             fs::rename(&self.temp, &self.target)
                 .map_err(|err| Diagnostic::io(&self.target, "create", &err))?;
@@ -192,9 +200,12 @@ impl Staging {
             );
         }
         let mark = self.temp.join(MARK_FILE);
+        // The same manifest: link the previous mark in. Linked beside, then renamed over, so
+        // that the folder carries a mark at every moment (a folder without one is not ours).
+        let beside = self.temp.join(format!("{MARK_FILE}.new"));
         if text == self.previous_mark
-            && fs::remove_file(&mark).is_ok()
-            && fs::hard_link(self.target.join(MARK_FILE), &mark).is_ok()
+            && fs::hard_link(self.target.join(MARK_FILE), &beside).is_ok()
+            && fs::rename(&beside, &mark).is_ok()
         {
             return Ok(());
         }
@@ -235,17 +246,22 @@ fn modified(metadata: &fs::Metadata) -> u128 {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.temp);
+            remove_tree(&self.temp);
         }
     }
 }
 
-/// Removes a previous site, its top-level folders in parallel (a site of 10,000 pages is 10,000
-/// folders, and removing them is a good part of a build). Best effort, like all cleanup here.
+/// Removes a folder of playbook's (a previous site, an abandoned build), its top-level folders
+/// in parallel (a site of 10,000 pages is 10,000 folders, and removing them is a good part of a
+/// build). The mark goes last, so that a run killed half-way leaves a folder the next build
+/// still knows as its own. Best effort, like all cleanup here.
 fn remove_tree(path: &Path) {
     use rayon::prelude::*;
     if let Ok(items) = fs::read_dir(path) {
-        let items: Vec<fs::DirEntry> = items.flatten().collect();
+        let items: Vec<fs::DirEntry> = items
+            .flatten()
+            .filter(|item| item.file_name() != MARK_FILE)
+            .collect();
         items.par_iter().for_each(|item| {
             let _ = match item.file_type() {
                 Ok(kind) if kind.is_dir() => fs::remove_dir_all(item.path()),
@@ -253,7 +269,8 @@ fn remove_tree(path: &Path) {
             };
         });
     }
-    let _ = fs::remove_dir_all(path);
+    let _ = fs::remove_file(path.join(MARK_FILE));
+    let _ = fs::remove_dir(path);
 }
 
 /// Atomically exchanges two folders (Linux `renameat2` with `RENAME_EXCHANGE`).
@@ -285,8 +302,9 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
-/// Cleans up beside `target` after builds that were killed; run before anything else, so that
-/// even a build that fails finds the previous output where it was.
+/// Cleans up beside `target` after builds that were killed, whatever moment they were killed
+/// at; run before anything else, so that even a build that fails finds the previous output
+/// where it was.
 pub fn recover_interrupted(target: &Path) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
         return;
@@ -296,33 +314,26 @@ pub fn recover_interrupted(target: &Path) {
     } else {
         parent
     };
-    remove_abandoned_temps(
-        parent,
-        &format!(".{}.playbook-tmp-", name.to_string_lossy()),
-        target,
-    );
-}
-
-/// Cleans up after builds that were killed: temporary folders (`<prefix><pid>`,
-/// `<prefix><pid>.old`) that carry playbook's mark and whose process is gone. A build killed
-/// between its two renames leaves no output but the previous one as `.old`: that one is put
-/// back first. Best effort: what cannot be removed now is tried again next time.
-fn remove_abandoned_temps(parent: &Path, prefix: &str, target: &Path) {
+    let prefix = format!(".{}{TEMP_INFIX}", name.to_string_lossy());
     let Ok(items) = fs::read_dir(parent) else {
         return;
     };
-    let mut abandoned: Vec<PathBuf> = Vec::new();
-    for item in items.flatten() {
-        let file_name = item.file_name();
-        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
-            continue;
-        };
-        let pid = rest.strip_suffix(".old").unwrap_or(rest);
-        let gone = pid.parse::<u32>().is_ok_and(|pid| !process_is_running(pid));
-        if gone && item.path().join(MARK_FILE).is_file() {
-            abandoned.push(item.path());
-        }
-    }
+    let mut abandoned: Vec<PathBuf> = items
+        .flatten()
+        .filter(|item| {
+            item.file_name()
+                .to_str()
+                .and_then(|name| name.strip_prefix(&prefix))
+                .is_some_and(|rest| {
+                    let pid = rest.strip_suffix(".old").unwrap_or(rest);
+                    !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+                })
+        })
+        .map(|item| item.path())
+        .filter(|folder| is_ours(folder) && !in_use(folder))
+        .collect();
+    // A build killed between its two renames (where there is no atomic exchange) left no
+    // output, and the previous one aside as `.old`: that one is put back first.
     if !target.exists()
         && let Some(old) = abandoned
             .iter()
@@ -333,7 +344,40 @@ fn remove_abandoned_temps(parent: &Path, prefix: &str, target: &Path) {
         abandoned.retain(|p| *p != old);
     }
     for folder in abandoned {
-        let _ = fs::remove_dir_all(folder);
+        remove_tree(&folder);
+    }
+}
+
+/// Whether a folder named as a build's temporary folder is one: a real folder (not a link)
+/// that carries the mark, or that is empty (a build killed after making it and before marking
+/// it, or after removing all of it but the folder itself). Nothing else is ever removed.
+fn is_ours(folder: &Path) -> bool {
+    let is_dir = fs::symlink_metadata(folder).is_ok_and(|m| m.is_dir());
+    let marked = fs::symlink_metadata(folder.join(MARK_FILE)).is_ok_and(|m| m.is_file());
+    is_dir && (marked || fs::read_dir(folder).is_ok_and(|mut items| items.next().is_none()))
+}
+
+/// Opens and locks a build's temporary folder for as long as the build runs. `None` where the
+/// system cannot lock a folder; then `in_use` falls back to asking whether the process lives.
+fn lock_folder(folder: &Path) -> Option<fs::File> {
+    let file = fs::File::open(folder).ok()?;
+    file.try_lock().ok()?;
+    Some(file)
+}
+
+/// Whether a running build holds the folder. The lock dies with its process, however it
+/// ends, and is not fooled by a new process that was given the same id.
+fn in_use(folder: &Path) -> bool {
+    match fs::File::open(folder).map(|file| file.try_lock()) {
+        Ok(Ok(())) => false,
+        Ok(Err(fs::TryLockError::WouldBlock)) => true,
+        // No folder locks here: the process id in the name is all there is to go by.
+        _ => folder
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(|name| name.rsplit('-').next())
+            .and_then(|pid| pid.trim_end_matches(".old").parse::<u32>().ok())
+            .is_none_or(process_is_running),
     }
 }
 

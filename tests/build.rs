@@ -611,6 +611,126 @@ fn temporary_folders_of_killed_builds_are_cleaned_up() {
 }
 
 #[test]
+fn a_leftover_whose_process_id_was_reused_is_removed() {
+    // The id in the leftover's name belongs to a running process now (this test's): only
+    // the lock a build holds on its folder tells a running build from a killed one.
+    let playbook = Playbook::fixture("basic");
+    let abandoned = format!(".public.playbook-tmp-{}", std::process::id());
+    playbook.write(&format!("{abandoned}/.playbook-output"), "mark");
+    playbook.write(
+        &format!("{abandoned}/goals/index.html"),
+        "the previous site",
+    );
+    playbook.build(&[]);
+    assert!(!playbook.exists(&abandoned));
+}
+
+#[test]
+fn an_empty_leftover_is_removed_and_a_folder_of_a_running_build_is_not() {
+    let playbook = Playbook::fixture("basic");
+    // Killed between making its folder and marking it, or after removing all but the folder.
+    playbook.write(".public.playbook-tmp-4194304/.keep", "");
+    playbook.remove(".public.playbook-tmp-4194304/.keep");
+    // A build running beside this one holds its folder's lock.
+    let running = ".public.playbook-tmp-4194305";
+    playbook.write(&format!("{running}/.playbook-output"), "mark");
+    let folder = std::fs::File::open(playbook.path().join(running)).expect("open folder");
+    folder.try_lock().expect("lock");
+    // Not playbook's: a link, and a file, named like its folders.
+    playbook.write("elsewhere/.playbook-output", "mark");
+    std::os::unix::fs::symlink(
+        playbook.path().join("elsewhere"),
+        playbook.path().join(".public.playbook-tmp-4194306"),
+    )
+    .expect("symlink");
+    playbook.write(".public.playbook-tmp-4194307", "a file");
+    playbook.build(&[]);
+    assert!(!playbook.exists(".public.playbook-tmp-4194304"));
+    assert!(playbook.exists(&format!("{running}/.playbook-output")));
+    assert!(playbook.exists(".public.playbook-tmp-4194306/.playbook-output"));
+    assert!(playbook.exists(".public.playbook-tmp-4194307"));
+    drop(folder);
+    playbook.build(&[]);
+    assert!(!playbook.exists(running), "its lock is gone: abandoned");
+}
+
+/// Names beside the output folder that are playbook's own leftovers.
+fn leftovers(playbook: &Playbook) -> Vec<String> {
+    std::fs::read_dir(playbook.path())
+        .expect("read playbook folder")
+        .flatten()
+        .map(|item| item.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("playbook-tmp"))
+        .collect()
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site_and_no_leftover() {
+    let playbook = Playbook::fixture("basic");
+    // Big enough that reading, rendering, swapping and removing the previous site each take a
+    // while, so that kills land in every phase.
+    for n in 0..1500 {
+        playbook.write(
+            &format!("content/advice/entry-{n}.md"),
+            format!(
+                "---\ntitle: Entry {n}\ndate: 2026-01-{:02}\nfrom: dana\ntags: [t{}]\n---\n{}\n",
+                n % 28 + 1,
+                n % 40,
+                "Some words of advice. ".repeat(40)
+            ),
+        );
+    }
+    let page = "public/advice/entry-7/index.html";
+    let set_version = |version: usize| {
+        playbook.write(
+            "content/advice/entry-7.md",
+            format!("---\ntitle: Version {version}\ndate: 2026-01-08\nfrom: dana\n---\nx\n"),
+        )
+    };
+    set_version(0);
+    let started = std::time::Instant::now();
+    playbook.build(&[]);
+    let full = started.elapsed();
+    let root = playbook.path().to_str().expect("UTF-8 temp path");
+    let mut committed = 0;
+    let trials = 12;
+    for trial in 1..=trials {
+        set_version(trial);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_playbook"))
+            .args(["--root", root, "build"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start build");
+        // Spread over the whole build, past its end once.
+        std::thread::sleep(full.mul_f64(trial as f64 / trials as f64 * 1.1));
+        let _ = child.kill();
+        let status = child.wait().expect("wait for build");
+        if status.success() {
+            committed = trial;
+        }
+        let html = playbook.read(page);
+        let shows = |version: usize| html.contains(&format!("<h1>Version {version}</h1>"));
+        if shows(trial) {
+            committed = trial;
+        } else {
+            assert!(
+                shows(committed),
+                "trial {trial}: the page is neither the old nor the new one"
+            );
+        }
+        assert!(playbook.exists("public/index.html") && playbook.exists("public/.playbook-output"));
+    }
+    playbook.build(&[]);
+    assert!(
+        playbook
+            .read(page)
+            .contains(&format!("<h1>Version {trials}</h1>"))
+    );
+    assert_eq!(leftovers(&playbook), Vec::<String>::new());
+}
+
+#[test]
 fn navigation_marks_the_current_section_and_entries_link_their_neighbours() {
     let playbook = Playbook::fixture("basic");
     playbook.write(
