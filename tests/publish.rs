@@ -232,6 +232,41 @@ fn a_target_holding_files_playbook_did_not_put_there_is_refused_unless_forced() 
     assert!(!site.join("notes.txt").exists());
 }
 
+/// A publish killed while copying leaves `.name.playbook-tmp` copies beside the files; the
+/// next publish clears them away without listing them and succeeds the first time.
+#[test]
+fn publish_after_an_interrupted_publish_succeeds_the_first_time() {
+    let playbook = Playbook::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let site = target.path().join("site");
+    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // What a kill leaves: a copy of a file this publish sends again, one of a file that is
+    // gone, and a half-written list.
+    let leftovers = [
+        "advice/ask-before-estimating/.index.html.playbook-tmp",
+        "loyalty/covered-the-review/.index.html.playbook-tmp",
+        ".search-index.js.playbook-tmp",
+        "..playbook-published.playbook-tmp",
+    ];
+    for leftover in leftovers {
+        std::fs::write(site.join(leftover), "half a fi").unwrap();
+    }
+    edit(&playbook);
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("playbook-tmp"), "{}", run.stdout);
+    assert_edits_reported(&run);
+    for leftover in leftovers {
+        assert!(!site.join(leftover).exists(), "{leftover} is left");
+    }
+    assert_eq!(
+        site_files(&site),
+        site_files(&playbook.path().join("public"))
+    );
+}
+
 #[test]
 fn publish_over_rsync_and_ssh_adds_changes_and_removes_the_right_files() {
     let sshd = Sshd::start();

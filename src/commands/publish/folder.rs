@@ -14,19 +14,29 @@ pub fn sync(
     };
     check_target(root, output, target)?;
     let source = files_under(output);
-    let existing = if target.is_dir() {
+    let mut existing = if target.is_dir() {
         files_under(target)
     } else {
         BTreeSet::new()
     };
-    let ours = fs::read_to_string(target.join(PUBLISHED_MARK))
-        .map(|text| read_published_list(&text))
-        .unwrap_or_default();
+    let mark = target.join(PUBLISHED_MARK);
+    let ours = fs::read_to_string(&mark).map(|text| read_published_list(&text));
+    // Copies left by a publish cut short are ours where our list is: they are cleared away
+    // first, never listed, so that no copy of this publish trips over one.
+    let leftovers: Vec<String> = match &ours {
+        Ok(_) => existing
+            .iter()
+            .filter(|file| is_temp_copy(file))
+            .cloned()
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    existing.retain(|file| !leftovers.contains(file));
+    let ours = ours.unwrap_or_default();
     let mut published = Published::default();
     let mut foreign = Vec::new();
     for file in &existing {
-        // A copy left by a publish cut short is ours.
-        if !ours.contains(file) && !file.ends_with(TEMP_SUFFIX) {
+        if !ours.contains(file) {
             foreign.push(file.clone());
         }
         if !source.contains(file) {
@@ -44,29 +54,28 @@ pub fn sync(
     if dry_run {
         return Ok(published);
     }
+    for file in &leftovers {
+        let path = target.join(file);
+        match fs::remove_file(&path) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                return Err(io(&path, "remove", err));
+            }
+            _ => {}
+        }
+    }
     // The list grows before the files arrive, so that a publish cut short leaves no file
     // the next one would take for someone else's.
-    let mark = target.join(PUBLISHED_MARK);
     fs::create_dir_all(target).map_err(|err| io(target, "create folder", err))?;
     let growing: BTreeSet<String> = ours.union(&source).cloned().collect();
-    fs::write(&mark, published_list(&growing)).map_err(|err| io(&mark, "write", err))?;
+    let list = published_list(&growing);
+    write_beside(&mark, |temp| fs::write(temp, &list)).map_err(|err| io(&mark, "write", err))?;
     for file in published.added.iter().chain(&published.changed) {
         let (from, to) = (output.join(file), target.join(file));
         if let Some(dir) = to.parent() {
             fs::create_dir_all(dir).map_err(|err| io(dir, "create folder", err))?;
         }
-        // Copied beside, then renamed: a reader never sees half a file.
-        let temp = to.with_file_name(format!(
-            ".{}{TEMP_SUFFIX}",
-            to.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        ));
-        let copied = fs::copy(&from, &temp).and_then(|_| fs::rename(&temp, &to));
-        if let Err(err) = copied {
-            let _ = fs::remove_file(&temp);
-            return Err(io(&to, "copy", err));
-        }
+        write_beside(&to, |temp| fs::copy(&from, temp).map(drop))
+            .map_err(|err| io(&to, "copy", err))?;
     }
     for file in &published.removed {
         let path = target.join(file);
@@ -80,8 +89,33 @@ pub fn sync(
             dir = folder.parent();
         }
     }
-    fs::write(&mark, published_list(&source)).map_err(|err| io(&mark, "write", err))?;
+    let list = published_list(&source);
+    write_beside(&mark, |temp| fs::write(temp, &list)).map_err(|err| io(&mark, "write", err))?;
     Ok(published)
+}
+
+/// Writes `to` by `write` into a copy beside it, then renamed over it: a reader (or the next
+/// publish, after a kill) never sees half a file.
+fn write_beside(
+    to: &Path,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let name = to
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temp = to.with_file_name(format!(".{name}{TEMP_SUFFIX}"));
+    let written = write(&temp).and_then(|()| fs::rename(&temp, to));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
+/// A copy being written by [`write_beside`]: `.name.playbook-tmp`.
+fn is_temp_copy(file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.starts_with('.') && name.ends_with(TEMP_SUFFIX)
 }
 
 /// A target may not hold the playbook, nor be inside what playbook reads or writes: a
