@@ -7,14 +7,15 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::content::front_matter::{
-    MAX_ALIASES, PathSeg, count_aliases, locate, too_many_aliases, yaml_diagnostic,
-};
+use crate::content::front_matter::{PathSeg, guard_yaml, locate, yaml_diagnostic};
+use crate::content::load::read_text_file;
 use crate::content::schema::{FieldSpec, FieldType, KindSpec, Practice, Schema};
 use crate::content::slugify;
 use crate::error::{Diagnostic, Failure};
 
 pub const CONFIG_FILE: &str = "playbook.yaml";
+/// A configuration is a page of settings; anything larger is a mistake.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// A person the playbook talks about, keyed by the id used in entries.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -131,17 +132,17 @@ impl Config {
     /// Reads `playbook.yaml` from `root`, or the defaults when there is none.
     pub fn load(root: &Path) -> Result<Config, Failure> {
         let path = root.join(CONFIG_FILE);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(err) => return Err(Diagnostic::io(Path::new(CONFIG_FILE), "read", &err).into()),
-        };
-        let text = String::from_utf8(bytes).map_err(|_| {
-            Diagnostic::error(
-                CONFIG_FILE,
-                "playbook.yaml is not valid UTF-8: save it as UTF-8",
-            )
-        })?;
+        if let Err(err) = std::fs::metadata(&path)
+            && err.kind() == std::io::ErrorKind::NotFound
+        {
+            return Ok(Config::default());
+        }
+        let text = read_text_file(
+            &path,
+            Path::new(CONFIG_FILE),
+            MAX_CONFIG_BYTES,
+            "playbook.yaml",
+        )?;
         Config::parse(&text)
     }
 
@@ -150,14 +151,15 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
-        if text.len() > 1024 * 1024 {
-            return Err(
-                Diagnostic::error(CONFIG_FILE, "playbook.yaml is larger than 1 MiB").into(),
-            );
+        if text.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                "file is larger than 1 MiB, the most playbook.yaml may be",
+            )
+            .at(1, 1)
+            .into());
         }
-        if count_aliases(text) > MAX_ALIASES {
-            return Err(too_many_aliases(Path::new(CONFIG_FILE), text, 0).into());
-        }
+        guard_yaml(Path::new(CONFIG_FILE), text, 0)?;
         let yaml_error = |err| yaml_diagnostic(Path::new(CONFIG_FILE), &err, text, 0);
         // Syntax first, so that a broken line is not reported as a wrong type further up.
         serde_yaml::from_str::<serde_yaml::Value>(text).map_err(yaml_error)?;

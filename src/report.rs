@@ -2,7 +2,7 @@
 //! offending source line with a caret under the column (annotate-snippets), in colour when
 //! stderr is a terminal (anstream strips the colour otherwise, and honours NO_COLOR).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -44,9 +44,21 @@ pub fn render_diagnostic(root: &Path, diagnostic: &Diagnostic) -> String {
     out
 }
 
+/// How much of a file is read to show a line of it.
+const EXCERPT_READ_LIMIT: u64 = 16 * 1024 * 1024;
+
 fn source_excerpt(root: &Path, diagnostic: &Diagnostic, level: Level<'_>) -> Option<String> {
     let line_number = diagnostic.line?;
-    let text = std::fs::read(root.join(&diagnostic.path)).ok()?;
+    // Only a regular file, and only its start: the diagnostic may be about a device or a
+    // file far too large to read.
+    let path = root.join(&diagnostic.path);
+    if !std::fs::metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    let mut text = Vec::new();
+    std::fs::File::open(&path)
+        .and_then(|file| file.take(EXCERPT_READ_LIMIT).read_to_end(&mut text))
+        .ok()?;
     let text = String::from_utf8_lossy(&text);
     let line = text.lines().nth(line_number.checked_sub(1)?)?;
     let line = line.strip_prefix('\u{feff}').unwrap_or(line);

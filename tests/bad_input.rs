@@ -80,7 +80,7 @@ fn cases() -> Vec<Case> {
             ADVICE,
             "---\ntitle: a: b\ndate: 2026-01-01\nfrom: dana\n---\n",
             "content/advice/bad.md:2:9",
-            "mapping values are not allowed",
+            "mapping values are not allowed in this context: text that holds `: ` must be in quotes",
         ),
         case(
             "unclosed quote",
@@ -93,8 +93,8 @@ fn cases() -> Vec<Case> {
             "tab indentation",
             ADVICE,
             "---\ntitle: x\n\tdate: 2026-01-01\n---\n",
-            "content/advice/bad.md:2:8",
-            "found a tab character that violates indentation",
+            "content/advice/bad.md:3:1",
+            "a tab indents this line: YAML indents with spaces only",
         ),
         case(
             "duplicate key",
@@ -310,15 +310,15 @@ fn cases() -> Vec<Case> {
             "alias bomb in playbook.yaml",
             "playbook.yaml",
             &format!("title: T\n{}", &bomb[4..bomb.find("---\nbody").unwrap()]),
-            "playbook.yaml:",
+            "playbook.yaml:5:1",
             "too many aliases",
         ),
         case(
             "pathological nesting",
             ADVICE,
             &deep,
-            "content/advice/bad.md:4:134",
-            "recursion limit exceeded",
+            "content/advice/bad.md:4:70",
+            "nested more than 64 levels deep here",
         ),
         case(
             "huge front matter",
@@ -365,8 +365,102 @@ fn cases() -> Vec<Case> {
                 text
             })],
             setup: None,
-            at: "content/advice/bad.md",
-            message: "an entry may be at most 8 MiB",
+            at: "content/advice/bad.md:1:1",
+            message: "file is larger than 8 MiB, the most an entry may be",
+        },
+        case(
+            "tab indentation in playbook.yaml",
+            "playbook.yaml",
+            "title: T\npeople:\n\tdana:\n\t  name: Dana\n",
+            "playbook.yaml:3:1",
+            "a tab indents this line: YAML indents with spaces only",
+        ),
+        case(
+            "tab indenting a list item",
+            ADVICE,
+            "---\ntitle: x\ndate: 2026-01-01\nfrom: dana\ntags:\n\t- a\n---\n",
+            "content/advice/bad.md:6:1",
+            "a tab indents this line",
+        ),
+        case(
+            "a list item holding `: `",
+            "content/conversations/bad.md",
+            "---\ntitle: x\ndate: 2026-01-01\nwith: dana\ntopics: [Promotion to senior: the plan]\n---\n",
+            "content/conversations/bad.md:5:10",
+            "must be in quotes, e.g. `\"Promotion to senior: the plan\"`",
+        ),
+        case(
+            "flow nesting in playbook.yaml, 100,000 deep",
+            "playbook.yaml",
+            &format!("title: T\nx: {}\n", "{a: ".repeat(100_000)),
+            "playbook.yaml:2:256",
+            "nested more than 64 levels deep here",
+        ),
+        case(
+            "list nesting in a front matter, 30,000 deep",
+            ADVICE,
+            &format!(
+                "---\ntitle: x\ndate: 2026-01-01\nfrom: dana\ntags: {}\n---\n",
+                "[".repeat(30_000)
+            ),
+            "content/advice/bad.md:5:70",
+            "nested more than 64 levels deep here",
+        ),
+        case(
+            "block list nesting on one line",
+            ADVICE,
+            &format!(
+                "---\ntitle: x\ndate: 2026-01-01\nfrom: dana\ntags:\n  {}x\n---\n",
+                "- ".repeat(30_000)
+            ),
+            "content/advice/bad.md:6:",
+            "nested more than 64 levels deep here",
+        ),
+        Case {
+            name: "playbook.yaml not UTF-8",
+            files: vec![("playbook.yaml", b"title: T\nowner: Jos\xe9\n".to_vec())],
+            setup: None,
+            at: "playbook.yaml:2:11",
+            message: "not valid UTF-8",
+        },
+        Case {
+            name: "playbook.yaml over its cap",
+            files: vec![("playbook.yaml", {
+                let mut text = b"title: T\n# ".to_vec();
+                text.resize(2 * 1024 * 1024, b'x');
+                text
+            })],
+            setup: None,
+            at: "playbook.yaml:1:1",
+            message: "file is larger than 1 MiB, the most playbook.yaml may be",
+        },
+        Case {
+            name: "playbook.yaml a link to an endless device",
+            files: vec![],
+            setup: Some(|playbook| {
+                let config = playbook.path().join("playbook.yaml");
+                std::fs::remove_file(&config).unwrap();
+                std::os::unix::fs::symlink("/dev/zero", config).unwrap();
+            }),
+            at: "playbook.yaml:1:1",
+            message: "not a regular file",
+        },
+        Case {
+            name: "playbook.yaml a named pipe",
+            files: vec![],
+            setup: Some(|playbook| {
+                std::fs::remove_file(playbook.path().join("playbook.yaml")).unwrap();
+                make_fifo(&playbook.path().join("playbook.yaml"));
+            }),
+            at: "playbook.yaml:1:1",
+            message: "not a regular file",
+        },
+        Case {
+            name: "an entry that is a named pipe",
+            files: vec![],
+            setup: Some(|playbook| make_fifo(&playbook.path().join(ADVICE))),
+            at: "content/advice/bad.md:1:1",
+            message: "not a regular file",
         },
         case(
             "unknown kind folder",
@@ -452,6 +546,12 @@ fn cases() -> Vec<Case> {
             message: "no content/ folder here",
         },
     ]
+}
+
+/// A named pipe at `path`: whoever opens it for reading waits for a writer that never comes.
+fn make_fifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo {path:?}");
 }
 
 #[test]

@@ -355,9 +355,29 @@ fn describe_value(value: &Value) -> String {
         Value::String(s) if s.chars().count() > 40 => "a long text".into(),
         Value::String(s) => format!("the text `{s}`"),
         Value::Sequence(_) => "a list".into(),
-        Value::Mapping(_) => "a mapping".into(),
+        Value::Mapping(map) => match text_with_colon(map) {
+            Some(text) => {
+                format!("a mapping: text that holds `: ` must be in quotes, e.g. `\"{text}\"`")
+            }
+            None => "a mapping".into(),
+        },
         Value::Tagged(_) => "a tagged value".into(),
     }
+}
+
+/// The text a one-pair mapping of plain words was most likely meant to be: `[Promotion to
+/// senior: the plan]` reads as a list holding the mapping `Promotion to senior` → `the plan`.
+fn text_with_colon(map: &serde_yaml::Mapping) -> Option<String> {
+    let (key, value) = map.iter().next().filter(|_| map.len() == 1)?;
+    let value = match value {
+        Value::Null => String::new(),
+        value => scalar_text(value)?,
+    };
+    Some(
+        format!("{}: {value}", scalar_text(key)?)
+            .trim_end()
+            .to_string(),
+    )
 }
 
 /// `; did you mean `near`?` when a candidate is near enough to `word` to be a likely typo, or

@@ -73,6 +73,13 @@ pub fn yaml_diagnostic(
 ) -> Diagnostic {
     let full = err.to_string();
     let mut position = err.location().map(|l| (l.line(), l.column()));
+    if let Some(tab) = indenting_tab(&full, yaml, position) {
+        return Diagnostic::error(
+            path,
+            "a tab indents this line: YAML indents with spaces only; replace the tab with spaces",
+        )
+        .at(tab.0 + line_offset, tab.1);
+    }
     let message = match full.split_once(", while ") {
         Some((problem, context)) => {
             let (what, opened) = split_position(context);
@@ -119,9 +126,36 @@ pub fn yaml_diagnostic(
     } else {
         message
     };
+    let message = if message.starts_with("mapping values are not allowed") {
+        format!(
+            "{message}: text that holds `: ` must be in quotes, e.g. `title: \"Promotion: the plan\"`"
+        )
+    } else {
+        message
+    };
     // Without a position, the error is about the front matter as a whole: its first line.
     let (line, column) = position.unwrap_or((1, 1));
     Diagnostic::error(path, message).at(line + line_offset, column)
+}
+
+/// Where libyaml stumbled on a tab used as indentation ("found character that cannot start any
+/// token" at a tab, or "a tab character that violates indentation", noticed a line later than
+/// the construct it names): the 1-based line and column of that tab.
+fn indenting_tab(
+    message: &str,
+    yaml: &str,
+    position: Option<(usize, usize)>,
+) -> Option<(usize, usize)> {
+    let found = split_position(message.split(", while ").next().unwrap_or(message)).1;
+    let (line, column) = found.or(position)?;
+    let text = yaml.lines().nth(line.checked_sub(1)?)?;
+    let at_tab = text.chars().nth(column.checked_sub(1)?) == Some('\t');
+    if !(at_tab || message.contains("tab character")) {
+        return None;
+    }
+    let indent = text.len() - text.trim_start_matches([' ', '\t']).len();
+    let tab = text[..indent].find('\t')?;
+    Some((line, tab + 1))
 }
 
 /// `"message at line L column C"` → `("message", Some((L, C)))`.
@@ -138,14 +172,39 @@ fn split_position(text: &str) -> (&str, Option<(usize, usize)>) {
     }
 }
 
+/// Refuses, before serde_yaml sees it, YAML that would cost it far more than its size: too many
+/// aliases, or nesting too deep. `line_offset` is the number of file lines before `yaml`.
+pub fn guard_yaml(path: &Path, yaml: &str, line_offset: usize) -> Result<(), Diagnostic> {
+    if count_aliases(yaml) > MAX_ALIASES {
+        return Err(too_many_aliases(path, yaml, line_offset));
+    }
+    if let Some(offset) = too_deep_at(yaml) {
+        let (line, column) = line_and_column(yaml.as_bytes(), offset);
+        return Err(Diagnostic::error(
+            path,
+            format!(
+                "nested more than {MAX_NESTING} levels deep here; a front matter or playbook.yaml \
+                 needs a few levels at most"
+            ),
+        )
+        .at(line + line_offset, column));
+    }
+    Ok(())
+}
+
 /// Most `*alias` references a front matter or config may hold. serde_yaml expands every alias
 /// in full, so a few thousand references to one large anchor cost seconds and gigabytes without
 /// tripping its own limit; hand-written front matter needs a handful at most.
 pub const MAX_ALIASES: usize = 64;
 
+/// Deepest nesting of lists and mappings a front matter or config may hold. libyaml and
+/// serde_yaml take time quadratic in the depth (100,000 `{a: ` ran for 104 s), and nothing
+/// written by hand goes past a handful of levels.
+pub const MAX_NESTING: usize = 64;
+
 /// Rough count of alias references (`*name` where a YAML value can start), erring high: a
 /// `*` inside a quoted string may be counted too, which only matters past `MAX_ALIASES`.
-pub fn count_aliases(yaml: &str) -> usize {
+fn count_aliases(yaml: &str) -> usize {
     let bytes = yaml.as_bytes();
     (0..bytes.len())
         .filter(|&i| {
@@ -163,7 +222,7 @@ pub fn count_aliases(yaml: &str) -> usize {
 }
 
 /// The diagnostic for a text with too many aliases, at the first one.
-pub fn too_many_aliases(path: &Path, yaml: &str, line_offset: usize) -> Diagnostic {
+fn too_many_aliases(path: &Path, yaml: &str, line_offset: usize) -> Diagnostic {
     let line = yaml
         .lines()
         .position(|line| line.contains('*'))
@@ -175,6 +234,103 @@ pub fn too_many_aliases(path: &Path, yaml: &str, line_offset: usize) -> Diagnost
         ),
     )
     .at(line + 1 + line_offset, 1)
+}
+
+/// Byte offset where the nesting of `yaml` first goes past [`MAX_NESTING`], in one pass.
+///
+/// The depth counted is an upper bound of what the parser builds: open flow brackets, plus
+/// the block levels of indentation, plus the `- ` and `? ` that open a level on the same line.
+/// Quoted text and comments are skipped; a `[` or `{` counts only where a value starts, since
+/// plain text such as `see [1]` may hold one.
+fn too_deep_at(yaml: &str) -> Option<usize> {
+    let bytes = yaml.as_bytes();
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        // A line: its indentation, in block context, opens or closes block levels.
+        let line_start = i;
+        let mut indent = 0;
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+            i += 1;
+            indent += 1;
+        }
+        let blank = i >= bytes.len() || matches!(bytes[i], b'\n' | b'\r' | b'#');
+        if flow == 0 && quote.is_none() && !blank {
+            while indents.last().is_some_and(|&last| last >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        let mut on_line = 0;
+        // Where a value may start: line start, or after `- `, `? `, `: `, `[`, `{`, `,`.
+        let mut value_start = true;
+        while i < bytes.len() && bytes[i] != b'\n' {
+            let b = bytes[i];
+            match quote {
+                Some(b'"') if b == b'\\' => i += 1,
+                Some(q) if b == q => {
+                    // `''` inside single quotes is an escaped quote, not the end.
+                    if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                        i += 1;
+                    } else {
+                        quote = None;
+                        value_start = false;
+                    }
+                }
+                Some(_) => {}
+                None => match b {
+                    b'"' | b'\'' if value_start => quote = Some(b),
+                    b'#' if i == line_start || matches!(bytes[i - 1], b' ' | b'\t') => {
+                        while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                            i += 1;
+                        }
+                    }
+                    b'[' | b'{' if value_start || flow > 0 => {
+                        flow += 1;
+                        value_start = true;
+                    }
+                    b']' | b'}' if flow > 0 => flow -= 1,
+                    b'-' | b'?' | b':'
+                        if bytes
+                            .get(i + 1)
+                            .is_none_or(|next| matches!(next, b' ' | b'\t' | b'\n' | b'\r')) =>
+                    {
+                        if b != b':' && value_start && flow == 0 {
+                            on_line += 1;
+                        }
+                        value_start = true;
+                    }
+                    b',' if flow > 0 => value_start = true,
+                    b' ' | b'\t' | b'\r' => {}
+                    _ => value_start = false,
+                },
+            }
+            if indents.len() + on_line + flow > MAX_NESTING {
+                return Some(i);
+            }
+            i += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `bytes`, which may hold
+/// invalid UTF-8 after the offset.
+pub fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
 }
 
 /// One step of a path into a YAML document: a mapping key or a list index.
@@ -507,12 +663,36 @@ mod tests {
         );
         assert_eq!(
             yaml_error("a: b: c\n"),
-            "error: a.md:2:5: mapping values are not allowed in this context"
+            "error: a.md:2:5: mapping values are not allowed in this context: text that holds \
+             `: ` must be in quotes, e.g. `title: \"Promotion: the plan\"`"
         );
         assert_eq!(
             yaml_error("a: 1\nb: 2\na: 3\n"),
             "error: a.md:4:1: duplicate entry with key \"a\""
         );
+    }
+
+    #[test]
+    fn nesting_is_counted_in_lists_mappings_and_indents_not_in_text() {
+        let deep = |n: usize| format!("a: {}1{}\n", "[".repeat(n), "]".repeat(n));
+        assert_eq!(too_deep_at(&deep(MAX_NESTING - 1)), None);
+        assert_eq!(too_deep_at(&deep(MAX_NESTING)), Some(3 + MAX_NESTING - 1));
+        // Brackets in quotes, in comments and inside plain text open nothing.
+        let text = format!(
+            "a: \"{0}\"\nb: '{0}''{0}'\nc: see {0} # {0}\nd: x\n",
+            "[".repeat(100)
+        );
+        assert_eq!(too_deep_at(&text), None);
+        // `- - - x` opens a list per dash; indentation opens a level per step.
+        assert!(too_deep_at(&format!("a:\n  {}x\n", "- ".repeat(100))).is_some());
+        let stairs: String = (0..100)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect();
+        assert!(too_deep_at(&stairs).is_some());
+        let flat: String = (0..1000)
+            .map(|i| format!("k{i}:\n  - [a, {{b: c}}]\n"))
+            .collect();
+        assert_eq!(too_deep_at(&flat), None);
     }
 
     #[test]

@@ -5,13 +5,14 @@ use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::io::Read;
+
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::fields::{FieldValue, Findings, check_mapping, did_you_mean};
 use super::front_matter::{
-    MAX_ALIASES, PathSeg, count_aliases, locate, split_front_matter, too_many_aliases,
-    yaml_diagnostic,
+    PathSeg, guard_yaml, line_and_column, locate, split_front_matter, yaml_diagnostic,
 };
 use super::model::{Entry, Playbook, Reference, slugify, url_slug};
 use super::schema::{KindId, Practice, Schema};
@@ -185,7 +186,7 @@ pub fn find_sources(
             }
             continue;
         }
-        if !item.file_type().is_file() || !is_markdown {
+        if item.file_type().is_dir() || !is_markdown {
             continue;
         }
         let folder = path
@@ -252,31 +253,56 @@ pub fn read_entry(source: &Source, config: &Config) -> Parsed {
     }
 }
 
-/// Reads a file as UTF-8 text, refusing huge files, invalid UTF-8 and NUL bytes with the
-/// position of the first bad byte.
+/// Reads an entry as UTF-8 text; see [`read_text_file`].
 fn read_text(source: &Source) -> Result<String, Diagnostic> {
-    let io_error = |action: &str, err: &std::io::Error| Diagnostic::io(&source.rel, action, err);
-    let size = std::fs::metadata(&source.path)
-        .map_err(|err| io_error("read", &err))?
-        .len();
-    if size > MAX_ENTRY_BYTES {
-        return Err(Diagnostic::error(
-            &source.rel,
+    read_text_file(&source.path, &source.rel, MAX_ENTRY_BYTES, "an entry")
+}
+
+/// Reads `path` (shown as `rel`) as UTF-8 text of at most `max_bytes`, refusing what is not a
+/// regular file (a pipe or a device would block or never end), larger files, invalid UTF-8 and
+/// NUL bytes, each at a line and column. The cap holds while reading, should the file grow.
+pub fn read_text_file(
+    path: &Path,
+    rel: &Path,
+    max_bytes: u64,
+    what: &str,
+) -> Result<String, Diagnostic> {
+    let io_error = |err: &std::io::Error| Diagnostic::io(rel, "read", err).at(1, 1);
+    let too_large = || {
+        Diagnostic::error(
+            rel,
             format!(
-                "file is {} MiB; an entry may be at most {} MiB",
-                size / (1024 * 1024),
-                MAX_ENTRY_BYTES / (1024 * 1024)
+                "file is larger than {} MiB, the most {what} may be",
+                max_bytes / (1024 * 1024)
             ),
-        ));
+        )
+        .at(1, 1)
+    };
+    let metadata = std::fs::metadata(path).map_err(|err| io_error(&err))?;
+    if !metadata.is_file() {
+        return Err(Diagnostic::error(
+            rel,
+            format!("not a regular file (a pipe, socket or device); {what} is a text file"),
+        )
+        .at(1, 1));
     }
-    let bytes = std::fs::read(&source.path).map_err(|err| io_error("read", &err))?;
+    if metadata.len() > max_bytes {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(max_bytes + 1).read_to_end(&mut bytes))
+        .map_err(|err| io_error(&err))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large());
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let (line, column) = line_and_column(err.as_bytes(), at);
             return Err(Diagnostic::error(
-                &source.rel,
+                rel,
                 "file is not valid UTF-8: save it with UTF-8 encoding",
             )
             .at(line, column));
@@ -284,28 +310,12 @@ fn read_text(source: &Source) -> Result<String, Diagnostic> {
     };
     if let Some(at) = text.find('\0') {
         let (line, column) = line_and_column(text.as_bytes(), at);
-        return Err(Diagnostic::error(
-            &source.rel,
-            "file contains a NUL byte; is it a binary file?",
-        )
-        .at(line, column));
+        return Err(
+            Diagnostic::error(rel, "file contains a NUL byte; is it a binary file?")
+                .at(line, column),
+        );
     }
     Ok(text)
-}
-
-/// 1-based line and column (in characters) of byte `offset`.
-fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
-    (line, column)
 }
 
 /// Parses one entry's text into an entry of `kind`: the entry when it has no error, and every
@@ -338,8 +348,8 @@ pub fn parse_entry(
         return fail("front matter is larger than 64 KiB", split.yaml_first_line);
     }
     let offset = split.yaml_first_line - 1;
-    if count_aliases(split.yaml) > MAX_ALIASES {
-        return (None, vec![too_many_aliases(rel, split.yaml, offset)]);
+    if let Err(diagnostic) = guard_yaml(rel, split.yaml, offset) {
+        return (None, vec![diagnostic]);
     }
     let value: serde_yaml::Value = match serde_yaml::from_str(split.yaml) {
         Ok(value) => value,
