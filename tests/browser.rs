@@ -221,6 +221,61 @@ fn read_the_encrypted_example(browser: &Browser) {
     browser.wait_for(TITLE, "Ran an incident tabletop game at the team offsite");
 }
 
+/// What tells a decrypted page from the lock shell it was opened in: the title, how many
+/// `<title>` (HTML ones: a chart's SVG has its own), `<head>` and `<style>` elements it has, whether the shell's form and
+/// ciphertext are still there, and the search box's frame (the shell's `form` rule gives it a
+/// border and padding).
+const PAGE_MAKEUP: &str = "var form = document.querySelector('form.site-search'); \
+    var look = form ? getComputedStyle(form) : null; \
+    return [document.title, \
+      document.getElementsByTagNameNS('http://www.w3.org/1999/xhtml', 'title').length + ' title', \
+      document.querySelectorAll('head').length + ' head', \
+      document.querySelectorAll('style').length + ' style', \
+      document.getElementById('sealed') || document.getElementById('unlock') ? 'shell' : 'no shell', \
+      look ? 'search box padding ' + look.paddingTop + ', border ' + look.borderTopWidth : 'no search box' \
+    ].join(' | ')";
+
+/// Asserts that the open page is what a plain build shows, titled `title`.
+fn assert_the_plain_page(browser: &Browser, title: &str) {
+    assert_eq!(
+        browser.eval(PAGE_MAKEUP),
+        format!(
+            "{title} | 1 title | 1 head | 0 style | no shell | search box padding 0px, border 0px"
+        )
+    );
+}
+
+#[test]
+fn every_page_opened_with_the_saved_key_is_the_plain_page_not_the_lock_shell() {
+    const SITE: &str = "Maya's playbook";
+    let playbook = encrypted_example();
+    let browser = Browser::start();
+    browser.open(&file_url(&playbook, "index.html"));
+    browser.type_into("#passphrase", &format!("{PASSPHRASE}\u{E007}"));
+    browser.wait_for(TITLE, SITE);
+    assert_the_plain_page(&browser, SITE);
+
+    // Every page after the first opens with the key saved in the tab: an entry, a tag, a
+    // section from the menu, and the dashboard again.
+    let entry = browser.eval("return document.querySelector('.card-title a').textContent");
+    let entry = entry.as_str().expect("a card on the dashboard").to_string();
+    browser.click(".card-title a");
+    browser.wait_for(TITLE, &entry);
+    assert_the_plain_page(&browser, &format!("{entry} · {SITE}"));
+
+    browser.click("main .tags a");
+    let tag = browser.wait_for(TITLE, "Tagged");
+    assert_the_plain_page(&browser, &format!("{tag} · {SITE}"));
+
+    browser.click(".site-header nav li:nth-last-child(3) a");
+    browser.wait_for(TITLE, "Timeline");
+    assert_the_plain_page(&browser, &format!("Timeline · {SITE}"));
+
+    browser.click(".brand");
+    browser.wait_for(TITLE, SITE);
+    assert_the_plain_page(&browser, SITE);
+}
+
 #[test]
 fn a_page_loads_nothing_from_another_host_even_from_html_in_a_body() {
     // Another host: a listener on another port of the loopback; any connection is a failure.

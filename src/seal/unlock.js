@@ -60,9 +60,21 @@
     return key ? key.then(function (k) { return open(k, text); }) : Promise.reject(new Error("locked"));
   };
 
+  /* document.open() does nothing while the shell's own parser is still running this script,
+     and document.write() then adds the page to the shell instead of replacing it: with a saved
+     key the page is decrypted that early. So the page is written once the shell has loaded. */
+  function loaded() {
+    return new Promise(function (resolve) {
+      if (document.readyState === "complete") resolve();
+      else window.addEventListener("load", function () { resolve(); }, { once: true });
+    });
+  }
+
   function unlock(bits, remember) {
     var imported = importKey(bits);
-    return imported.then(function (k) { return open(k, sealed); }).then(function (html) {
+    var opened = imported.then(function (k) { return open(k, sealed); });
+    return Promise.all([opened, loaded()]).then(function (done) {
+      var html = done[0];
       key = imported;
       if (remember) {
         try { sessionStorage.setItem(KEY_NAME, toBase64(bits)); } catch (e) { /* asked again next page */ }
