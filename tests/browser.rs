@@ -164,13 +164,28 @@ fn an_encrypted_site_works_from_a_sub_path_of_a_static_host() {
     let playbook = encrypted_example();
     let host = StaticHost::start(&playbook.path().join("public"), "/private/playbook/");
     let browser = Browser::start();
-    browser.open(&format!("{}index.html", host.base));
+    // The folder's address: the page is index.html.
+    browser.open(&host.base);
     read_the_encrypted_example(&browser);
     let url = browser.eval("return location.href");
     assert!(
         url.as_str().is_some_and(|u| u.starts_with(&host.base)),
         "still under the sub-path: {url}"
     );
+
+    // A page asked for without `.html` opens (its ciphertext is bound to its file's name), and
+    // so does the 404.html that the host answers for a page it does not have.
+    browser.open(&host.base);
+    browser.wait_for(TITLE, "Maya");
+    let (href, title) = (
+        browser.eval("return document.querySelector('.card-title a').getAttribute('href')"),
+        browser.eval("return document.querySelector('.card-title a').textContent"),
+    );
+    let stem = href.as_str().and_then(|h| h.strip_suffix(".html"));
+    browser.open(&format!("{}{}", host.base, stem.expect("a page name")));
+    browser.wait_for(TITLE, title.as_str().expect("an entry title"));
+    browser.open(&format!("{}no-such-page", host.base));
+    browser.wait_for(TITLE, "Not found");
 }
 
 fn encrypted_example() -> Playbook {
@@ -274,6 +289,97 @@ fn every_page_opened_with_the_saved_key_is_the_plain_page_not_the_lock_shell() {
     browser.click(".brand");
     browser.wait_for(TITLE, SITE);
     assert_the_plain_page(&browser, SITE);
+}
+
+const UNLOCK_ERROR: &str =
+    "var e = document.getElementById('unlock-error'); return e ? e.textContent : ''";
+const KEY_KEPT: &str = "return Object.keys(sessionStorage).some(k => k.startsWith('playbook-key-')) \
+    ? 'key kept' : 'no key'";
+
+/// The encrypted example opened at its dashboard with the passphrase; returns the file name
+/// of the dashboard's first entry.
+fn unlock_the_dashboard(playbook: &Playbook, browser: &Browser) -> String {
+    browser.open(&file_url(playbook, "index.html"));
+    browser.type_into("#passphrase", &format!("{PASSPHRASE}\u{E007}"));
+    browser.wait_for(TITLE, "Maya");
+    let href = browser.eval("return document.querySelector('.card-title a').getAttribute('href')");
+    href.as_str().expect("a card on the dashboard").to_string()
+}
+
+/// Says that the open page is damaged, with a relative link to the dashboard, and that the
+/// key is still in the tab; then follows the link, which opens without asking.
+fn assert_damaged_with_the_key_kept(browser: &Browser) {
+    browser.wait_for(
+        UNLOCK_ERROR,
+        "This page is damaged or was changed after it was published",
+    );
+    assert!(
+        !browser
+            .eval(UNLOCK_ERROR)
+            .as_str()
+            .unwrap_or_default()
+            .contains("Wrong")
+    );
+    let link = "var a = document.querySelector('#unlock-error a'); \
+        return a ? a.getAttribute('href') + ' ' + a.textContent : 'no link'";
+    assert_eq!(browser.eval(link), "index.html Open the dashboard");
+    assert_eq!(browser.eval(KEY_KEPT), "key kept");
+    assert_eq!(browser.eval(TITLE), "", "no page is shown");
+    browser.click("#unlock-error a");
+    browser.wait_for(TITLE, "Maya");
+}
+
+#[test]
+fn a_changed_page_says_so_keeps_the_key_and_offers_the_dashboard() {
+    let playbook = encrypted_example();
+    let browser = Browser::start();
+    let entry = unlock_the_dashboard(&playbook, &browser);
+    // One character of the entry's ciphertext changed, as a host or an attacker might.
+    let file = format!("public/{entry}");
+    let shell = playbook.read(&file);
+    let at = shell.find("id=\"sealed\">").expect("a shell") + 12 + 40;
+    let changed = if &shell[at..=at] == "A" { "B" } else { "A" };
+    playbook.write(
+        &file,
+        format!("{}{changed}{}", &shell[..at], &shell[at + 1..]),
+    );
+
+    // Opened with the key saved in the tab.
+    browser.click(".card-title a");
+    assert_damaged_with_the_key_kept(&browser);
+
+    // Opened in a fresh tab with the right passphrase: not a wrong passphrase either.
+    browser.eval("sessionStorage.clear(); return ''");
+    browser.open(&file_url(&playbook, &entry));
+    browser.type_into("#passphrase", &format!("{PASSPHRASE}\u{E007}"));
+    assert_damaged_with_the_key_kept(&browser);
+}
+
+#[test]
+fn a_page_pasted_into_another_pages_file_does_not_open_there() {
+    let playbook = encrypted_example();
+    let browser = Browser::start();
+    let entry = unlock_the_dashboard(&playbook, &browser);
+    let title = browser.eval("return document.querySelector('.card-title a').textContent");
+    let title = title.as_str().expect("a card title").to_string();
+    let timeline = browser.eval(
+        "return document.querySelector('.site-header nav li:nth-last-child(3) a').getAttribute('href')",
+    );
+    let timeline = timeline
+        .as_str()
+        .expect("a link to the timeline")
+        .to_string();
+    // The entry's whole file, valid ciphertext and all, in place of the timeline's.
+    playbook.write(
+        &format!("public/{timeline}"),
+        playbook.read(&format!("public/{entry}")),
+    );
+
+    browser.click(".site-header nav li:nth-last-child(3) a");
+    assert_damaged_with_the_key_kept(&browser);
+    // The entry still opens under its own name.
+    browser.click(".card-title a");
+    browser.wait_for(TITLE, &title);
 }
 
 #[test]
