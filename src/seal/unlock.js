@@ -94,9 +94,10 @@
   }
 
   var key = null;
-  /* For scripts of the opened page: search opens its index, `name` being the index's file. */
+  /* For scripts of the opened page: search opens its index, `name` being the index's file
+     (a theme's own search.js from before names were bound gives none: it is the index). */
   window.playbookUnseal = function (text, name) {
-    return key ? open(key, text, name) : Promise.reject(new Error("locked"));
+    return key ? open(key, text, name || "search-index.js") : Promise.reject(new Error("locked"));
   };
 
   /* document.open() does nothing while the shell's own parser is still running this script,
