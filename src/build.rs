@@ -67,7 +67,11 @@ impl Sink for Sealing<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         if path.ends_with(".html") {
             let name = self.sealer.page_name(path);
-            let sealed = self.sealer.seal(path, bytes)?;
+            // An error names the page as the owner knows it, not by its keyed name.
+            let sealed = self
+                .sealer
+                .seal(&name, bytes)
+                .map_err(|_| Diagnostic::error(path, "could not encrypt this page"))?;
             let (head, tail) = &self.shell;
             return self
                 .staging

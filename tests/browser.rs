@@ -125,26 +125,32 @@ fn search_from_file_finds_an_entry_by_a_word_of_its_body() {
 }
 
 #[test]
-fn the_dashboard_does_not_scroll_sideways_at_360_pixels() {
+fn no_page_scrolls_sideways_at_360_pixels() {
     let playbook = Playbook::example();
     playbook.build(&[]);
     let browser = Browser::start();
     browser.resize(360, 800);
-    for page in [
-        "index.html",
-        "goals/make-the-staff-engineer-case/index.html",
-        "timeline/index.html",
-        "prep/index.html",
-    ] {
-        browser.open(&file_url(&playbook, page));
-        let width =
-            browser.eval("return document.documentElement.scrollWidth + ' ' + window.innerWidth");
-        let width = width.as_str().unwrap();
-        let (scroll, inner) = width.split_once(' ').unwrap();
-        let (scroll, inner): (u32, u32) = (scroll.parse().unwrap(), inner.parse().unwrap());
+    let pages = common::html_files(&playbook.path().join("public"));
+    assert!(pages.len() > 80, "{pages:?}");
+    for page in pages {
+        let page = page.to_string_lossy();
+        browser.open(&file_url(&playbook, &page));
+        // The viewport's width without a scrollbar (the browser hides them, as a phone does),
+        // and the layout's: against innerWidth, which counts a scrollbar, a layout up to 15 px
+        // too wide went unseen.
+        let width = browser.eval(
+            "var html = document.documentElement; return html.clientWidth + ' ' + html.scrollWidth",
+        );
+        let width = width.as_str().expect("two widths");
+        let (viewport, scroll) = width.split_once(' ').expect("two widths");
+        let (viewport, scroll): (u32, u32) = (
+            viewport.parse().expect("a width"),
+            scroll.parse().expect("a width"),
+        );
+        assert_eq!(viewport, 360, "{page}: the viewport is not 360 px wide");
         assert!(
-            scroll <= inner,
-            "{page} scrolls sideways at {inner}px: {scroll}px wide"
+            scroll <= viewport,
+            "{page} scrolls sideways at {viewport}px: {scroll}px wide"
         );
     }
 }
@@ -164,13 +170,28 @@ fn an_encrypted_site_works_from_a_sub_path_of_a_static_host() {
     let playbook = encrypted_example();
     let host = StaticHost::start(&playbook.path().join("public"), "/private/playbook/");
     let browser = Browser::start();
-    browser.open(&format!("{}index.html", host.base));
+    // The folder's address: the page is index.html.
+    browser.open(&host.base);
     read_the_encrypted_example(&browser);
     let url = browser.eval("return location.href");
     assert!(
         url.as_str().is_some_and(|u| u.starts_with(&host.base)),
         "still under the sub-path: {url}"
     );
+
+    // A page asked for without `.html` opens (its ciphertext is bound to its file's name), and
+    // so does the 404.html that the host answers for a page it does not have.
+    browser.open(&host.base);
+    browser.wait_for(TITLE, "Maya");
+    let (href, title) = (
+        browser.eval("return document.querySelector('.card-title a').getAttribute('href')"),
+        browser.eval("return document.querySelector('.card-title a').textContent"),
+    );
+    let stem = href.as_str().and_then(|h| h.strip_suffix(".html"));
+    browser.open(&format!("{}{}", host.base, stem.expect("a page name")));
+    browser.wait_for(TITLE, title.as_str().expect("an entry title"));
+    browser.open(&format!("{}no-such-page", host.base));
+    browser.wait_for(TITLE, "Not found");
 }
 
 fn encrypted_example() -> Playbook {
@@ -219,6 +240,152 @@ fn read_the_encrypted_example(browser: &Browser) {
     assert_eq!(url, "|#q=rotterdam");
     browser.click("#search-results a");
     browser.wait_for(TITLE, "Ran an incident tabletop game at the team offsite");
+}
+
+/// What tells a decrypted page from the lock shell it was opened in: the title, how many
+/// `<title>` (HTML ones: a chart's SVG has its own), `<head>` and `<style>` elements it has, whether the shell's form and
+/// ciphertext are still there, and the search box's frame (the shell's `form` rule gives it a
+/// border and padding).
+const PAGE_MAKEUP: &str = "var form = document.querySelector('form.site-search'); \
+    var look = form ? getComputedStyle(form) : null; \
+    return [document.title, \
+      document.getElementsByTagNameNS('http://www.w3.org/1999/xhtml', 'title').length + ' title', \
+      document.querySelectorAll('head').length + ' head', \
+      document.querySelectorAll('style').length + ' style', \
+      document.getElementById('sealed') || document.getElementById('unlock') ? 'shell' : 'no shell', \
+      look ? 'search box padding ' + look.paddingTop + ', border ' + look.borderTopWidth : 'no search box' \
+    ].join(' | ')";
+
+/// Asserts that the open page is what a plain build shows, titled `title`.
+fn assert_the_plain_page(browser: &Browser, title: &str) {
+    assert_eq!(
+        browser.eval(PAGE_MAKEUP),
+        format!(
+            "{title} | 1 title | 1 head | 0 style | no shell | search box padding 0px, border 0px"
+        )
+    );
+}
+
+#[test]
+fn every_page_opened_with_the_saved_key_is_the_plain_page_not_the_lock_shell() {
+    const SITE: &str = "Maya's playbook";
+    let playbook = encrypted_example();
+    let browser = Browser::start();
+    browser.open(&file_url(&playbook, "index.html"));
+    browser.type_into("#passphrase", &format!("{PASSPHRASE}\u{E007}"));
+    browser.wait_for(TITLE, SITE);
+    assert_the_plain_page(&browser, SITE);
+
+    // Every page after the first opens with the key saved in the tab: an entry, a tag, a
+    // section from the menu, and the dashboard again.
+    let entry = browser.eval("return document.querySelector('.card-title a').textContent");
+    let entry = entry.as_str().expect("a card on the dashboard").to_string();
+    browser.click(".card-title a");
+    browser.wait_for(TITLE, &entry);
+    assert_the_plain_page(&browser, &format!("{entry} · {SITE}"));
+
+    browser.click("main .tags a");
+    let tag = browser.wait_for(TITLE, "Tagged");
+    assert_the_plain_page(&browser, &format!("{tag} · {SITE}"));
+
+    browser.click(".site-header nav li:nth-last-child(3) a");
+    browser.wait_for(TITLE, "Timeline");
+    assert_the_plain_page(&browser, &format!("Timeline · {SITE}"));
+
+    browser.click(".brand");
+    browser.wait_for(TITLE, SITE);
+    assert_the_plain_page(&browser, SITE);
+}
+
+const UNLOCK_ERROR: &str =
+    "var e = document.getElementById('unlock-error'); return e ? e.textContent : ''";
+const KEY_KEPT: &str = "return Object.keys(sessionStorage).some(k => k.startsWith('playbook-key-')) \
+    ? 'key kept' : 'no key'";
+
+/// The encrypted example opened at its dashboard with the passphrase; returns the file name
+/// of the dashboard's first entry.
+fn unlock_the_dashboard(playbook: &Playbook, browser: &Browser) -> String {
+    browser.open(&file_url(playbook, "index.html"));
+    browser.type_into("#passphrase", &format!("{PASSPHRASE}\u{E007}"));
+    browser.wait_for(TITLE, "Maya");
+    let href = browser.eval("return document.querySelector('.card-title a').getAttribute('href')");
+    href.as_str().expect("a card on the dashboard").to_string()
+}
+
+/// Says that the open page is damaged, with a relative link to the dashboard, and that the
+/// key is still in the tab; then follows the link, which opens without asking.
+fn assert_damaged_with_the_key_kept(browser: &Browser) {
+    browser.wait_for(
+        UNLOCK_ERROR,
+        "This page is damaged or was changed after it was published",
+    );
+    assert!(
+        !browser
+            .eval(UNLOCK_ERROR)
+            .as_str()
+            .unwrap_or_default()
+            .contains("Wrong")
+    );
+    let link = "var a = document.querySelector('#unlock-error a'); \
+        return a ? a.getAttribute('href') + ' ' + a.textContent : 'no link'";
+    assert_eq!(browser.eval(link), "index.html Open the dashboard");
+    assert_eq!(browser.eval(KEY_KEPT), "key kept");
+    assert_eq!(browser.eval(TITLE), "", "no page is shown");
+    browser.click("#unlock-error a");
+    browser.wait_for(TITLE, "Maya");
+}
+
+#[test]
+fn a_changed_page_says_so_keeps_the_key_and_offers_the_dashboard() {
+    let playbook = encrypted_example();
+    let browser = Browser::start();
+    let entry = unlock_the_dashboard(&playbook, &browser);
+    // One character of the entry's ciphertext changed, as a host or an attacker might.
+    let file = format!("public/{entry}");
+    let shell = playbook.read(&file);
+    let at = shell.find("id=\"sealed\">").expect("a shell") + 12 + 40;
+    let changed = if &shell[at..=at] == "A" { "B" } else { "A" };
+    playbook.write(
+        &file,
+        format!("{}{changed}{}", &shell[..at], &shell[at + 1..]),
+    );
+
+    // Opened with the key saved in the tab.
+    browser.click(".card-title a");
+    assert_damaged_with_the_key_kept(&browser);
+
+    // Opened in a fresh tab with the right passphrase: not a wrong passphrase either.
+    browser.eval("sessionStorage.clear(); return ''");
+    browser.open(&file_url(&playbook, &entry));
+    browser.type_into("#passphrase", &format!("{PASSPHRASE}\u{E007}"));
+    assert_damaged_with_the_key_kept(&browser);
+}
+
+#[test]
+fn a_page_pasted_into_another_pages_file_does_not_open_there() {
+    let playbook = encrypted_example();
+    let browser = Browser::start();
+    let entry = unlock_the_dashboard(&playbook, &browser);
+    let title = browser.eval("return document.querySelector('.card-title a').textContent");
+    let title = title.as_str().expect("a card title").to_string();
+    let timeline = browser.eval(
+        "return document.querySelector('.site-header nav li:nth-last-child(3) a').getAttribute('href')",
+    );
+    let timeline = timeline
+        .as_str()
+        .expect("a link to the timeline")
+        .to_string();
+    // The entry's whole file, valid ciphertext and all, in place of the timeline's.
+    playbook.write(
+        &format!("public/{timeline}"),
+        playbook.read(&format!("public/{entry}")),
+    );
+
+    browser.click(".site-header nav li:nth-last-child(3) a");
+    assert_damaged_with_the_key_kept(&browser);
+    // The entry still opens under its own name.
+    browser.click(".card-title a");
+    browser.wait_for(TITLE, &title);
 }
 
 #[test]

@@ -1,11 +1,16 @@
 //! Encrypted builds: the key derived from the passphrase, the keyed names of pages, and pages
 //! sealed into identical shells that decrypt in the browser (WebCrypto: PBKDF2-HMAC-SHA256,
 //! AES-256-GCM). Nothing here is hand-made crypto: the RustCrypto crates do the work.
+//!
+//! Each ciphertext is bound to the name it is published under (the AES-GCM associated data),
+//! so one page's ciphertext pasted into another page's file does not open there; and the
+//! browser gets the lock's check value, so that it can tell a wrong passphrase (the check
+//! differs) from a damaged or changed page (the check matches, the page does not open).
 
 use std::fs;
 use std::path::Path;
 
-use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -21,7 +26,8 @@ const ROUNDS_ACCEPTED: std::ops::RangeInclusive<u32> = ITERATIONS..=10 * ITERATI
 /// The script every shell loads; it also carries the salt, so the next build finds it.
 pub const UNLOCK_SCRIPT: &str = "unlock.js";
 const UNLOCK_JS: &str = include_str!("unlock.js");
-/// HKDF labels of the two keys; `unlock.js` derives the first the same way.
+/// HKDF labels of the two keys; `unlock.js` derives both the same way (the second only to
+/// compute the check value).
 const AES_INFO: &str = "playbook aes-256-gcm";
 const MAC_INFO: &str = "playbook hmac-sha256";
 /// Pages that keep their names: what a host serves first, and what it serves when a page is
@@ -29,7 +35,8 @@ const MAC_INFO: &str = "playbook hmac-sha256";
 const KEPT_NAMES: [&str; 2] = ["index.html", "404.html"];
 
 /// The lock of an encrypted output: salt and rounds (public), and a value that tells whether
-/// a passphrase is the one the output was made with.
+/// a passphrase is the one the output was made with (the build checks it, and so does the
+/// browser before it opens a page).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lock {
     pub salt: [u8; 16],
@@ -121,6 +128,8 @@ impl Sealer {
                 check: String::new(),
             },
         };
+        // What unlock.js computes too, with WebCrypto: HMAC-SHA256 of the length-prefixed
+        // "check", first 16 bytes, in hex.
         sealer.lock.check = hex(&sealer.mac(&[b"check"])[..16]);
         if let Some(previous) = previous
             && previous.check != sealer.lock.check
@@ -154,16 +163,22 @@ impl Sealer {
         format!("{}.html", hex(&self.mac(&[b"page", path.as_bytes()])[..16]))
     }
 
-    /// `plaintext` encrypted, as base64 of nonce and ciphertext. The nonce is a keyed hash of
-    /// the path and the plaintext: the same page gives the same bytes on every build (so a
-    /// copy sends only what changed), and two different plaintexts never share a nonce.
-    pub fn seal(&self, path: &str, plaintext: &[u8]) -> Result<String, Diagnostic> {
-        let digest = self.mac(&[b"nonce", path.as_bytes(), plaintext]);
+    /// `plaintext` encrypted for the file published as `name` (relative to the output's root:
+    /// `page_name`'s answer, or `search-index.js`), as base64 of nonce and ciphertext. `name`
+    /// is the associated data, so the ciphertext opens only in that file. The nonce is a keyed
+    /// hash of the name and the plaintext: the same page gives the same bytes on every build
+    /// (so a copy sends only what changed), and two different plaintexts never share a nonce.
+    pub fn seal(&self, name: &str, plaintext: &[u8]) -> Result<String, Diagnostic> {
+        let digest = self.mac(&[b"nonce", name.as_bytes(), plaintext]);
         let nonce = Nonce::from_slice(&digest[..12]);
+        let payload = Payload {
+            msg: plaintext,
+            aad: name.as_bytes(),
+        };
         let ciphertext = self
             .cipher
-            .encrypt(nonce, plaintext)
-            .map_err(|_| Diagnostic::error(path, "could not encrypt this page"))?;
+            .encrypt(nonce, payload)
+            .map_err(|_| Diagnostic::error(name, "could not encrypt this file"))?;
         let mut sealed = Vec::with_capacity(12 + ciphertext.len());
         sealed.extend_from_slice(nonce);
         sealed.extend_from_slice(&ciphertext);
@@ -174,7 +189,8 @@ impl Sealer {
     pub fn unlock_script(&self) -> String {
         format!(
             "/* playbook-lock salt={salt} iterations={iterations} check={check} */\n\
-             window.PLAYBOOK_LOCK = {{ salt: \"{salt}\", iterations: {iterations} }};\n{UNLOCK_JS}",
+             window.PLAYBOOK_LOCK = {{ salt: \"{salt}\", iterations: {iterations}, \
+             check: \"{check}\" }};\n{UNLOCK_JS}",
             salt = hex(&self.lock.salt),
             iterations = self.lock.iterations,
             check = self.lock.check
@@ -235,37 +251,77 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aes_gcm::aead::Aead;
 
     /// Few rounds: these tests are about the format, not the cost.
     fn sealer() -> Sealer {
         Sealer::with_iterations("correct horse", None, 1000).unwrap()
     }
 
+    /// What the browser does: `sealed` opened as the file published as `name`.
+    fn open(sealer: &Sealer, name: &str, sealed: &str) -> Option<Vec<u8>> {
+        let bytes = BASE64.decode(sealed).ok()?;
+        let (nonce, ciphertext) = bytes.split_at_checked(12)?;
+        let payload = Payload {
+            msg: ciphertext,
+            aad: name.as_bytes(),
+        };
+        sealer
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), payload)
+            .ok()
+    }
+
     #[test]
     fn sealing_is_deterministic_and_opens_with_the_key() {
         let sealer = sealer();
-        let a = sealer
-            .seal("advice/x/index.html", b"<p>secret</p>")
-            .unwrap();
-        assert_eq!(
-            a,
-            sealer
-                .seal("advice/x/index.html", b"<p>secret</p>")
-                .unwrap()
+        let a = sealer.seal("x.html", b"<p>secret</p>").unwrap();
+        assert_eq!(a, sealer.seal("x.html", b"<p>secret</p>").unwrap());
+        assert_ne!(a, sealer.seal("y.html", b"<p>secret</p>").unwrap());
+        assert_eq!(open(&sealer, "x.html", &a).unwrap(), b"<p>secret</p>");
+    }
+
+    #[test]
+    fn a_ciphertext_opens_only_under_its_own_name() {
+        let sealer = sealer();
+        let name = sealer.page_name("advice/x/index.html");
+        let sealed = sealer.seal(&name, b"<p>secret</p>").unwrap();
+        assert_eq!(open(&sealer, &name, &sealed).unwrap(), b"<p>secret</p>");
+        // Pasted into another page's file, or into the dashboard's, it does not open.
+        let other = sealer.page_name("advice/y/index.html");
+        assert_eq!(open(&sealer, &other, &sealed), None);
+        assert_eq!(open(&sealer, "index.html", &sealed), None);
+        // Nor once a byte of it is changed.
+        let mut bytes = BASE64.decode(&sealed).unwrap();
+        bytes[20] ^= 1;
+        assert_eq!(open(&sealer, &name, &BASE64.encode(bytes)), None);
+    }
+
+    #[test]
+    fn the_browser_gets_the_check_value_it_can_compute_with_webcrypto() {
+        let sealer = sealer();
+        let script = sealer.unlock_script();
+        let lock = script.lines().nth(1).unwrap();
+        assert!(
+            lock.contains(&format!("check: \"{}\"", sealer.lock().check)),
+            "{lock}"
         );
-        assert_ne!(
-            a,
-            sealer
-                .seal("advice/y/index.html", b"<p>secret</p>")
-                .unwrap()
-        );
-        let bytes = BASE64.decode(&a).unwrap();
-        let opened = sealer
-            .cipher
-            .decrypt(Nonce::from_slice(&bytes[..12]), &bytes[12..])
+        // The steps unlock.js takes, each one WebCrypto has: PBKDF2-HMAC-SHA256 (256 bits),
+        // HKDF-SHA256 (empty salt, the MAC label), then HMAC-SHA256 of "check" after its
+        // length as 8 bytes little-endian; the first 16 bytes, in hex.
+        let mut master = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<Sha256>(b"correct horse", &sealer.lock().salt, 1000, &mut master);
+        let mut mac_key = [0u8; 32];
+        hkdf::Hkdf::<Sha256>::new(Some(&[]), &master)
+            .expand(b"playbook hmac-sha256", &mut mac_key)
             .unwrap();
-        assert_eq!(opened, b"<p>secret</p>");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&mac_key).unwrap();
+        mac.update(&[5, 0, 0, 0, 0, 0, 0, 0]);
+        mac.update(b"check");
+        let check = hex(&mac.finalize().into_bytes()[..16]);
+        assert_eq!(check, sealer.lock().check);
+        for step in ["\"playbook hmac-sha256\"", "\"HMAC\"", "\"check\""] {
+            assert!(UNLOCK_JS.contains(step), "unlock.js lacks {step}");
+        }
     }
 
     #[test]

@@ -74,6 +74,8 @@ impl Browser {
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            // As a phone's scrollbars, which take no width: a page is as wide as the window.
+            "--hide-scrollbars",
             "--disable-dev-shm-usage",
             "--disable-background-networking",
             "--disable-component-update",

@@ -97,10 +97,13 @@
   if (window.playbookSearch) {
     load(window.playbookSearch);
   } else if (window.playbookSealedSearch && window.playbookUnseal) {
-    // An encrypted build: the index is sealed like the pages, and opened with the same key.
+    // An encrypted build: the index is sealed like the pages, bound to its file's name, and
+    // opened with the same key.
     status.textContent = "Opening the index…";
-    window.playbookUnseal(window.playbookSealedSearch).then(function (json) {
+    window.playbookUnseal(window.playbookSealedSearch, "search-index.js").then(function (json) {
       load(JSON.parse(json));
+    }, function () {
+      status.textContent = "The search index is damaged or was changed after it was published, so it does not open.";
     });
   } else {
     load([]);
