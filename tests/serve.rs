@@ -11,7 +11,7 @@ use common::Playbook;
 use std::io::Write;
 use std::net::TcpStream;
 
-use common::server::{EventStream, Server, WAIT, request, request_bytes};
+use common::server::{EventStream, Server, WAIT, request, request_bytes, request_filled};
 
 /// Saves `text` at `rel` the way vim, VS Code and JetBrains do: a temporary file renamed over.
 fn save_by_rename(playbook: &Playbook, rel: &str, text: &str) {
@@ -341,6 +341,96 @@ fn garbage_and_oversized_requests_get_4xx_and_the_server_keeps_running() {
     let _ = request_bytes(&server.addr, b"\x00\xff\xfe garbage \r\n\r\n");
     let _ = request_bytes(&server.addr, b"GET\r\n\r\n");
     assert_eq!(server.get("/").status, 200, "still serving after garbage");
+}
+
+const MIB: usize = 1024 * 1024;
+
+/// The start of a request whose next header is `name: ` and its value, still to come.
+fn head_up_to(server: &Server, name: &str) -> String {
+    format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{name}: ",
+        server.addr
+    )
+}
+
+/// Sends a request with one header of `size` bytes; returns the answer and the bytes sent.
+fn send_header_of(server: &Server, size: usize) -> (common::server::Response, usize) {
+    request_filled(&server.addr, &head_up_to(server, "X-Big"), size, "\r\n\r\n")
+}
+
+#[test]
+fn a_4_mib_header_gets_431_and_the_server_keeps_serving() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    // A client that sends half a head and then waits must hold up no one else.
+    let mut slow = TcpStream::connect(&server.addr).unwrap();
+    write!(slow, "{}partial", head_up_to(&server, "X-Slow")).unwrap();
+    let (response, _) = send_header_of(&server, 4 * MIB);
+    assert_eq!(response.status, 431, "{}", response.headers);
+    assert_eq!(server.get("/").status, 200, "a new connection is served");
+    drop(slow);
+}
+
+#[test]
+fn a_thousand_headers_get_431() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let headers: String = (0..1000)
+        .map(|i| format!("X-Header-{i}: {i}\r\n"))
+        .collect();
+    let start = format!("{}x\r\n{headers}\r\n", head_up_to(&server, "X-First"));
+    let (response, _) = request_filled(&server.addr, &start, 0, "");
+    assert_eq!(response.status, 431, "{}", response.headers);
+}
+
+#[test]
+fn a_4_mib_request_line_gets_414() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let end = format!(
+        " HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr
+    );
+    let (response, _) = request_filled(&server.addr, "GET /", 4 * MIB, &end);
+    assert_eq!(response.status, 414, "{}", response.headers);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_64_mib_header_is_refused_without_being_held_in_memory() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let status = format!("/proc/{}/status", server.child.id());
+    let kib = |field: &str| -> u64 {
+        let text = std::fs::read_to_string(&status).unwrap();
+        let line = text.lines().find(|l| l.starts_with(field)).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    // Resets the peak (VmHWM) to the current RSS, so that the build at start-up does not count.
+    std::fs::write(format!("/proc/{}/clear_refs", server.child.id()), "5").unwrap();
+    let before = kib("VmRSS:");
+    let (response, sent) = send_header_of(&server, 64 * MIB);
+    assert_eq!(response.status, 431, "{}", response.headers);
+    // Refused before the end: the server closed instead of reading the rest to throw it away.
+    assert!(sent < 64 * MIB, "the whole header was taken ({sent} bytes)");
+    let grown = kib("VmHWM:").saturating_sub(before);
+    assert!(
+        grown <= 8 * 1024,
+        "RSS grew by {grown} KiB while refusing the header"
+    );
+}
+
+#[test]
+fn big_cookies_and_forty_headers_are_still_served() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let headers: String = (0..38).map(|i| format!("X-Header-{i}: {i}\r\n")).collect();
+    let cookies = format!("Cookie: session={}\r\n", "c".repeat(16 * 1024));
+    let raw = format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{cookies}{headers}\r\n",
+        server.addr
+    );
+    assert_eq!(request(&server.addr, &raw).status, 200);
 }
 
 #[test]

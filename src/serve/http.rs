@@ -425,6 +425,11 @@ fn open_event_stream(request: Request, state: &LiveState) {
 
 /// Binds `addr` and answers requests on a few threads; returns the bound address (the real
 /// port when 0 was asked).
+///
+/// Request heads are bounded before they get here: the vendored tiny_http answers 431 (414 for
+/// the request line alone) past 64 KiB or 100 header lines and closes the connection with the
+/// rest unread (vendor/tiny_http/PATCHED.md). Unbounded, one 256 MiB header made the server
+/// hold twice that in memory.
 pub fn start(
     addr: SocketAddr,
     state: Arc<LiveState>,

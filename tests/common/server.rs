@@ -184,6 +184,34 @@ pub fn request_bytes(addr: &str, raw: &[u8]) -> Response {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(WAIT)).unwrap();
     stream.write_all(raw).unwrap();
+    read_response(stream)
+}
+
+/// Sends `start`, then `fill` bytes of `a`, then `end`, in chunks, and stops sending at the first
+/// write the server refuses: a server may answer and close before a huge request is all sent.
+/// Then reads whatever answer came; returns it with the bytes sent.
+pub fn request_filled(addr: &str, start: &str, fill: usize, end: &str) -> (Response, usize) {
+    const CHUNK: usize = 64 * 1024;
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream.set_write_timeout(Some(WAIT)).unwrap();
+    let filler = [b'a'; CHUNK];
+    let chunks = (0..fill.div_ceil(CHUNK)).map(|i| &filler[..CHUNK.min(fill - i * CHUNK)]);
+    let parts = std::iter::once(start.as_bytes())
+        .chain(chunks)
+        .chain(std::iter::once(end.as_bytes()));
+    let mut sent = 0;
+    for part in parts {
+        if stream.write_all(part).is_err() {
+            break;
+        }
+        sent += part.len();
+    }
+    (read_response(stream), sent)
+}
+
+/// Reads until the server closes (or `WAIT` passes), keeping what came before a reset.
+fn read_response(mut stream: TcpStream) -> Response {
     let mut bytes = Vec::new();
     let _ = stream.read_to_end(&mut bytes);
     let text = String::from_utf8_lossy(&bytes).into_owned();

@@ -2,7 +2,7 @@ use ascii::AsciiString;
 
 use std::io::Error as IoError;
 use std::io::Result as IoResult;
-use std::io::{BufReader, BufWriter, ErrorKind, Read};
+use std::io::{BufReader, BufWriter, ErrorKind, Read, Write};
 
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -11,6 +11,13 @@ use crate::common::{HTTPVersion, Method};
 use crate::util::RefinedTcpStream;
 use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
 use crate::Request;
+
+// Patched for playbook: tiny_http read a request head of any size into memory (one 256 MiB header
+// took `playbook serve` past 500 MiB). A head is refused past these, before the rest is read.
+/// Bytes of the request line and headers together, line ends included.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// Header lines in one request.
+const MAX_HEADER_LINES: usize = 100;
 
 /// A ClientConnection is an object that will store a socket to a client
 /// and return Request objects.
@@ -44,6 +51,10 @@ enum ReadError {
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
     ReadIoError(IoError),
+    /// The request line alone is longer than `MAX_HEAD_BYTES`: answered with 414.
+    RequestLineTooLong,
+    /// The headers go past `MAX_HEAD_BYTES` or `MAX_HEADER_LINES`: answered with 431.
+    HeadTooLarge(HTTPVersion),
 }
 
 impl ClientConnection {
@@ -68,6 +79,27 @@ impl ClientConnection {
         }
     }
 
+    /// Patched for playbook: answers a request head that went past `MAX_HEAD_BYTES` or
+    /// `MAX_HEADER_LINES`. The caller then drops the connection with the rest of the head
+    /// unread: reading it only to throw it away would cost a thread and the transfer for as long
+    /// as the client keeps sending. (No `Connection: close`: `Response` drops that header; the
+    /// close itself tells the client.)
+    fn refuse_head(&mut self, status: crate::StatusCode, version: HTTPVersion) {
+        let mut writer = self.sink.next().unwrap();
+        let response = crate::Response::from_string(format!(
+            "{} {}\n",
+            status.0,
+            status.default_reason_phrase()
+        ))
+        .with_status_code(status);
+        // Flushed here, before the close: closing a socket with unread input makes the kernel
+        // reset the connection, and a reset drops whatever was still waiting to be sent.
+        response
+            .raw_print(&mut writer, version, &[], false, None)
+            .and_then(|()| writer.flush())
+            .ok();
+    }
+
     /// true if the connection is HTTPS
     pub fn secure(&self) -> bool {
         self.secure
@@ -77,21 +109,29 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    ///
+    /// Patched for playbook: takes at most `budget` bytes (the `CRLF` included) and subtracts
+    /// what it took; `Ok(None)` when the budget ran out first, the rest of the line unread.
+    fn read_next_line(&mut self, budget: &mut usize) -> IoResult<Option<AsciiString>> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
         loop {
+            if *budget == 0 {
+                return Ok(None);
+            }
             let byte = self.next_header_source.by_ref().bytes().next();
 
             let byte = match byte {
                 Some(b) => b?,
                 None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
             };
+            *budget -= 1;
 
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
                 return AsciiString::from_ascii(buf)
+                    .map(Some)
                     .map_err(|_| IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII"));
             }
 
@@ -104,10 +144,14 @@ impl ClientConnection {
     /// Reads a request from the stream.
     /// Blocks until the header has been read.
     fn read(&mut self) -> Result<Request, ReadError> {
+        let mut budget = MAX_HEAD_BYTES;
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                let line = self
+                    .read_next_line(&mut budget)
+                    .map_err(ReadError::ReadIoError)?
+                    .ok_or(ReadError::RequestLineTooLong)?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -118,11 +162,17 @@ impl ClientConnection {
             let headers = {
                 let mut headers = Vec::new();
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    let line = self
+                        .read_next_line(&mut budget)
+                        .map_err(ReadError::ReadIoError)?
+                        .ok_or_else(|| ReadError::HeadTooLarge(version.clone()))?;
 
                     if line.is_empty() {
                         break;
                     };
+                    if headers.len() == MAX_HEADER_LINES {
+                        return Err(ReadError::HeadTooLarge(version));
+                    }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
                         Ok(h) => h,
@@ -218,6 +268,16 @@ impl Iterator for ClientConnection {
                     let response = Response::new_empty(StatusCode(417));
                     response.raw_print(writer, ver, &[], true, None).ok();
                     return None; // TODO: should be recoverable, but needs handling in case of body
+                }
+
+                Err(ReadError::RequestLineTooLong) => {
+                    self.refuse_head(StatusCode(414), HTTPVersion(1, 1));
+                    return None;
+                }
+
+                Err(ReadError::HeadTooLarge(ver)) => {
+                    self.refuse_head(StatusCode(431), ver);
+                    return None;
                 }
 
                 Err(ReadError::ReadIoError(_)) => return None,
