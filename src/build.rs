@@ -121,9 +121,9 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Failure> {
 fn load_with_config(options: &BuildOptions, config: Config) -> Result<Loaded, Failure> {
     let root = options.root.as_path();
     let base_url = options.base_url.clone().or_else(|| config.base_url.clone());
-    let theme_name = config.theme.clone();
+    let for_theme = config.clone();
     let (theme, content) = rayon::join(
-        || load_theme(root, &theme_name),
+        || load_theme(root, &for_theme),
         || load_playbook(root, config, options.drafts),
     );
     match (theme, content) {
@@ -190,14 +190,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
     if !encrypt && Lock::read(&output).is_some() {
         return Err(Failure::one(Diagnostic::error(
             &output,
-            "this folder holds an encrypted build: build with --encrypt (or `encrypt: true`) to \
-             keep it encrypted, or remove the folder to build the site unencrypted",
+            "this folder holds an encrypted build: set `encrypt: true` in playbook.yaml to keep \
+             it encrypted (`playbook build --encrypt` does it for one build), or remove the \
+             folder to build the site unencrypted",
         )));
     }
+    // A passphrase problem is told at the `encrypt:` setting, or plainly for `--encrypt`.
+    let passphrase_error = |message: String| match config.encrypt {
+        true => config.error_at(&["encrypt"], message),
+        false => Diagnostic::general(message),
+    };
+    let sealer = match encrypt {
+        true => Some(Arc::new(sealer_for(&output, passphrase_error)?)),
+        false => None,
+    };
     let mut loaded = load_with_config(options, config)?;
-    if encrypt {
-        loaded.sealer = Some(Arc::new(sealer_for(&output)?));
-    }
+    loaded.sealer = sealer;
     let staging = Staging::begin(&output)?;
     let pages = match &loaded.sealer {
         Some(sealer) => {
@@ -241,11 +249,16 @@ fn locked_shell(theme: &Theme) -> Result<(String, String), Diagnostic> {
 
 /// The keys of an encrypted build into `output`: the passphrase is asked (or read from
 /// `PLAYBOOK_PASSPHRASE`) and checked against the lock of the output's previous encrypted build.
-fn sealer_for(output: &Path) -> Result<Sealer, Failure> {
+/// A passphrase that cannot be had is told by `passphrase_error`; one that does not open the
+/// output's lock, at the output folder.
+fn sealer_for(
+    output: &Path,
+    passphrase_error: impl Fn(String) -> Diagnostic,
+) -> Result<Sealer, Failure> {
     let previous = Lock::read(output);
-    let fail = |message: String| Failure::one(Diagnostic::error(output, message));
-    let passphrase = crate::seal::passphrase(previous.is_none()).map_err(fail)?;
-    Sealer::new(&passphrase, previous.as_ref()).map_err(fail)
+    let passphrase = crate::seal::passphrase(previous.is_none()).map_err(passphrase_error)?;
+    Sealer::new(&passphrase, previous.as_ref())
+        .map_err(|message| Failure::one(Diagnostic::error(output, message)))
 }
 
 /// Frees `value` on another thread. Freeing a large playbook piece by piece takes most of a

@@ -135,8 +135,8 @@ pub struct NewArgs {
     pub kind: String,
     /// The entry's title; its file name is made from it
     pub title: String,
-    /// The entry's date, YYYY-MM-DD (default: today)
-    #[arg(long, value_name = "DATE")]
+    /// The entry's date, YYYY-MM-DD or RFC 3339 (default: today)
+    #[arg(long, value_name = "DATE", value_parser = parse_entry_date)]
     pub date: Option<String>,
 }
 
@@ -168,6 +168,11 @@ pub struct BuildArgs {
 /// A `YYYY-MM-DD` day for `--today`.
 fn parse_day(text: &str) -> Result<time::Date, String> {
     crate::content::EntryDate::parse(text).map(|date| date.day)
+}
+
+/// An entry's `date:` for `new --date`, checked as the entry will be, kept as written.
+fn parse_entry_date(text: &str) -> Result<String, String> {
+    crate::content::EntryDate::parse(text).map(|_| text.trim().to_string())
 }
 
 impl BuildArgs {

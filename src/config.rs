@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use crate::content::fields::did_you_mean;
 use crate::content::front_matter::{PathSeg, guard_yaml, locate, yaml_diagnostic};
 use crate::content::load::read_text_file;
 use crate::content::schema::{FieldSpec, FieldType, KindSpec, Practice, Schema};
-use crate::content::slugify;
+use crate::content::{slugify, too_long_for_a_file_name};
 use crate::error::{Diagnostic, Failure};
 
 pub const CONFIG_FILE: &str = "playbook.yaml";
@@ -107,6 +108,9 @@ pub struct Config {
     /// The default kinds with `kinds:` applied.
     #[serde(skip)]
     pub schema: Schema,
+    /// The text read, to point at a setting in later errors.
+    #[serde(skip)]
+    text: String,
 }
 
 impl Default for Config {
@@ -124,6 +128,7 @@ impl Default for Config {
             encrypt: false,
             publish: None,
             schema: Schema::default(),
+            text: String::new(),
         }
     }
 }
@@ -164,6 +169,7 @@ impl Config {
         // Syntax first, so that a broken line is not reported as a wrong type further up.
         serde_yaml::from_str::<serde_yaml::Value>(text).map_err(yaml_error)?;
         let mut config: Config = serde_yaml::from_str(text).map_err(yaml_error)?;
+        config.text = text.to_string();
         let mut diagnostics = Vec::new();
         let at = |path: &[PathSeg], message: String| {
             let (line, column) = locate(text, path);
@@ -198,13 +204,19 @@ impl Config {
         {
             diagnostics.push(at(
                 &[PathSeg::Key("boss".into())],
-                format!("`boss: {boss}` is not one of the ids under `people:`"),
+                format!(
+                    "`boss: {boss}` is not one of the ids under `people:`{}",
+                    did_you_mean(boss, config.people.keys().map(String::as_str))
+                ),
             ));
         }
         for id in config.people.keys() {
-            if slugify(id) != *id {
+            let place = [PathSeg::Key("people".into()), PathSeg::Key(id.clone())];
+            if let Some(problem) = too_long_for_a_file_name("person id", id) {
+                diagnostics.push(at(&place, problem));
+            } else if slugify(id) != *id {
                 diagnostics.push(at(
-                    &[PathSeg::Key("people".into()), PathSeg::Key(id.clone())],
+                    &place,
                     format!(
                         "person id `{id}` may hold only a-z, 0-9 and `-` (e.g. `{}`)",
                         slugify(id)
@@ -225,6 +237,14 @@ impl Config {
         } else {
             Err(Failure(diagnostics))
         }
+    }
+
+    /// An error about the setting at `keys` (`["publish", "target"]`), at its line and column
+    /// in playbook.yaml; at its first line when the setting is not written there.
+    pub fn error_at(&self, keys: &[&str], message: impl Into<String>) -> Diagnostic {
+        let path: Vec<PathSeg> = keys.iter().map(|k| PathSeg::Key(k.to_string())).collect();
+        let (line, column) = locate(&self.text, &path);
+        Diagnostic::error(CONFIG_FILE, message).at(line, column)
     }
 
     /// Display name of a person id: the configured name, else the id itself.
@@ -265,6 +285,10 @@ fn build_schema(kinds: &IndexMap<String, KindConfig>) -> Result<Schema, Vec<Conf
                         path.clone(),
                         format!("kind `{name}` and its folder may hold only a-z, 0-9 and `-`"),
                     ));
+                    continue;
+                }
+                if let Some(problem) = too_long_for_a_file_name("the kind's folder", &folder) {
+                    problems.push((path.clone(), problem));
                     continue;
                 }
                 if schema.kind_by_folder(&folder).is_some()

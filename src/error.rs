@@ -38,6 +38,12 @@ impl Diagnostic {
         self
     }
 
+    /// A problem with no file to point at (a port in use, a terminal that cannot be read):
+    /// printed as `error: message`.
+    pub fn general(message: impl Into<String>) -> Self {
+        Diagnostic::error(PathBuf::new(), message)
+    }
+
     /// An I/O failure on `path`, with the operating system's reason.
     pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Self {
         Diagnostic::error(path, format!("cannot {action}: {err}"))
@@ -65,7 +71,10 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}: {}", self.location(), self.message)
+        match self.location() {
+            location if location.is_empty() => write!(f, "{label}: {}", self.message),
+            location => write!(f, "{label}: {location}: {}", self.message),
+        }
     }
 }
 

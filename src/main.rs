@@ -52,7 +52,7 @@ fn main() -> ExitCode {
                     println!("{}", root.join(path).display());
                     Ok(())
                 }
-                Err(NewError::UnknownKind(message)) => {
+                Err(NewError::Usage(message)) => {
                     eprintln!("error: {message}");
                     return ExitCode::from(2);
                 }

@@ -406,16 +406,27 @@ fn check_replaceable(target: &Path) -> Result<(), Diagnostic> {
     if target.join(MARK_FILE).is_file() {
         return Ok(());
     }
-    let mut items =
+    let items =
         fs::read_dir(target).map_err(|err| Diagnostic::io(target, "read output folder", &err))?;
-    if items.next().is_none() {
+    let mut names: Vec<String> = items
+        .flatten()
+        .map(|item| item.file_name().to_string_lossy().into_owned())
+        .collect();
+    if names.is_empty() {
         return Ok(());
     }
+    names.sort_unstable();
+    let shown = names.len().min(3);
+    let more = match names.len() - shown {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
     Err(Diagnostic::error(
         target,
         format!(
-            "refusing to replace this folder: it has files and playbook did not make it (no \
-             {MARK_FILE} mark). Choose another --output, or empty it yourself"
+            "refusing to replace this folder: it holds {}{more}, and playbook did not make it \
+             (no {MARK_FILE} mark). Choose another --output, or empty it yourself",
+            names[..shown].join(", ")
         ),
     ))
 }

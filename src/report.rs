@@ -35,8 +35,12 @@ pub fn render_diagnostic(root: &Path, diagnostic: &Diagnostic) -> String {
     let bold = Style::new().bold();
     let location = diagnostic.location();
     let message = &diagnostic.message;
-    let mut out =
-        format!("{label_style}{label}{label_style:#}: {bold}{location}{bold:#}: {message}");
+    let mut out = match location.is_empty() {
+        true => format!("{label_style}{label}{label_style:#}: {message}"),
+        false => {
+            format!("{label_style}{label}{label_style:#}: {bold}{location}{bold:#}: {message}")
+        }
+    };
     if let Some(excerpt) = source_excerpt(root, diagnostic, level) {
         out.push('\n');
         out.push_str(&excerpt);

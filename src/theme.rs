@@ -58,7 +58,8 @@ pub struct Theme {
 
 /// Loads theme `name`: the embedded default theme, overridden file by file by
 /// `root/themes/<name>/templates/` and `static/`, so a theme may change a single template.
-pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Failure> {
+pub fn load_theme(root: &Path, config: &crate::config::Config) -> Result<Theme, Failure> {
+    let name = config.theme.as_str();
     let mut templates: BTreeMap<String, (PathBuf, Cow<'static, str>)> = BTreeMap::new();
     let mut assets: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
     for (file, bytes) in EMBEDDED_DEFAULT {
@@ -78,8 +79,8 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Failure> {
 
     let theme_dir = root.join("themes").join(name);
     if !theme_dir.is_dir() && name != "default" {
-        return Err(Failure::one(Diagnostic::error(
-            crate::config::CONFIG_FILE,
+        return Err(Failure::one(config.error_at(
+            &["theme"],
             format!("theme `{name}` not found: expected a folder themes/{name}/"),
         )));
     }

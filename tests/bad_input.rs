@@ -369,6 +369,64 @@ fn cases() -> Vec<Case> {
             message: "file is larger than 8 MiB, the most an entry may be",
         },
         case(
+            "related entry named without its folder",
+            ADVICE,
+            "---\ntitle: x\ndate: 2026-01-01\nfrom: dana\nrelated: [ship-the-ledger]\n---\n",
+            "content/advice/bad.md:5:11",
+            "`related: ship-the-ledger` does not name an entry of this playbook; did you mean `goals/ship-the-ledger`?",
+        ),
+        case(
+            "boss with a typo",
+            "playbook.yaml",
+            "title: T\nboss: dnaa\npeople:\n  dana: { name: Dana }\n",
+            "playbook.yaml:2:7",
+            "`boss: dnaa` is not one of the ids under `people:`; did you mean `dana`?",
+        ),
+        case(
+            "a 256-character tag",
+            ADVICE,
+            &format!(
+                "---\ntitle: x\ndate: 2026-01-01\nfrom: dana\ntags: [ok, {}]\n---\n",
+                "t".repeat(256)
+            ),
+            "content/advice/bad.md:5:12",
+            "tag is too long to name a page: its address would be 256 bytes, and at most 120 fit",
+        ),
+        case(
+            "a 300-character person id",
+            ADVICE,
+            &format!(
+                "---\ntitle: x\ndate: 2026-01-01\nfrom: {}\n---\n",
+                "p".repeat(300)
+            ),
+            "content/advice/bad.md:4:7",
+            "person id is too long to name a page",
+        ),
+        case(
+            "a 300-character slug",
+            ADVICE,
+            &format!(
+                "---\ntitle: x\ndate: 2026-01-01\nfrom: dana\nslug: {}\n---\n",
+                "s".repeat(300)
+            ),
+            "content/advice/bad.md:5:7",
+            "`slug:` is too long to name a page",
+        ),
+        case(
+            "a file name too long for a page address",
+            "content/advice/a-very-long-file-name-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.md",
+            "---\ntitle: x\ndate: 2026-01-01\nfrom: dana\n---\n",
+            "content/advice/a-very-long-file-name-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.md:2:1",
+            "the file name is too long to name a page",
+        ),
+        case(
+            "a 300-character person id in playbook.yaml",
+            "playbook.yaml",
+            &format!("title: T\npeople:\n  {}: {{ name: P }}\n", "p".repeat(300)),
+            "playbook.yaml:3:3",
+            "person id is too long to name a page",
+        ),
+        case(
             "tab indentation in playbook.yaml",
             "playbook.yaml",
             "title: T\npeople:\n\tdana:\n\t  name: Dana\n",

@@ -379,15 +379,17 @@ fn a_playbook_theme_overrides_templates_file_by_file() {
 #[test]
 fn an_unknown_theme_is_an_error() {
     let playbook = Playbook::fixture("basic");
-    playbook.write("playbook.yaml", "theme: nowhere\n");
-    let run = playbook.run(&["build"]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stderr
-            .contains("error: playbook.yaml: theme `nowhere` not found"),
-        "{}",
-        run.stderr
-    );
+    playbook.write("playbook.yaml", "title: T\ntheme: nowhere\n");
+    for command in ["build", "check"] {
+        let run = playbook.run(&[command]);
+        assert_eq!(run.code, 1);
+        assert!(
+            run.stderr
+                .contains("error: playbook.yaml:2:8: theme `nowhere` not found"),
+            "{}",
+            run.stderr
+        );
+    }
 }
 
 #[test]
@@ -428,7 +430,8 @@ fn a_folder_playbook_did_not_make_is_never_replaced() {
     let run = playbook.run(&["build", "--output", target.to_str().unwrap()]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains("refusing to replace this folder"),
+        run.stderr
+            .contains("refusing to replace this folder: it holds notes.txt, and playbook"),
         "{}",
         run.stderr
     );

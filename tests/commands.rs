@@ -118,6 +118,15 @@ fn new_makes_every_kind_and_lists_the_kinds_when_asked_for_an_unknown_one() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 
+    let run = playbook.run(&["new", "acheivement", "Shipped"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("unknown kind `acheivement`; did you mean `achievement`? The kinds are:"),
+        "{}",
+        run.stderr
+    );
+
     let run = playbook.run(&["new", "meeting", "Standup"]);
     assert_eq!(run.code, 2);
     assert!(
@@ -132,9 +141,36 @@ fn new_makes_every_kind_and_lists_the_kinds_when_asked_for_an_unknown_one() {
         run.stderr
     );
 
+    // A bad --date is a usage error, as a bad `review --since` is.
     let run = playbook.run(&["new", "advice", "Bad date", "--date", "2026-02-30"]);
-    assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("not a valid date"), "{}", run.stderr);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "invalid value '2026-02-30' for '--date <DATE>': `2026-02-30` is not a valid date"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!playbook.exists("content/advice/bad-date.md"));
+    let run = playbook.run(&["new", "advice", "?!"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("error: the title needs letters"),
+        "{}",
+        run.stderr
+    );
+
+    // A title longer than a page address may be is cut at a word; the entry builds.
+    let long = "Asked how the promotion committee weighs cross-team work ".repeat(4);
+    let run = playbook.run(&["new", "advice", &long]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let name = run.stdout.trim().rsplit('/').next().unwrap().to_string();
+    assert_eq!(
+        name,
+        "asked-how-the-promotion-committee-weighs-cross-team-work-asked-how-the-promotion-\
+         committee-weighs-cross-team-work-asked.md"
+    );
+    assert_eq!(playbook.run(&["check"]).code, 0);
 }
 
 #[test]

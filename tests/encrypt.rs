@@ -160,7 +160,23 @@ fn an_encrypted_build_without_a_passphrase_says_how_to_give_one() {
     let run = playbook.run_with_env(&["build", "--encrypt"], &[]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains("set PLAYBOOK_PASSPHRASE"),
+        run.stderr
+            .starts_with("error: an encrypted build needs a passphrase: set PLAYBOOK_PASSPHRASE"),
+        "{}",
+        run.stderr
+    );
+    assert!(!playbook.exists("public"));
+
+    // Asked for by `encrypt: true`, the error points at that line.
+    let config = playbook.read("playbook.yaml");
+    let line = config.lines().count() + 1;
+    playbook.write("playbook.yaml", format!("{config}encrypt: true\n"));
+    let run = playbook.run_with_env(&["build"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: playbook.yaml:{line}:10: an encrypted build needs a passphrase"
+        )),
         "{}",
         run.stderr
     );
@@ -189,7 +205,7 @@ fn an_unencrypted_build_does_not_replace_an_encrypted_output() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .contains("this folder holds an encrypted build: build with --encrypt"),
+            .contains("this folder holds an encrypted build: set `encrypt: true` in playbook.yaml"),
         "{}",
         run.stderr
     );

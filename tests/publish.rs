@@ -183,7 +183,7 @@ fn an_unencrypted_build_is_refused_where_encryption_is_required() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .contains("error: playbook.yaml: refusing to publish an unencrypted build to"),
+            .contains("error: playbook.yaml:10:12: refusing to publish an unencrypted build to"),
         "{}",
         run.stderr
     );
@@ -226,6 +226,12 @@ fn a_target_holding_files_playbook_did_not_put_there_is_refused_unless_forced() 
         "mine"
     );
 
+    assert!(
+        run.stderr
+            .contains("or pass --force to delete them and publish"),
+        "{}",
+        run.stderr
+    );
     let run = publish(&playbook, &["--force"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("  - notes.txt\n"), "{}", run.stdout);
@@ -374,15 +380,30 @@ fn an_unencrypted_build_does_not_replace_an_encrypted_site_unless_forced() {
     let env = [("PLAYBOOK_PASSPHRASE", "a long passphrase for tests")];
     assert_eq!(publish(&playbook, &[], &env).code, 0);
 
-    // Encryption switched off, and the output folder removed so that the build goes through.
-    playbook.write("playbook.yaml", config);
+    // Encryption switched off: the encrypted output folder stops the build first, with advice
+    // that names no flag publish lacks.
+    playbook.write("playbook.yaml", &config);
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("set `encrypt: true` in playbook.yaml to keep it encrypted"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("build with --encrypt"),
+        "{}",
+        run.stderr
+    );
+    // The output folder removed, the build goes through.
     std::fs::remove_dir_all(playbook.path().join("public")).unwrap();
     let before = snapshot(&site);
     let run = publish(&playbook, &[], &[]);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .contains("the target holds an encrypted site and this build is not encrypted"),
+            .contains("the target holds an encrypted site and this build is not encrypted; set `encrypt: true`, or pass --force to delete it and publish"),
         "{}",
         run.stderr
     );

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::content::date::{EntryDate, iso_day, today};
+use crate::content::fields::closest;
 use crate::content::schema::{FieldSpec, FieldType, KindSpec};
-use crate::content::slugify;
+use crate::content::{MAX_SLUG_BYTES, slugify};
 use crate::error::{Diagnostic, Failure};
 
 pub struct NewOptions {
@@ -20,8 +21,9 @@ pub struct NewOptions {
 
 #[derive(Debug)]
 pub enum NewError {
-    /// KIND names no kind; the message lists them. A usage error.
-    UnknownKind(String),
+    /// A KIND that names no kind (the message lists them), a TITLE without a letter or digit, a
+    /// date that is not one: usage errors.
+    Usage(String),
     Failure(Failure),
 }
 
@@ -47,8 +49,16 @@ pub fn new_entry(options: &NewOptions) -> Result<PathBuf, NewError> {
             .iter()
             .map(|k| format!("  {:<14} content/{}/", k.name, k.folder))
             .collect();
-        return Err(NewError::UnknownKind(format!(
-            "unknown kind `{}`; the kinds are:\n{}",
+        let names = schema
+            .kinds
+            .iter()
+            .flat_map(|k| [k.name.as_str(), k.folder.as_str()]);
+        let hint = match closest(&options.kind, names) {
+            Some(near) => format!("; did you mean `{near}`? The kinds are"),
+            None => "; the kinds are".to_string(),
+        };
+        return Err(NewError::Usage(format!(
+            "unknown kind `{}`{hint}:\n{}",
             options.kind,
             kinds.join("\n")
         )));
@@ -56,18 +66,18 @@ pub fn new_entry(options: &NewOptions) -> Result<PathBuf, NewError> {
     let spec = schema.kind(kind);
     let date = match &options.date {
         Some(text) => {
-            EntryDate::parse(text).map_err(|message| Diagnostic::error("--date", message))?;
+            EntryDate::parse(text).map_err(|message| {
+                NewError::Usage(format!("invalid --date `{text}`: {message}"))
+            })?;
             text.trim().to_string()
         }
         None => iso_day(today()),
     };
-    let slug = slugify(&options.title);
+    let slug = file_slug(&options.title);
     if slug.is_empty() {
-        return Err(Diagnostic::error(
-            "TITLE",
-            "the title needs letters or digits: the file name is made from them",
-        )
-        .into());
+        return Err(NewError::Usage(
+            "the title needs letters or digits: the file name is made from them".into(),
+        ));
     }
     let rel = Path::new("content")
         .join(&spec.folder)
@@ -95,6 +105,23 @@ pub fn new_entry(options: &NewOptions) -> Result<PathBuf, NewError> {
         .into()),
         Err(err) => Err(Diagnostic::io(&rel, "create", &err).into()),
     }
+}
+
+/// The file name (without `.md`) made from a title: its slug, cut at a word to fit the longest
+/// page address a build accepts.
+fn file_slug(title: &str) -> String {
+    let mut slug = slugify(title);
+    if slug.len() > MAX_SLUG_BYTES {
+        // The slug is ASCII, so any byte index is a character boundary.
+        slug.truncate(MAX_SLUG_BYTES + 1);
+        let cut = slug
+            .rfind('-')
+            .filter(|&at| at > 0)
+            .unwrap_or(MAX_SLUG_BYTES);
+        slug.truncate(cut);
+        slug.truncate(slug.trim_end_matches('-').len());
+    }
+    slug
 }
 
 /// The text of a new entry of `spec`.

@@ -5,7 +5,7 @@ use serde_yaml::{Mapping, Value};
 
 use super::date::EntryDate;
 use super::front_matter::PathSeg;
-use super::model::url_slug;
+use super::model::{too_long_for_a_file_name, url_slug};
 use super::schema::{FieldSpec, FieldType};
 use crate::error::Severity;
 
@@ -255,6 +255,10 @@ fn check_value(
             }
         },
         FieldType::Tag => match scalar_text(value) {
+            Some(tag) if let Some(problem) = too_long_for_a_file_name("tag", &url_slug(&tag)) => {
+                findings.error(path, problem);
+                None
+            }
             Some(tag) if !url_slug(&tag).is_empty() => Some(FieldValue::Text(tag)),
             Some(tag) => {
                 findings.error(
@@ -270,6 +274,14 @@ fn check_value(
         },
         FieldType::Person | FieldType::Reference(_) => {
             match scalar_text(value) {
+                Some(text)
+                    if matches!(ty, FieldType::Person)
+                        && let Some(problem) =
+                            too_long_for_a_file_name("person id", &url_slug(&text)) =>
+                {
+                    findings.error(path, problem);
+                    None
+                }
                 Some(text) if matches!(ty, FieldType::Person) && url_slug(&text).is_empty() => {
                     findings.error(path, format!("person id `{text}` has no letter or digit to make its page address from"));
                     None

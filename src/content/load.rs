@@ -14,7 +14,7 @@ use super::fields::{FieldValue, Findings, check_mapping, did_you_mean};
 use super::front_matter::{
     PathSeg, guard_yaml, line_and_column, locate, split_front_matter, yaml_diagnostic,
 };
-use super::model::{Entry, Playbook, Reference, slugify, url_slug};
+use super::model::{Entry, Playbook, Reference, slugify, too_long_for_a_file_name, url_slug};
 use super::schema::{KindId, Practice, Schema};
 use crate::config::Config;
 use crate::error::{Diagnostic, Failure, Severity};
@@ -412,6 +412,8 @@ pub fn parse_entry(
                     slugify(slug)
                 );
                 findings.error(&key("slug"), message);
+            } else if let Some(problem) = too_long_for_a_file_name("`slug:`", slug) {
+                findings.error(&key("slug"), problem);
             }
             slug.to_string()
         }
@@ -427,6 +429,8 @@ pub fn parse_entry(
                     "the file name gives an empty slug: use letters or digits in it, or set `slug:`"
                         .into(),
                 );
+            } else if let Some(problem) = too_long_for_a_file_name("the file name", &slug) {
+                findings.error(&[], format!("{problem}, or set a shorter `slug:`"));
             }
             slug
         }
@@ -570,7 +574,18 @@ fn check_references(entries: &[Arc<Entry>], unreadable: &[&str]) -> Vec<Diagnost
                 continue;
             }
             let candidates = keys.iter().copied().filter(|key| in_folder(key));
-            let hint = did_you_mean(target, candidates);
+            // A bare slug most often means the entry of that slug, in whichever folder it is.
+            let same_slug = (!target.contains('/'))
+                .then(|| {
+                    let mut found: Vec<&str> = candidates
+                        .clone()
+                        .filter(|key| key.rsplit('/').next() == Some(target))
+                        .collect();
+                    found.sort_unstable();
+                    found.first().map(|key| format!("; did you mean `{key}`?"))
+                })
+                .flatten();
+            let hint = same_slug.unwrap_or_else(|| did_you_mean(target, candidates));
             let what = match &reference.folder {
                 Some(folder) => format!("an entry of {folder}/"),
                 None => "an entry".to_string(),

@@ -10,5 +10,5 @@ pub mod schema;
 pub use date::EntryDate;
 pub use fields::FieldValue;
 pub use load::load_playbook;
-pub use model::{Entry, Playbook, slugify, url_slug};
+pub use model::{Entry, MAX_SLUG_BYTES, Playbook, slugify, too_long_for_a_file_name, url_slug};
 pub use schema::{KindId, KindSpec, Practice, Schema};

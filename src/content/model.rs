@@ -282,6 +282,22 @@ pub fn slugify(text: &str) -> String {
     slug_keeping(text, |c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
+/// Longest page address segment (slug, tag or person address), in bytes. A file system takes
+/// 255 bytes per name, and a build or publish adds a prefix or suffix to some names; nobody
+/// tells a tag or a slug of this length apart from a shorter one.
+pub const MAX_SLUG_BYTES: usize = 120;
+
+/// Why `segment`, the page address made from `what`, cannot be a file name, if it cannot.
+pub fn too_long_for_a_file_name(what: &str, segment: &str) -> Option<String> {
+    (segment.len() > MAX_SLUG_BYTES).then(|| {
+        format!(
+            "{what} is too long to name a page: its address would be {} bytes, and at most \
+             {MAX_SLUG_BYTES} fit; shorten it",
+            segment.len()
+        )
+    })
+}
+
 /// The URL segment of a tag or a person: like `slugify`, but letters and digits of every
 /// script are kept, so `日本` and `Café` get pages of their own (`日本`, `café`).
 pub fn url_slug(text: &str) -> String {

@@ -113,7 +113,7 @@ impl Session {
         let config = self.config.as_ref().expect("set just above when missing");
         if everything || changes.contains(&Change::Theme) || self.theme.is_none() {
             self.theme = None;
-            self.theme = Some(load_theme(&self.root, &config.theme)?);
+            self.theme = Some(load_theme(&self.root, config)?);
         }
         let named: Vec<&PathBuf> = changes
             .iter()
@@ -426,15 +426,14 @@ pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
         } else {
             format!("cannot listen on {address}: {err}")
         };
-        Failure::one(Diagnostic::error("serve", message))
+        Failure::one(Diagnostic::general(message))
     })?;
     // Watch before announcing the URL: a save right after it must not be missed.
     let (sender, receiver) = mpsc::channel();
     let mut watcher = watch::Watcher::new(root, sender).map_err(|err| {
-        Failure::one(Diagnostic::error(
-            "serve",
-            format!("cannot watch the playbook: {err}"),
-        ))
+        Failure::one(Diagnostic::general(format!(
+            "cannot watch the playbook: {err}"
+        )))
     })?;
     if options.bind.is_loopback() {
         state.only_loopback_hosts(bound.port());
@@ -445,12 +444,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
         say("stopped");
         std::process::exit(0);
     })
-    .map_err(|err| {
-        Failure::one(Diagnostic::error(
-            "serve",
-            format!("cannot handle Ctrl-C: {err}"),
-        ))
-    })?;
+    .map_err(|err| Failure::one(Diagnostic::general(format!("cannot handle Ctrl-C: {err}"))))?;
     if options.open {
         open_browser(&url);
     }

@@ -40,19 +40,25 @@ pub struct Published {
 pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
     let config = Config::load(&options.root)?;
     let settings = config.publish.clone().unwrap_or_default();
-    let config_error = |message: String| Failure::one(Diagnostic::error(CONFIG_FILE, message));
+    // Each problem of the settings is told at the setting, in playbook.yaml.
+    let setting_error =
+        |keys: &[&str], message: String| Failure::one(config.error_at(keys, message));
     let Some(target) = settings.target.clone().filter(|t| !t.trim().is_empty()) else {
-        return Err(config_error(
+        return Err(setting_error(
+            &["publish", "target"],
             "publish.target is not set: write where the site goes, a folder (`/mnt/site`) or an \
              rsync destination (`me@host:/var/www/playbook`)"
                 .into(),
         ));
     };
     if settings.encrypt.as_deref() == Some("required") && !config.encrypt {
-        return Err(config_error(format!(
-            "refusing to publish an unencrypted build to {target}: publish.encrypt is \
+        return Err(setting_error(
+            &["publish", "encrypt"],
+            format!(
+                "refusing to publish an unencrypted build to {target}: publish.encrypt is \
              `required`; set `encrypt: true` to encrypt the site"
-        )));
+            ),
+        ));
     }
     let output = match &config.output_dir {
         dir if dir.is_absolute() => dir.clone(),
@@ -68,14 +74,16 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
         today: None,
         encrypt: false,
     })?;
-    let destination = Destination::parse(&options.root, &target).map_err(config_error)?;
+    let destination = Destination::parse(&options.root, &target)
+        .map_err(|message| setting_error(&["publish", "target"], message))?;
     if settings.auth.as_deref() == Some("basic") {
         let Some(user_file) = settings.auth_file.clone().or_else(|| {
             destination
                 .absolute_path()
                 .map(|dir| format!("{dir}/{}", auth::HTPASSWD))
         }) else {
-            return Err(config_error(
+            return Err(setting_error(
+                &["publish", "auth"],
                 "publish.auth: basic needs publish.auth_file, the absolute path of .htpasswd on \
                  the server (the target does not tell it)"
                     .into(),
@@ -119,7 +127,8 @@ fn refuse_plain_over_encrypted(target: &str) -> Failure {
     Failure::one(Diagnostic::error(
         target,
         "refusing to publish: the target holds an encrypted site and this build is not \
-         encrypted; set `encrypt: true`, or pass --force to replace it",
+         encrypted; set `encrypt: true`, or pass --force to delete it and publish this \
+         unencrypted build",
     ))
 }
 
@@ -206,7 +215,7 @@ fn refuse_foreign(target: &str, foreign: &[String], force: bool) -> Result<(), F
         target,
         format!(
             "refusing to publish here: the target holds files playbook did not put there ({}{more}); \
-             choose an empty target, or pass --force to replace them",
+             choose an empty target, or pass --force to delete them and publish",
             foreign[0]
         ),
     )))
