@@ -70,8 +70,7 @@ impl Staging {
                 "this folder is in the way of the build and playbook did not make it; remove it",
             ));
         }
-        fs::create_dir(&temp).map_err(|err| Diagnostic::io(&temp, "create folder", &err))?;
-        let lock = lock_folder(&temp);
+        let lock = create_locked(&temp)?;
         let previous_mark = fs::read_to_string(target.join(MARK_FILE)).unwrap_or_default();
         let mark = temp.join(MARK_FILE);
         fs::write(&mark, MARK_TEXT).map_err(|err| Diagnostic::io(&mark, "write", &err))?;
@@ -318,7 +317,7 @@ pub fn recover_interrupted(target: &Path) {
     let Ok(items) = fs::read_dir(parent) else {
         return;
     };
-    let mut abandoned: Vec<PathBuf> = items
+    let mut abandoned: Vec<(PathBuf, Option<fs::File>)> = items
         .flatten()
         .filter(|item| {
             item.file_name()
@@ -330,20 +329,24 @@ pub fn recover_interrupted(target: &Path) {
                 })
         })
         .map(|item| item.path())
-        .filter(|folder| is_ours(folder) && !in_use(folder))
+        .filter(|folder| is_ours(folder))
+        // Claimed, each stays locked until it is removed: a build that made it a moment ago
+        // and has not locked it yet then fails to, and makes its folder again.
+        .filter_map(|folder| claim(&folder).map(|lock| (folder, lock)))
         .collect();
     // A build killed between its two renames (where there is no atomic exchange) left no
     // output, and the previous one aside as `.old`: that one is put back first.
     if !target.exists()
         && let Some(old) = abandoned
             .iter()
+            .map(|(folder, _)| folder)
             .find(|p| p.extension().is_some_and(|e| e == "old"))
             .cloned()
         && fs::rename(&old, target).is_ok()
     {
-        abandoned.retain(|p| *p != old);
+        abandoned.retain(|(p, _)| *p != old);
     }
-    for folder in abandoned {
+    for (folder, _lock) in abandoned {
         remove_tree(&folder);
     }
 }
@@ -357,27 +360,76 @@ fn is_ours(folder: &Path) -> bool {
     is_dir && (marked || fs::read_dir(folder).is_ok_and(|mut items| items.next().is_none()))
 }
 
-/// Opens and locks a build's temporary folder for as long as the build runs. `None` where the
-/// system cannot lock a folder; then `in_use` falls back to asking whether the process lives.
+/// Makes a build's temporary folder and locks it for as long as the build runs. The lock is
+/// `None` where the system cannot lock a folder; `claim` then asks whether the process lives.
+///
+/// Between making the folder and locking it, another build may take the empty folder for the
+/// leftover of a killed one, claim it and remove it; the folder is then made again.
+fn create_locked(temp: &Path) -> Result<Option<fs::File>, Diagnostic> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match fs::create_dir(temp) {
+            Ok(()) => match lock_made_folder(temp) {
+                Ok(lock) => return Ok(lock),
+                Err(_) if tries < 200 => {}
+                Err(err) => return Err(Diagnostic::io(temp, "lock folder", &err)),
+            },
+            // Being removed by another build that claimed it: wait until it is gone.
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && tries < 200 => {}
+            Err(err) => return Err(Diagnostic::io(temp, "create folder", &err)),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// Locks the folder just made at `folder`; an error when another build holds it, or when it
+/// is no longer the folder at that path (removed, and maybe made again, meanwhile).
+fn lock_made_folder(folder: &Path) -> std::io::Result<Option<fs::File>> {
+    let file = fs::File::open(folder)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            return Err(std::io::Error::from(std::io::ErrorKind::WouldBlock));
+        }
+        Err(fs::TryLockError::Error(_)) => return Ok(None),
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (held, named) = (file.metadata()?, fs::symlink_metadata(folder)?);
+        if (held.dev(), held.ino()) != (named.dev(), named.ino()) {
+            return Err(std::io::Error::from(std::io::ErrorKind::NotFound));
+        }
+    }
+    Ok(Some(file))
+}
+
+/// Locks a folder for a moment of moving it; `None` where it cannot be locked.
 fn lock_folder(folder: &Path) -> Option<fs::File> {
     let file = fs::File::open(folder).ok()?;
     file.try_lock().ok()?;
     Some(file)
 }
 
-/// Whether a running build holds the folder. The lock dies with its process, however it
-/// ends, and is not fooled by a new process that was given the same id.
-fn in_use(folder: &Path) -> bool {
-    match fs::File::open(folder).map(|file| file.try_lock()) {
-        Ok(Ok(())) => false,
-        Ok(Err(fs::TryLockError::WouldBlock)) => true,
+/// Claims an abandoned temporary folder: `None` while a running build holds it, else its lock
+/// (itself `None` where the system cannot lock a folder). The lock dies with its process,
+/// however it ends, and is not fooled by a new process that was given the same id.
+fn claim(folder: &Path) -> Option<Option<fs::File>> {
+    let file = fs::File::open(folder).ok()?;
+    match file.try_lock() {
+        Ok(()) => Some(Some(file)),
+        Err(fs::TryLockError::WouldBlock) => None,
         // No folder locks here: the process id in the name is all there is to go by.
-        _ => folder
-            .file_name()
-            .and_then(|name| name.to_str())
-            .and_then(|name| name.rsplit('-').next())
-            .and_then(|pid| pid.trim_end_matches(".old").parse::<u32>().ok())
-            .is_none_or(process_is_running),
+        Err(fs::TryLockError::Error(_)) => {
+            let running = folder
+                .file_name()
+                .and_then(|name| name.to_str())
+                .and_then(|name| name.rsplit('-').next())
+                .and_then(|pid| pid.trim_end_matches(".old").parse::<u32>().ok())
+                .is_none_or(process_is_running);
+            (!running).then_some(None)
+        }
     }
 }
 

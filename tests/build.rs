@@ -733,6 +733,36 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site_and_no_leftover()
     assert_eq!(leftovers(&playbook), Vec::<String>::new());
 }
 
+/// Builds started together into one output each finish: none takes another's fresh, still
+/// empty temporary folder for a leftover and removes it under it.
+#[test]
+fn builds_running_at_once_into_one_output_all_succeed() {
+    let playbook = Playbook::fixture("basic");
+    let root = playbook.path().to_str().expect("UTF-8 temp path");
+    for round in 0..5 {
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_playbook"))
+                    .args(["--root", root, "build"])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("start build")
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().expect("wait for build");
+            assert!(
+                output.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        assert!(playbook.exists("public/goals/ship-the-ledger/index.html"));
+    }
+    assert_eq!(leftovers(&playbook), Vec::<String>::new());
+}
+
 #[test]
 fn navigation_marks_the_current_section_and_entries_link_their_neighbours() {
     let playbook = Playbook::fixture("basic");
