@@ -255,38 +255,30 @@ fn check_value(
             }
         },
         FieldType::Tag => match scalar_text(value) {
-            Some(tag) if let Some(problem) = too_long_for_a_file_name("tag", &url_slug(&tag)) => {
-                findings.error(path, problem);
-                None
-            }
-            Some(tag) if !url_slug(&tag).is_empty() => Some(FieldValue::Text(tag)),
-            Some(tag) => {
-                findings.error(
-                    path,
-                    format!("tag `{tag}` has no letter or digit to make its page address from"),
-                );
-                None
-            }
+            Some(tag) => match address_problem("tag", &tag) {
+                Some(problem) => {
+                    findings.error(path, problem);
+                    None
+                }
+                None => Some(FieldValue::Text(tag)),
+            },
             None => {
                 findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
                 None
             }
         },
         FieldType::Person | FieldType::Reference(_) => {
-            match scalar_text(value) {
-                Some(text)
-                    if matches!(ty, FieldType::Person)
-                        && let Some(problem) =
-                            too_long_for_a_file_name("person id", &url_slug(&text)) =>
-                {
+            let text = scalar_text(value);
+            let address = match (&text, ty) {
+                (Some(text), FieldType::Person) => address_problem("person id", text),
+                _ => None,
+            };
+            match (text, address) {
+                (_, Some(problem)) => {
                     findings.error(path, problem);
                     None
                 }
-                Some(text) if matches!(ty, FieldType::Person) && url_slug(&text).is_empty() => {
-                    findings.error(path, format!("person id `{text}` has no letter or digit to make its page address from"));
-                    None
-                }
-                Some(text) if !text.trim().is_empty() => {
+                (Some(text), None) if !text.trim().is_empty() => {
                     let mention = Mention {
                         path: path.clone(),
                         value: text.trim().to_string(),
@@ -357,6 +349,17 @@ fn scalar_text(value: &Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+/// Why a tag or person id cannot give its page address, if it cannot.
+fn address_problem(what: &str, text: &str) -> Option<String> {
+    let address = url_slug(text);
+    if address.is_empty() {
+        return Some(format!(
+            "{what} `{text}` has no letter or digit to make its page address from"
+        ));
+    }
+    too_long_for_a_file_name(what, &address)
 }
 
 fn describe_value(value: &Value) -> String {

@@ -247,6 +247,8 @@ fn too_deep_at(yaml: &str) -> Option<usize> {
     let mut indents: Vec<usize> = Vec::new();
     let mut flow = 0usize;
     let mut quote: Option<u8> = None;
+    // The indent of the line that opened a `|` or `>` block: deeper lines are its text.
+    let mut block_scalar: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
         // A line: its indentation, in block context, opens or closes block levels.
@@ -255,6 +257,17 @@ fn too_deep_at(yaml: &str) -> Option<usize> {
         while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
             i += 1;
             indent += 1;
+        }
+        if let Some(parent) = block_scalar {
+            let empty = i >= bytes.len() || matches!(bytes[i], b'\n' | b'\r');
+            if empty || indent > parent {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            block_scalar = None;
         }
         let blank = i >= bytes.len() || matches!(bytes[i], b'\n' | b'\r' | b'#');
         if flow == 0 && quote.is_none() && !blank {
@@ -282,6 +295,28 @@ fn too_deep_at(yaml: &str) -> Option<usize> {
                 Some(_) => {}
                 None => match b {
                     b'"' | b'\'' if value_start => quote = Some(b),
+                    // An anchor or a tag comes before the value it names.
+                    b'&' | b'!' if value_start => {
+                        while bytes
+                            .get(i + 1)
+                            .is_some_and(|next| !matches!(next, b' ' | b'\t' | b'\n' | b'\r'))
+                        {
+                            i += 1;
+                        }
+                    }
+                    b'|' | b'>' if value_start && flow == 0 => {
+                        let header_end = bytes[i + 1..]
+                            .iter()
+                            .position(|c| !matches!(c, b'-' | b'+' | b'0'..=b'9'))
+                            .map_or(bytes.len(), |p| i + 1 + p);
+                        if bytes
+                            .get(header_end)
+                            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+                        {
+                            block_scalar = Some(indent);
+                        }
+                        value_start = false;
+                    }
                     b'#' if i == line_start || matches!(bytes[i - 1], b' ' | b'\t') => {
                         while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
                             i += 1;
@@ -693,6 +728,19 @@ mod tests {
             .map(|i| format!("k{i}:\n  - [a, {{b: c}}]\n"))
             .collect();
         assert_eq!(too_deep_at(&flat), None);
+        // An anchor or a tag before the brackets hides none of them.
+        let deep_after = |prefix: &str| format!("a: {prefix} {}\n", "[".repeat(100));
+        for prefix in ["&x", "!!seq", "!t"] {
+            assert!(too_deep_at(&deep_after(prefix)).is_some(), "{prefix}");
+        }
+        // Text of a `|` or `>` block opens nothing, and a quote in it does not hide what follows.
+        let prose = format!(
+            "a: |\n  'til then {0}\n\n  \"{0}\nb: >-\n  {0}\nc: ok\n",
+            "[".repeat(100)
+        );
+        assert_eq!(too_deep_at(&prose), None);
+        let after_prose = format!("a: |\n  'til then\nb: {}\n", "[".repeat(100));
+        assert!(too_deep_at(&after_prose).is_some());
     }
 
     #[test]
