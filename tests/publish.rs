@@ -271,6 +271,19 @@ fn publish_after_an_interrupted_publish_succeeds_the_first_time() {
         site_files(&site),
         site_files(&playbook.path().join("public"))
     );
+
+    // A first publish killed while writing its list leaves only the list's copy.
+    let fresh = target.path().join("fresh");
+    std::fs::create_dir(&fresh).unwrap();
+    std::fs::write(fresh.join("..playbook-published.playbook-tmp"), "# Publ").unwrap();
+    let config = playbook.read("playbook.yaml");
+    playbook.write(
+        "playbook.yaml",
+        config.replace(&site.display().to_string(), &fresh.display().to_string()),
+    );
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!fresh.join("..playbook-published.playbook-tmp").exists());
 }
 
 #[test]

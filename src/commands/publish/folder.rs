@@ -23,14 +23,14 @@ pub fn sync(
     let ours = fs::read_to_string(&mark).map(|text| read_published_list(&text));
     // Copies left by a publish cut short are ours where our list is: they are cleared away
     // first, never listed, so that no copy of this publish trips over one.
-    let leftovers: Vec<String> = match &ours {
-        Ok(_) => existing
-            .iter()
-            .filter(|file| is_temp_copy(file))
-            .cloned()
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    // A copy of the list itself is ours wherever it is: a first publish killed while writing
+    // its list leaves nothing else.
+    let list_copy = format!(".{PUBLISHED_MARK}{TEMP_SUFFIX}");
+    let leftovers: Vec<String> = existing
+        .iter()
+        .filter(|file| **file == list_copy || (ours.is_ok() && is_temp_copy(file)))
+        .cloned()
+        .collect();
     existing.retain(|file| !leftovers.contains(file));
     let ours = ours.unwrap_or_default();
     let mut published = Published::default();
