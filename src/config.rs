@@ -8,11 +8,11 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::content::fields::did_you_mean;
-use crate::content::front_matter::{PathSeg, guard_yaml, locate, yaml_diagnostic};
-use crate::content::load::read_text_file;
 use crate::content::schema::{FieldSpec, FieldType, KindSpec, Practice, Schema};
 use crate::content::{slugify, too_long_for_a_file_name};
 use crate::error::{Diagnostic, Failure};
+use crate::text::read_text_file;
+use crate::yaml::{PathSeg, guard_yaml, locate, yaml_diagnostic};
 
 pub const CONFIG_FILE: &str = "playbook.yaml";
 /// A configuration is a page of settings; anything larger is a mistake.

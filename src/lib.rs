@@ -16,4 +16,6 @@ pub mod render;
 pub mod report;
 pub mod seal;
 pub mod serve;
+pub mod text;
 pub mod theme;
+pub mod yaml;

@@ -4,10 +4,10 @@
 use serde_yaml::{Mapping, Value};
 
 use super::date::EntryDate;
-use super::front_matter::PathSeg;
 use super::model::{too_long_for_a_file_name, url_slug};
 use super::schema::{FieldSpec, FieldType};
 use crate::error::Severity;
+use crate::yaml::PathSeg;
 
 /// A value that passed its field's check.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,11 +1,14 @@
 //! Reading `content/` into a checked `Playbook`: walk, split, parse, validate, index.
 
+pub mod check;
 pub mod date;
 pub mod fields;
 pub mod front_matter;
 pub mod load;
 pub mod model;
+pub mod parse;
 pub mod schema;
+pub mod walk;
 
 pub use date::EntryDate;
 pub use fields::FieldValue;

@@ -1,0 +1,87 @@
+//! The checks only the whole set of entries can make: slugs are unique, references name
+//! entries of the playbook.
+
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::fields::did_you_mean;
+use super::model::Entry;
+use crate::error::Diagnostic;
+
+/// Every entry's `<kind-folder>/<slug>` is its own.
+pub(super) fn check_unique_slugs(entries: &[Arc<Entry>]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<&str, &Path> = HashMap::with_capacity(entries.len());
+    let mut diagnostics = Vec::new();
+    for entry in entries {
+        if let Some(first) = seen.get(entry.key.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &entry.source,
+                    format!(
+                        "duplicate slug `{}`: {} has it too; rename one file or set `slug:`",
+                        entry.key,
+                        first.display()
+                    ),
+                )
+                .at(1, 1),
+            );
+        } else {
+            seen.insert(&entry.key, &entry.source);
+        }
+    }
+    diagnostics
+}
+
+/// Every reference must name an entry of the playbook (drafts included), of the right kind.
+/// `unreadable`: keys of entries that failed to parse, which references may name.
+pub(super) fn check_references(entries: &[Arc<Entry>], unreadable: &[&str]) -> Vec<Diagnostic> {
+    let keys: HashSet<&str> = entries
+        .iter()
+        .map(|e| e.key.as_str())
+        .chain(unreadable.iter().copied())
+        .collect();
+    let mut diagnostics = Vec::new();
+    for entry in entries {
+        for reference in &entry.references {
+            let target = reference.target.as_str();
+            let in_folder = |key: &str| {
+                reference
+                    .folder
+                    .as_deref()
+                    .is_none_or(|folder| key.split('/').next() == Some(folder))
+            };
+            if keys.contains(target) && in_folder(target) {
+                continue;
+            }
+            let candidates = keys.iter().copied().filter(|key| in_folder(key));
+            // A bare slug most often means the entry of that slug, in whichever folder it is.
+            let same_slug = (!target.contains('/'))
+                .then(|| {
+                    let mut found: Vec<&str> = candidates
+                        .clone()
+                        .filter(|key| key.rsplit('/').next() == Some(target))
+                        .collect();
+                    found.sort_unstable();
+                    found.first().map(|key| format!("; did you mean `{key}`?"))
+                })
+                .flatten();
+            let hint = same_slug.unwrap_or_else(|| did_you_mean(target, candidates));
+            let what = match &reference.folder {
+                Some(folder) => format!("an entry of {folder}/"),
+                None => "an entry".to_string(),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    &entry.source,
+                    format!(
+                        "`{}: {target}` does not name {what} of this playbook{hint} (write <kind-folder>/<slug>)",
+                        reference.field
+                    ),
+                )
+                .at(reference.line, reference.column),
+            );
+        }
+    }
+    diagnostics
+}
