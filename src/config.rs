@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::content::fields::did_you_mean;
-use crate::content::schema::{FieldSpec, FieldType, KindSpec, Practice, Schema};
+use crate::content::schema::{FieldSpec, FieldType, KindSpec, Practice, Schema, Section};
 use crate::content::{slugify, too_long_for_a_file_name};
 use crate::error::{Diagnostic, Failure};
 use crate::text::read_text_file;
@@ -292,16 +292,9 @@ fn build_schema(kinds: &IndexMap<String, KindConfig>) -> Result<Schema, Vec<Conf
                     continue;
                 }
                 if schema.kind_by_folder(&folder).is_some()
-                    || [
-                        "tags",
-                        "people",
-                        "timeline",
-                        "practices",
-                        "review",
-                        "search",
-                        "prep",
-                    ]
-                    .contains(&folder.as_str())
+                    || Section::ALL
+                        .iter()
+                        .any(|section| section.folder() == folder)
                 {
                     problems.push((
                         path.clone(),

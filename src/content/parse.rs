@@ -8,7 +8,7 @@ use super::date::EntryDate;
 use super::fields::{FieldValue, Findings, check_mapping, did_you_mean};
 use super::front_matter::split_front_matter;
 use super::model::{Entry, Reference, slugify, too_long_for_a_file_name, url_slug};
-use super::schema::{FieldSpec, KindId, Practice};
+use super::schema::{FieldSpec, KindId, Practice, field};
 use crate::config::Config;
 use crate::error::{Diagnostic, Severity};
 use crate::markdown;
@@ -50,7 +50,11 @@ pub fn parse_entry(
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return (None, diagnostics);
     }
-    let Some(date) = common.get("date").and_then(FieldValue::as_date).copied() else {
+    let Some(date) = common
+        .get(field::DATE)
+        .and_then(FieldValue::as_date)
+        .copied()
+    else {
         return (None, diagnostics);
     };
     let head = EntryHead {
@@ -164,28 +168,28 @@ fn check_people(config: &Config, findings: &mut Findings) {
 /// The trimmed title; an error if it is given but empty.
 fn entry_title(common: &CommonFields, findings: &mut Findings) -> String {
     let title = common
-        .get("title")
+        .get(field::TITLE)
         .and_then(FieldValue::as_text)
         .unwrap_or_default()
         .trim()
         .to_string();
-    if common.get("title").is_some() && title.is_empty() {
-        findings.error(&key("title"), "`title` is empty".into());
+    if common.get(field::TITLE).is_some() && title.is_empty() {
+        findings.error(&key(field::TITLE), "`title` is empty".into());
     }
     title
 }
 
 /// The slug: `slug:` if given, else the file name's; an error if it is not one or too long.
 fn entry_slug(common: &CommonFields, rel: &Path, findings: &mut Findings) -> String {
-    if let Some(slug) = common.get("slug").and_then(FieldValue::as_text) {
+    if let Some(slug) = common.get(field::SLUG).and_then(FieldValue::as_text) {
         if slugify(slug) != slug {
             let message = format!(
                 "`slug: {slug}` may hold only a-z, 0-9 and single `-` between them (e.g. `{}`)",
                 slugify(slug)
             );
-            findings.error(&key("slug"), message);
+            findings.error(&key(field::SLUG), message);
         } else if let Some(problem) = too_long_for_a_file_name("`slug:`", slug) {
-            findings.error(&key("slug"), problem);
+            findings.error(&key(field::SLUG), problem);
         }
         return slug.to_string();
     }
@@ -261,14 +265,14 @@ fn build_entry(
         }
     }
     let mut practices = vec![spec.practice];
-    for id in &common.texts("practices") {
+    for id in &common.texts(field::PRACTICES) {
         if let Some(practice) = Practice::from_id(id)
             && !practices.contains(&practice)
         {
             practices.push(practice);
         }
     }
-    let tags = common.texts("tags");
+    let tags = common.texts(field::TAGS);
     let references = findings
         .references
         .iter()
@@ -288,7 +292,7 @@ fn build_entry(
         })
         .collect();
     let written_summary = common
-        .get("summary")
+        .get(field::SUMMARY)
         .and_then(FieldValue::as_text)
         .map(str::trim)
         .filter(|summary| !summary.is_empty());
@@ -309,9 +313,9 @@ fn build_entry(
         person_slugs: people.iter().map(|id| url_slug(id)).collect(),
         people,
         practices,
-        related: common.texts("related"),
+        related: common.texts(field::RELATED),
         draft: common
-            .get("draft")
+            .get(field::DRAFT)
             .and_then(FieldValue::as_bool)
             .unwrap_or(false),
         summary,

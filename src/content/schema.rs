@@ -223,6 +223,86 @@ impl FieldSpec {
     }
 }
 
+/// Names of the fields the site itself reads: the fields every entry shares, and the fields of
+/// the default kinds that the dashboard, prep, review and entry pages look at. The schema
+/// declares the fields under these names and the pages look them up by the same constants.
+pub mod field {
+    pub const TITLE: &str = "title";
+    pub const DATE: &str = "date";
+    pub const TAGS: &str = "tags";
+    pub const PEOPLE: &str = "people";
+    pub const PRACTICES: &str = "practices";
+    pub const RELATED: &str = "related";
+    pub const DRAFT: &str = "draft";
+    pub const SUMMARY: &str = "summary";
+    pub const SLUG: &str = "slug";
+    pub const STATUS: &str = "status";
+    pub const PROGRESS: &str = "progress";
+    pub const DUE: &str = "due";
+    pub const APPLIED: &str = "applied";
+    pub const TONE: &str = "tone";
+    pub const FOLLOW_UP: &str = "follow_up";
+    pub const ACTIONS: &str = "actions";
+    pub const TASK: &str = "task";
+    pub const DONE: &str = "done";
+    pub const METRICS: &str = "metrics";
+}
+
+/// Names of the default kinds the pages single out (the goals on the dashboard, the praise in a
+/// review packet, …).
+pub mod kind_name {
+    pub const GOAL: &str = "goal";
+    pub const ADVICE: &str = "advice";
+    pub const FEEDBACK: &str = "feedback";
+    pub const LOYALTY: &str = "loyalty";
+    pub const ACHIEVEMENT: &str = "achievement";
+    pub const CONTRIBUTION: &str = "contribution";
+    pub const CONVERSATION: &str = "conversation";
+}
+
+/// The site's own sections: each is a folder of the output, which no kind folder may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Tags,
+    People,
+    Timeline,
+    Practices,
+    Prep,
+    Review,
+    Search,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Tags,
+        Section::People,
+        Section::Timeline,
+        Section::Practices,
+        Section::Prep,
+        Section::Review,
+        Section::Search,
+    ];
+
+    /// The section's folder in the output and its first URL segment.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Section::Tags => "tags",
+            Section::People => "people",
+            Section::Timeline => "timeline",
+            Section::Practices => "practices",
+            Section::Prep => "prep",
+            Section::Review => "review",
+            Section::Search => "search",
+        }
+    }
+
+    /// `rest` inside the section's folder: `Section::Tags.path("index.html")` is
+    /// `tags/index.html`.
+    pub fn path(self, rest: &str) -> String {
+        format!("{}/{rest}", self.folder())
+    }
+}
+
 /// A kind of entry: its folder, its practice and its own fields.
 #[derive(Clone, Debug)]
 pub struct KindSpec {
@@ -267,15 +347,15 @@ impl Default for Schema {
     fn default() -> Schema {
         let practices: Vec<&str> = Practice::ALL.iter().map(|p| p.id()).collect();
         let common = vec![
-            FieldSpec::new("title", "Title", FieldType::Text).required(),
-            FieldSpec::new("date", "Date", FieldType::Date).required(),
-            FieldSpec::new("tags", "Tags", list(FieldType::Tag)),
-            FieldSpec::new("people", "People", list(FieldType::Person)),
-            FieldSpec::new("practices", "Practices", list(texts(&practices))),
-            FieldSpec::new("related", "Related", list(FieldType::Reference(None))),
-            FieldSpec::new("draft", "Draft", FieldType::Bool),
-            FieldSpec::new("summary", "Summary", FieldType::Text),
-            FieldSpec::new("slug", "Slug", FieldType::Text),
+            FieldSpec::new(field::TITLE, "Title", FieldType::Text).required(),
+            FieldSpec::new(field::DATE, "Date", FieldType::Date).required(),
+            FieldSpec::new(field::TAGS, "Tags", list(FieldType::Tag)),
+            FieldSpec::new(field::PEOPLE, "People", list(FieldType::Person)),
+            FieldSpec::new(field::PRACTICES, "Practices", list(texts(&practices))),
+            FieldSpec::new(field::RELATED, "Related", list(FieldType::Reference(None))),
+            FieldSpec::new(field::DRAFT, "Draft", FieldType::Bool),
+            FieldSpec::new(field::SUMMARY, "Summary", FieldType::Text),
+            FieldSpec::new(field::SLUG, "Slug", FieldType::Text),
         ];
         let kind =
             |name: &str, folder: &str, label: &str, plural: &str, practice, intro: &str, fields| {
@@ -291,7 +371,7 @@ impl Default for Schema {
             };
         let kinds = vec![
             kind(
-                "goal",
+                kind_name::GOAL,
                 "goals",
                 "Goal",
                 "Goals",
@@ -303,15 +383,18 @@ impl Default for Schema {
                         ("me", "My own goal"),
                         ("team", "The team’s goal"),
                     ]),
-                    FieldSpec::new("status", "Status", texts(&["active", "met", "dropped"])).words(
-                        &[
-                            ("active", "In progress"),
-                            ("met", "Met"),
-                            ("dropped", "Dropped"),
-                        ],
-                    ),
                     FieldSpec::new(
-                        "progress",
+                        field::STATUS,
+                        "Status",
+                        texts(&["active", "met", "dropped"]),
+                    )
+                    .words(&[
+                        ("active", "In progress"),
+                        ("met", "Met"),
+                        ("dropped", "Dropped"),
+                    ]),
+                    FieldSpec::new(
+                        field::PROGRESS,
                         "Progress",
                         FieldType::Integer {
                             min: Some(0),
@@ -321,11 +404,11 @@ impl Default for Schema {
                     .widget(Widget::Progress),
                     FieldSpec::new("metric", "Measured by", FieldType::Text),
                     FieldSpec::new("target", "Target", FieldType::Text),
-                    FieldSpec::new("due", "Due", FieldType::Date),
+                    FieldSpec::new(field::DUE, "Due", FieldType::Date),
                 ],
             ),
             kind(
-                "advice",
+                kind_name::ADVICE,
                 "advice",
                 "Advice",
                 "Advice",
@@ -337,13 +420,13 @@ impl Default for Schema {
                         ("true", "I asked for it"),
                         ("false", "Offered without my asking"),
                     ]),
-                    FieldSpec::new("applied", "Applied", FieldType::Bool)
+                    FieldSpec::new(field::APPLIED, "Applied", FieldType::Bool)
                         .words(&[("true", "Applied"), ("false", "Not applied yet")]),
                     FieldSpec::new("outcome", "Outcome", FieldType::Text),
                 ],
             ),
             kind(
-                "feedback",
+                kind_name::FEEDBACK,
                 "feedback",
                 "Feedback",
                 "Feedback",
@@ -351,26 +434,30 @@ impl Default for Schema {
                 "Feedback received, its tone, and the actions you took from it.",
                 vec![
                     FieldSpec::new("from", "From", FieldType::Person).required(),
-                    FieldSpec::new("tone", "Tone", texts(&["praise", "constructive", "mixed"]))
-                        .words(&[
-                            ("praise", "Praise"),
-                            ("constructive", "Constructive"),
-                            ("mixed", "Mixed"),
-                        ]),
-                    FieldSpec::new("follow_up", "Follow up", FieldType::Date),
                     FieldSpec::new(
-                        "actions",
+                        field::TONE,
+                        "Tone",
+                        texts(&["praise", "constructive", "mixed"]),
+                    )
+                    .words(&[
+                        ("praise", "Praise"),
+                        ("constructive", "Constructive"),
+                        ("mixed", "Mixed"),
+                    ]),
+                    FieldSpec::new(field::FOLLOW_UP, "Follow up", FieldType::Date),
+                    FieldSpec::new(
+                        field::ACTIONS,
                         "Actions",
                         list(FieldType::Record(vec![
-                            FieldSpec::new("task", "Task", FieldType::Text).required(),
-                            FieldSpec::new("done", "Done", FieldType::Bool),
+                            FieldSpec::new(field::TASK, "Task", FieldType::Text).required(),
+                            FieldSpec::new(field::DONE, "Done", FieldType::Bool),
                         ])),
                     )
                     .widget(Widget::Checklist),
                 ],
             ),
             kind(
-                "loyalty",
+                kind_name::LOYALTY,
                 "loyalty",
                 "Loyalty",
                 "Loyalty",
@@ -386,7 +473,7 @@ impl Default for Schema {
                 ],
             ),
             kind(
-                "achievement",
+                kind_name::ACHIEVEMENT,
                 "achievements",
                 "Achievement",
                 "Achievements",
@@ -401,7 +488,7 @@ impl Default for Schema {
                         FieldType::Reference(Some("goals".into())),
                     ),
                     FieldSpec::new(
-                        "metrics",
+                        field::METRICS,
                         "Metrics",
                         list(FieldType::Record(vec![
                             FieldSpec::new("name", "Measure", FieldType::Text).required(),
@@ -412,7 +499,7 @@ impl Default for Schema {
                 ],
             ),
             kind(
-                "contribution",
+                kind_name::CONTRIBUTION,
                 "contributions",
                 "Contribution",
                 "Contributions",
@@ -429,17 +516,21 @@ impl Default for Schema {
                         ("idea", "Brought an idea"),
                         ("help", "Helped out"),
                     ]),
-                    FieldSpec::new("status", "Status", texts(&["proposed", "doing", "done"]))
-                        .words(&[
-                            ("proposed", "Proposed"),
-                            ("doing", "Under way"),
-                            ("done", "Done"),
-                        ]),
+                    FieldSpec::new(
+                        field::STATUS,
+                        "Status",
+                        texts(&["proposed", "doing", "done"]),
+                    )
+                    .words(&[
+                        ("proposed", "Proposed"),
+                        ("doing", "Under way"),
+                        ("done", "Done"),
+                    ]),
                     FieldSpec::new("skills", "Skills", list(FieldType::Text)),
                 ],
             ),
             kind(
-                "conversation",
+                kind_name::CONVERSATION,
                 "conversations",
                 "Conversation",
                 "Conversations",

@@ -7,6 +7,7 @@ use tera::Context;
 use time::Date;
 
 use super::Renderer;
+use crate::content::schema::{Section, field, kind_name};
 use crate::content::{Entry, FieldValue, Practice};
 
 const RECENT_ENTRIES: usize = 10;
@@ -115,7 +116,9 @@ pub(super) fn practice_health(r: &Renderer<'_>, today: Date) -> Vec<PracticeHeal
             let days_since = last.map(|d| days_between(d.day, today));
             PracticeHealth {
                 label: practice.label(),
-                url: r.links.folder(&format!("practices/{}/", practice.id())),
+                url: r
+                    .links
+                    .folder(&Section::Practices.path(&format!("{}/", practice.id()))),
                 last: last.map(|d| d.long()),
                 last_iso: last.map(|d| d.iso()),
                 days_since,
@@ -135,7 +138,7 @@ fn entry_url(r: &Renderer<'_>, entry: &Entry) -> String {
 
 /// Goals still in progress, soonest due first, then goals without a due date.
 pub(super) fn goals<'a>(r: &Renderer<'a>, today: Date) -> Vec<GoalView<'a>> {
-    let Some(kind) = r.playbook.config.schema.kind_by_name("goal") else {
+    let Some(kind) = r.playbook.config.schema.kind_by_name(kind_name::GOAL) else {
         return Vec::new();
     };
     let mut goals: Vec<GoalView<'a>> = r.playbook.by_kind[kind]
@@ -144,17 +147,20 @@ pub(super) fn goals<'a>(r: &Renderer<'a>, today: Date) -> Vec<GoalView<'a>> {
         .filter_map(|entry| {
             let status = r
                 .playbook
-                .field(entry, "status")
+                .field(entry, field::STATUS)
                 .and_then(FieldValue::as_text)
                 .unwrap_or("active");
             if status != "active" {
                 return None;
             }
-            let due = r.playbook.field(entry, "due").and_then(FieldValue::as_date);
+            let due = r
+                .playbook
+                .field(entry, field::DUE)
+                .and_then(FieldValue::as_date);
             Some(GoalView {
                 title: &entry.title,
                 url: entry_url(r, entry),
-                progress: match r.playbook.field(entry, "progress") {
+                progress: match r.playbook.field(entry, field::PROGRESS) {
                     Some(FieldValue::Integer(n)) => Some(*n),
                     _ => None,
                 },
@@ -177,10 +183,10 @@ pub(super) fn goals<'a>(r: &Renderer<'a>, today: Date) -> Vec<GoalView<'a>> {
 /// Feedback actions not done yet, the oldest follow-up first.
 pub(super) fn open_actions<'a>(r: &Renderer<'a>, today: Date) -> Vec<ActionView<'a>> {
     let schema = &r.playbook.config.schema;
-    let Some(kind) = schema.kind_by_name("feedback") else {
+    let Some(kind) = schema.kind_by_name(kind_name::FEEDBACK) else {
         return Vec::new();
     };
-    let Some((_, actions_spec)) = schema.kind(kind).field("actions") else {
+    let Some((_, actions_spec)) = schema.kind(kind).field(field::ACTIONS) else {
         return Vec::new();
     };
     let crate::content::schema::FieldType::List(item) = &actions_spec.ty else {
@@ -190,7 +196,7 @@ pub(super) fn open_actions<'a>(r: &Renderer<'a>, today: Date) -> Vec<ActionView<
         return Vec::new();
     };
     let position = |name: &str| fields.iter().position(|f| f.name == name);
-    let (Some(task_at), Some(done_at)) = (position("task"), position("done")) else {
+    let (Some(task_at), Some(done_at)) = (position(field::TASK), position(field::DONE)) else {
         return Vec::new();
     };
     let mut actions = Vec::new();
@@ -198,9 +204,9 @@ pub(super) fn open_actions<'a>(r: &Renderer<'a>, today: Date) -> Vec<ActionView<
         let entry = &r.playbook.entries[i];
         let follow_up = r
             .playbook
-            .field(entry, "follow_up")
+            .field(entry, field::FOLLOW_UP)
             .and_then(FieldValue::as_date);
-        let Some(FieldValue::List(items)) = r.playbook.field(entry, "actions") else {
+        let Some(FieldValue::List(items)) = r.playbook.field(entry, field::ACTIONS) else {
             continue;
         };
         for item in items {

@@ -4,7 +4,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::{PersonView, Renderer};
-use crate::content::schema::{FieldSpec, FieldType, Widget};
+use crate::content::schema::{FieldSpec, FieldType, Widget, field};
 use crate::content::{EntryDate, FieldValue};
 
 #[derive(Serialize)]
@@ -142,7 +142,7 @@ fn backlinks(r: &Renderer<'_>, index: usize, named: bool) -> Vec<Value> {
                 .references
                 .iter()
                 .any(|reference| {
-                    reference.target == *key && (reference.field != "related") == named
+                    reference.target == *key && (reference.field != field::RELATED) == named
                 })
         })
         .map(|&source| r.cards[source].clone())
@@ -178,16 +178,16 @@ fn fact_value<'a>(
         (FieldType::List(item), FieldValue::List(items)) if !items.is_empty() => {
             match (&**item, spec.widget) {
                 (FieldType::Record(fields), Widget::Checklist) => {
-                    let field = |record: &'a [Option<FieldValue>], name: &str| {
+                    let value_of = |record: &'a [Option<FieldValue>], name: &str| {
                         let at = fields.iter().position(|f| f.name == name)?;
                         record.get(at)?.as_ref()
                     };
                     let items: Vec<ChecklistItem<'a>> = records(items)
                         .map(|record| ChecklistItem {
-                            task: field(record, "task")
+                            task: value_of(record, field::TASK)
                                 .and_then(FieldValue::as_text)
                                 .unwrap_or(""),
-                            done: field(record, "done")
+                            done: value_of(record, field::DONE)
                                 .and_then(FieldValue::as_bool)
                                 .unwrap_or(false),
                         })

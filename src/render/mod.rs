@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
+use crate::content::schema::Section;
 use crate::content::{Entry, KindId, Playbook, Practice, Schema, url_slug};
 use crate::error::Diagnostic;
 use crate::seal::Sealer;
@@ -62,31 +63,31 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
             kind: PageKind::Dashboard,
         },
         Page {
-            path: "tags/index.html".into(),
+            path: Section::Tags.path("index.html"),
             kind: PageKind::Tags,
         },
         Page {
-            path: "people/index.html".into(),
+            path: Section::People.path("index.html"),
             kind: PageKind::People,
         },
         Page {
-            path: "timeline/index.html".into(),
+            path: Section::Timeline.path("index.html"),
             kind: PageKind::Timeline,
         },
         Page {
-            path: "practices/index.html".into(),
+            path: Section::Practices.path("index.html"),
             kind: PageKind::Practices,
         },
         Page {
-            path: "prep/index.html".into(),
+            path: Section::Prep.path("index.html"),
             kind: PageKind::Prep,
         },
         Page {
-            path: "review/index.html".into(),
+            path: Section::Review.path("index.html"),
             kind: PageKind::Reviews,
         },
         Page {
-            path: "search/index.html".into(),
+            path: Section::Search.path("index.html"),
             kind: PageKind::Search,
         },
         Page {
@@ -101,11 +102,11 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
     let mut years: Vec<i32> = playbook.months.iter().map(|m| m.year).collect();
     years.dedup();
     pages.extend(years.into_iter().map(|year| Page {
-        path: format!("review/{year}/index.html"),
+        path: Section::Review.path(&format!("{year}/index.html")),
         kind: PageKind::Review(year),
     }));
     pages.extend(Practice::ALL.iter().enumerate().map(|(i, practice)| Page {
-        path: format!("practices/{}/index.html", practice.id()),
+        path: Section::Practices.path(&format!("{}/index.html", practice.id())),
         kind: PageKind::Practice(i),
     }));
     let kinds = &playbook.config.schema.kinds;
@@ -114,11 +115,11 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
         kind: PageKind::KindList(id),
     }));
     pages.extend(playbook.tags.iter().enumerate().map(|(i, tag)| Page {
-        path: format!("tags/{}/index.html", tag.slug),
+        path: Section::Tags.path(&format!("{}/index.html", tag.slug)),
         kind: PageKind::Tag(i),
     }));
     pages.extend(playbook.people.iter().enumerate().map(|(i, person)| Page {
-        path: format!("people/{}/index.html", person.slug),
+        path: Section::People.path(&format!("{}/index.html", person.slug)),
         kind: PageKind::Person(i),
     }));
     pages.extend(playbook.entries.iter().enumerate().map(|(i, entry)| Page {
@@ -314,7 +315,9 @@ impl<'a> Renderer<'a> {
             id,
             name: config.person_name(id),
             role: config.people.get(id).and_then(|p| p.role.as_deref()),
-            url: self.links.folder(&format!("people/{}/", url_slug(id))),
+            url: self
+                .links
+                .folder(&Section::People.path(&format!("{}/", url_slug(id)))),
             is_boss: config.boss.as_deref() == Some(id),
         }
     }
@@ -371,7 +374,7 @@ fn card<'a>(entry: &'a Entry, schema: &'a Schema, links: &Links) -> Card<'a> {
 fn tag_link<'a>(tag: &'a str, links: &Links) -> LinkView<'a> {
     LinkView {
         name: tag,
-        url: links.folder(&format!("tags/{}/", url_slug(tag))),
+        url: links.folder(&Section::Tags.path(&format!("{}/", url_slug(tag)))),
     }
 }
 
@@ -419,13 +422,13 @@ fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
                 count: entries.len(),
             })
             .collect(),
-        tags_url: links.folder("tags/"),
-        people_url: links.folder("people/"),
-        timeline_url: links.folder("timeline/"),
-        practices_url: links.folder("practices/"),
-        prep_url: links.folder("prep/"),
-        review_url: links.folder("review/"),
-        search_url: links.folder("search/"),
+        tags_url: links.folder(&Section::Tags.path("")),
+        people_url: links.folder(&Section::People.path("")),
+        timeline_url: links.folder(&Section::Timeline.path("")),
+        practices_url: links.folder(&Section::Practices.path("")),
+        prep_url: links.folder(&Section::Prep.path("")),
+        review_url: links.folder(&Section::Review.path("")),
+        search_url: links.folder(&Section::Search.path("")),
         stylesheet: "style.css",
     }
 }

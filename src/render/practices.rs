@@ -6,6 +6,7 @@ use tera::{Context, Value};
 
 use super::Renderer;
 use crate::content::Practice;
+use crate::content::schema::Section;
 
 #[derive(Serialize)]
 struct PracticeView {
@@ -27,7 +28,9 @@ fn practice_view(r: &Renderer<'_>, index: usize) -> PracticeView {
         id: practice.id(),
         label: practice.label(),
         guide: practice.guide(),
-        url: r.links.folder(&format!("practices/{}/", practice.id())),
+        url: r
+            .links
+            .folder(&Section::Practices.path(&format!("{}/", practice.id()))),
         count: entries.len(),
         last: last.map(|d| d.long()),
         last_iso: last.map(|d| d.iso()),

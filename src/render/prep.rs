@@ -7,6 +7,7 @@ use time::Duration;
 use super::Renderer;
 use super::dashboard::{goals, open_actions, practice_health};
 use crate::content::FieldValue;
+use crate::content::schema::{field, kind_name};
 
 /// Goals due within this many days are on the agenda (overdue ones too).
 const DUE_SOON_DAYS: i64 = 30;
@@ -19,13 +20,15 @@ pub(super) fn prep(r: &Renderer<'_>, context: &mut Context) -> &'static str {
     let boss = config.boss.as_deref();
 
     // The last conversation with the boss (or any conversation, if no boss is named).
-    let last = schema.kind_by_name("conversation").and_then(|kind| {
-        playbook.by_kind[kind].iter().copied().find(|&i| {
-            let entry = &playbook.entries[i];
-            entry.date.day <= today
-                && boss.is_none_or(|boss| entry.people.iter().any(|p| p == boss))
-        })
-    });
+    let last = schema
+        .kind_by_name(kind_name::CONVERSATION)
+        .and_then(|kind| {
+            playbook.by_kind[kind].iter().copied().find(|&i| {
+                let entry = &playbook.entries[i];
+                entry.date.day <= today
+                    && boss.is_none_or(|boss| entry.people.iter().any(|p| p == boss))
+            })
+        });
     let since = last.map(|i| playbook.entries[i].date.day);
     let is_new = |i: &usize| {
         let day = playbook.entries[*i].date.day;
@@ -43,11 +46,11 @@ pub(super) fn prep(r: &Renderer<'_>, context: &mut Context) -> &'static str {
             })
             .unwrap_or_default()
     };
-    let applied_advice: Vec<usize> = of_kind("advice")
+    let applied_advice: Vec<usize> = of_kind(kind_name::ADVICE)
         .into_iter()
         .filter(|&i| {
             playbook
-                .field(&playbook.entries[i], "applied")
+                .field(&playbook.entries[i], field::APPLIED)
                 .and_then(FieldValue::as_bool)
                 == Some(true)
         })

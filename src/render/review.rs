@@ -6,6 +6,7 @@ use serde::Serialize;
 use time::Date;
 
 use super::Links;
+use crate::content::schema::{field, kind_name};
 use crate::content::{Entry, FieldValue, Playbook, Practice};
 
 #[derive(Serialize)]
@@ -46,7 +47,7 @@ fn item<'a>(
     entry: &'a Entry,
     people: Vec<&'a str>,
 ) -> Item<'a> {
-    let metrics = match playbook.field(entry, "metrics") {
+    let metrics = match playbook.field(entry, field::METRICS) {
         Some(FieldValue::List(rows)) => rows
             .iter()
             .filter_map(|row| match row {
@@ -119,17 +120,18 @@ pub fn packet<'a>(
                 .map(|id| name_of(id))
                 .collect::<Vec<_>>()
         };
-        let list = if kind_is(entry, "achievement") {
+        let list = if kind_is(entry, kind_name::ACHIEVEMENT) {
             &mut packet.achievements
-        } else if kind_is(entry, "goal") && field_is(entry, "status", "met") {
+        } else if kind_is(entry, kind_name::GOAL) && field_is(entry, field::STATUS, "met") {
             &mut packet.goals_met
-        } else if kind_is(entry, "feedback") && field_is(entry, "tone", "praise") {
+        } else if kind_is(entry, kind_name::FEEDBACK) && field_is(entry, field::TONE, "praise") {
             &mut packet.praise
-        } else if kind_is(entry, "loyalty")
+        } else if kind_is(entry, kind_name::LOYALTY)
             || entry.practices.contains(&Practice::CelebrateAndSupport)
         {
             &mut packet.loyalty
-        } else if kind_is(entry, "contribution") && field_is(entry, "status", "done") {
+        } else if kind_is(entry, kind_name::CONTRIBUTION) && field_is(entry, field::STATUS, "done")
+        {
             &mut packet.contributions
         } else {
             continue;

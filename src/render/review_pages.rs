@@ -6,6 +6,7 @@ use time::{Date, Month};
 
 use super::Renderer;
 use super::review::packet;
+use crate::content::schema::Section;
 
 #[derive(Serialize)]
 struct YearLink {
@@ -30,7 +31,7 @@ pub(super) fn reviews_index(r: &Renderer<'_>, context: &mut Context) -> &'static
             let (since, until) = year_bounds(year);
             YearLink {
                 year,
-                url: r.links.folder(&format!("review/{year}/")),
+                url: r.links.folder(&Section::Review.path(&format!("{year}/"))),
                 count: packet(r.playbook, &r.links, String::new(), since, until).count,
             }
         })
