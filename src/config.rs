@@ -501,6 +501,23 @@ mod tests {
     }
 
     #[test]
+    fn a_kind_may_not_take_a_section_folder_of_the_site() {
+        for section in Section::ALL {
+            let folder = section.folder();
+            let yaml =
+                format!("kinds:\n  mine:\n    folder: {folder}\n    practice: communicate\n");
+            let failure = Config::parse(&yaml).unwrap_err();
+            assert!(
+                failure.0[0]
+                    .to_string()
+                    .contains(&format!("folder `{folder}` is already used by the site")),
+                "{}",
+                failure.0[0]
+            );
+        }
+    }
+
+    #[test]
     fn unknown_keys_and_wrong_types_are_errors_with_a_line() {
         let failure = Config::parse("title: T\nstale_after_days: soon\n").unwrap_err();
         assert!(

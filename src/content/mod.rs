@@ -6,6 +6,7 @@ pub mod fields;
 pub mod front_matter;
 pub mod load;
 pub mod model;
+pub mod names;
 pub mod parse;
 pub mod schema;
 pub mod walk;
