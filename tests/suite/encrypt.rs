@@ -1,8 +1,8 @@
 //! Encrypted builds: nothing the owner wrote is left in plain text, the same content gives the
 //! same bytes, and a missing or different passphrase is a clear error that loses nothing.
-//! (Opening the site in a browser is in tests/browser.rs.)
+//! (Opening the site in a browser is in browser.rs.)
 
-mod common;
+use crate::common;
 
 use common::{Playbook, Run, snapshot};
 

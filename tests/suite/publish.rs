@@ -1,7 +1,7 @@
 //! `playbook publish`: to a folder and to an rsync destination over SSH (a throwaway OpenSSH
 //! server on 127.0.0.1), what it adds, changes and removes, `--dry-run`, and its refusals.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-const CSS: &str = include_str!("../themes/default/static/style.css");
+const CSS: &str = include_str!("../../themes/default/static/style.css");
 
 /// The `--name: #rrggbb;` properties of the first `:root { … }` block after `from`.
 fn palette(from: usize) -> HashMap<String, String> {

@@ -2,7 +2,7 @@
 //! output (no folder links, which file:// cannot open), every fragment to an id, nothing is
 //! absolute or off-host, and every page can be reached from the dashboard.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Component, Path, PathBuf};

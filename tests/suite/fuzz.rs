@@ -2,7 +2,7 @@
 //! by the mutations people and tools make: problems are reported at their place, never
 //! panicked on, and `check` and `build` agree.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

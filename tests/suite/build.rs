@@ -1,7 +1,7 @@
 //! `playbook build` on fixture playbooks: every page type, escaping, drafts, Markdown
 //! extensions, themes, and the output folder's safety rules.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@
 //! errors in the browser with the last good build still served, editors' ways of saving, and
 //! requests that try to leave the site. Every wait is bounded.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! `check`, `new` and `init` round trips with the real binary.
 
-mod common;
+use crate::common;
 
 use common::{Playbook, snapshot};
 

@@ -2,7 +2,7 @@
 //! open tab after a save, swaps the stylesheet in place, and shows a failed build's errors over
 //! the last good page until the next good build.
 
-mod common;
+use crate::common;
 
 use common::Playbook;
 use common::browser::Browser;

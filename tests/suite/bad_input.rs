@@ -2,7 +2,7 @@
 //! `error: path:line:col: message`, exits with status 1, never panics, and leaves the previous
 //! output exactly as it was.
 
-mod common;
+use crate::common;
 
 use common::{Playbook, snapshot};
 
