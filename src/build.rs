@@ -11,7 +11,6 @@ use crate::config::Config;
 use crate::content::{Playbook, load_playbook};
 use crate::error::{Diagnostic, Failure};
 use crate::output::Staging;
-use crate::render::search::{INDEX_PREFIX, INDEX_SUFFIX};
 use crate::render::{Links, Renderer, plan_pages, static_files};
 use crate::seal::{Lock, Sealer, UNLOCK_SCRIPT};
 use crate::theme::{Theme, load_theme};
@@ -55,7 +54,8 @@ impl Sink for Staging {
 }
 
 /// An encrypted build's writer: each page becomes a shell around its sealed text under its
-/// keyed name, the search index is sealed, the theme's files stay as they are.
+/// keyed name; the search index comes sealed from the renderer, the theme's files stay as
+/// they are.
 struct Sealing<'a> {
     staging: &'a Staging,
     sealer: &'a Sealer,
@@ -76,17 +76,6 @@ impl Sink for Sealing<'_> {
             return self
                 .staging
                 .write(&name, format!("{head}{sealed}{tail}").as_bytes());
-        }
-        if let Some(json) = bytes
-            .strip_prefix(INDEX_PREFIX.trim_end().as_bytes())
-            .and_then(|rest| rest.strip_suffix(INDEX_SUFFIX.trim_start().as_bytes()))
-        {
-            let mut array = b"[".to_vec();
-            array.extend_from_slice(json);
-            array.push(b']');
-            let sealed = self.sealer.seal(path, &array)?;
-            let script = format!("window.playbookSealedSearch=\"{sealed}\";\n");
-            return self.staging.write(path, script.as_bytes());
         }
         self.staging.write(path, bytes)
     }
