@@ -1,6 +1,7 @@
 //! A local or mounted folder: compared file by file, then brought in line.
 
 use super::*;
+use crate::output::{TEMP_SUFFIX, is_temp_copy, write_beside};
 
 pub fn sync(
     root: &Path,
@@ -92,30 +93,6 @@ pub fn sync(
     let list = published_list(&source);
     write_beside(&mark, |temp| fs::write(temp, &list)).map_err(|err| io(&mark, "write", err))?;
     Ok(published)
-}
-
-/// Writes `to` by `write` into a copy beside it, then renamed over it: a reader (or the next
-/// publish, after a kill) never sees half a file.
-fn write_beside(
-    to: &Path,
-    write: impl FnOnce(&Path) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let name = to
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let temp = to.with_file_name(format!(".{name}{TEMP_SUFFIX}"));
-    let written = write(&temp).and_then(|()| fs::rename(&temp, to));
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    written
-}
-
-/// A copy being written by [`write_beside`]: `.name.playbook-tmp`.
-fn is_temp_copy(file: &str) -> bool {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    name.starts_with('.') && name.ends_with(TEMP_SUFFIX)
 }
 
 /// A target may not hold the playbook, nor be inside what playbook reads or writes: a

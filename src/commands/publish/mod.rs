@@ -16,8 +16,6 @@ use crate::output::MARK_FILE;
 
 /// The list of what playbook published, kept in the target.
 pub const PUBLISHED_MARK: &str = ".playbook-published";
-/// The end of a file being copied into a folder target.
-const TEMP_SUFFIX: &str = ".playbook-tmp";
 
 pub struct PublishOptions {
     pub root: PathBuf,
