@@ -164,6 +164,39 @@ pub fn render_site(loaded: &mut Loaded, sink: &dyn Sink) -> Result<usize, Failur
 
 /// `playbook build`: the site, written atomically into the output folder.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
+    stage(options)?.commit()
+}
+
+/// A build written beside the output folder and not yet in place: dropped, it leaves no
+/// trace; committed, it replaces the output in one step.
+pub struct Staged {
+    staging: Staging,
+    report: BuildReport,
+    started: Instant,
+}
+
+impl Staged {
+    /// Adds a file the pages do not make (publish's host rules): it is in the manifest and
+    /// swapped in with the rest.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Failure> {
+        Ok(self.staging.write(path, bytes)?)
+    }
+
+    /// Where the staged site is, until `commit` or drop.
+    pub fn folder(&self) -> &Path {
+        self.staging.folder()
+    }
+
+    pub fn commit(self) -> Result<BuildReport, Failure> {
+        self.staging.commit()?;
+        let mut report = self.report;
+        report.elapsed = self.started.elapsed();
+        Ok(report)
+    }
+}
+
+/// The build, written into the output's staging folder but not swapped in.
+pub fn stage(options: &BuildOptions) -> Result<Staged, Failure> {
     let started = Instant::now();
     let root = options.root.as_path();
     let config = Config::load(root)?;
@@ -210,10 +243,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
         }
         None => render_site(&mut loaded, &staging)?,
     };
-    staging.commit()?;
     let report = report(&loaded, pages, started, output);
     drop_in_background(loaded);
-    Ok(report)
+    Ok(Staged {
+        staging,
+        report,
+        started,
+    })
 }
 
 /// The theme's `locked.html`, split where each page's sealed text goes.

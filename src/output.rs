@@ -87,6 +87,11 @@ impl Staging {
         })
     }
 
+    /// The folder the build is written into until `commit`.
+    pub fn folder(&self) -> &Path {
+        &self.temp
+    }
+
     /// Writes one file at `rel` (a `/`-separated path made by the renderer from slugs), or
     /// links the previous build's file when it has the same bytes.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {

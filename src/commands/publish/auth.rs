@@ -1,16 +1,17 @@
-//! Host access rules, written when `publish.auth: basic`: Apache's `.htaccess` and
-//! `.htpasswd` (bcrypt), and a `_headers` Basic-Auth rule for Netlify.
+//! Host access rules, made when `publish.auth: basic`: Apache's `.htaccess` and `.htpasswd`
+//! (bcrypt), and a `_headers` Basic-Auth rule for Netlify; written with the rest of the build.
 
 use super::*;
 
 pub const HTPASSWD: &str = ".htpasswd";
 
-pub fn write_files(
-    output: &Path,
+/// The three files, by name, for `user` (whose password is asked for here); `user_file` is
+/// where `.htpasswd` is on the host.
+pub fn host_rules(
     user: &str,
     user_file: &str,
     previous_htpasswd: Option<&str>,
-) -> Result<(), Failure> {
+) -> Result<[(&'static str, String); 3], Failure> {
     let fail = |message: String| Failure::one(Diagnostic::error(CONFIG_FILE, message));
     if user.is_empty() || user.contains([':', '\n']) {
         return Err(fail(format!(
@@ -51,15 +52,11 @@ pub fn write_files(
          # serve it like any file, password included.\n\
          /*\n  Basic-Auth: {user}:{password}\n"
     );
-    for (name, text) in [
+    Ok([
         (HTPASSWD, htpasswd),
         (".htaccess", htaccess),
         ("_headers", headers),
-    ] {
-        let path = output.join(name);
-        fs::write(&path, text).map_err(|err| Failure::one(Diagnostic::io(&path, "write", &err)))?;
-    }
-    Ok(())
+    ])
 }
 
 /// `PLAYBOOK_AUTH_PASSWORD`, or asked at the terminal (twice). No spaces: `_headers`

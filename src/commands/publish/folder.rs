@@ -3,9 +3,11 @@
 use super::*;
 use crate::output::{TEMP_SUFFIX, is_temp_copy, write_beside};
 
+/// Sends the site in `site` (the output folder, or a dry run's uncommitted build of it).
 pub fn sync(
     root: &Path,
     output: &Path,
+    site: &Path,
     target: &Path,
     dry_run: bool,
     force: bool,
@@ -14,7 +16,7 @@ pub fn sync(
         Failure::one(Diagnostic::io(path, action, &err))
     };
     check_target(root, output, target)?;
-    let source = files_under(output);
+    let source = files_under(site);
     let mut existing = if target.is_dir() {
         files_under(target)
     } else {
@@ -48,7 +50,7 @@ pub fn sync(
     for file in &source {
         if !existing.contains(file) {
             published.added.push(file.clone());
-        } else if !same_bytes(&output.join(file), &target.join(file)) {
+        } else if !same_bytes(&site.join(file), &target.join(file)) {
             published.changed.push(file.clone());
         }
     }
@@ -71,7 +73,7 @@ pub fn sync(
     let list = published_list(&growing);
     write_beside(&mark, |temp| fs::write(temp, &list)).map_err(|err| io(&mark, "write", err))?;
     for file in published.added.iter().chain(&published.changed) {
-        let (from, to) = (output.join(file), target.join(file));
+        let (from, to) = (site.join(file), target.join(file));
         if let Some(dir) = to.parent() {
             fs::create_dir_all(dir).map_err(|err| io(dir, "create folder", err))?;
         }

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::build::{BuildOptions, build};
+use crate::build::{BuildOptions, stage};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::{Diagnostic, Failure};
 use crate::output::MARK_FILE;
@@ -64,7 +64,7 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
     };
     let previous_htpasswd = fs::read_to_string(output.join(auth::HTPASSWD)).ok();
     // A build that fails stops here, before anything is sent.
-    let report = build(&BuildOptions {
+    let staged = stage(&BuildOptions {
         root: options.root.clone(),
         output: Some(output.clone()),
         drafts: false,
@@ -87,13 +87,20 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
                     .into(),
             ));
         };
-        auth::write_files(
-            &report.output,
+        let files = auth::host_rules(
             settings.user.as_deref().unwrap_or("playbook"),
             &user_file,
             previous_htpasswd.as_deref(),
         )?;
+        for (name, text) in files {
+            staged.write(name, text.as_bytes())?;
+        }
     }
+    // A dry run compares the staged build and drops it: the output stays as it was.
+    let (site, _staged) = match options.dry_run {
+        true => (staged.folder().to_path_buf(), Some(staged)),
+        false => (staged.commit()?.output, None),
+    };
     let encrypted = config.encrypt;
     let mut published = match &destination {
         Destination::Folder(folder) => {
@@ -102,19 +109,16 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
             }
             folder::sync(
                 &options.root,
-                &report.output,
+                &output,
+                &site,
                 folder,
                 options.dry_run,
                 options.force,
             )?
         }
-        Destination::Rsync(remote) => rsync::sync(
-            &report.output,
-            remote,
-            encrypted,
-            options.dry_run,
-            options.force,
-        )?,
+        Destination::Rsync(remote) => {
+            rsync::sync(&site, remote, encrypted, options.dry_run, options.force)?
+        }
     };
     published.target = target;
     published.dry_run = options.dry_run;
