@@ -12,7 +12,7 @@ use crate::content::{Playbook, load_playbook};
 use crate::error::{Diagnostic, Failure};
 use crate::output::Staging;
 use crate::render::{Links, Renderer, plan_pages, static_files};
-use crate::seal::{Lock, Sealer, UNLOCK_SCRIPT};
+use crate::seal::{Lock, Sealer, Secret, UNLOCK_SCRIPT};
 use crate::theme::{Theme, load_theme};
 
 /// What `build` was asked to do.
@@ -29,6 +29,36 @@ pub struct BuildOptions {
     pub today: Option<time::Date>,
     /// Encrypt every page (also `encrypt: true` in playbook.yaml).
     pub encrypt: bool,
+    /// The passphrase of an encrypted build (see [`passphrase_wanted`]).
+    pub passphrase: Secret,
+}
+
+/// What an encrypted build asks of the command line before it runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PassphraseWanted {
+    /// The output holds no encrypted build yet: a mistyped passphrase would lock the owner
+    /// out, so it is asked twice.
+    pub first_use: bool,
+}
+
+/// Whether `options` make an encrypted build, and so need a passphrase; `None` also when the
+/// configuration cannot be read (the build then says why).
+pub fn passphrase_wanted(options: &BuildOptions) -> Option<PassphraseWanted> {
+    let config = Config::load(&options.root).ok()?;
+    let output = output_folder(options, &config);
+    (options.encrypt || config.encrypt).then(|| PassphraseWanted {
+        first_use: Lock::read(&output).is_none(),
+    })
+}
+
+/// Where the site goes: `--output`, else `output_dir` of the config under the root.
+fn output_folder(options: &BuildOptions, config: &Config) -> PathBuf {
+    match &options.output {
+        Some(output) => output.clone(),
+        // `--root .` (the default) keeps the printed path short: `public`, not `./public`.
+        None if options.root == Path::new(".") => config.output_dir.clone(),
+        None => options.root.join(&config.output_dir),
+    }
 }
 
 /// What a successful build did.
@@ -200,12 +230,7 @@ pub fn stage(options: &BuildOptions) -> Result<Staged, Failure> {
     let started = Instant::now();
     let root = options.root.as_path();
     let config = Config::load(root)?;
-    let output = match &options.output {
-        Some(output) => output.clone(),
-        // `--root .` (the default) keeps the printed path short: `public`, not `./public`.
-        None if root == Path::new(".") => config.output_dir.clone(),
-        None => root.join(&config.output_dir),
-    };
+    let output = output_folder(options, &config);
     check_output_location(root, &output)?;
     crate::output::recover_interrupted(&output);
     let encrypt = options.encrypt || config.encrypt;
@@ -223,7 +248,11 @@ pub fn stage(options: &BuildOptions) -> Result<Staged, Failure> {
         false => Diagnostic::general(message),
     };
     let sealer = match encrypt {
-        true => Some(Arc::new(sealer_for(&output, passphrase_error)?)),
+        true => Some(Arc::new(sealer_for(
+            &output,
+            &options.passphrase,
+            passphrase_error,
+        )?)),
         false => None,
     };
     let mut loaded = load_with_config(options, config)?;
@@ -272,17 +301,30 @@ fn locked_shell(theme: &Theme) -> Result<(String, String), Diagnostic> {
     }
 }
 
-/// The keys of an encrypted build into `output`: the passphrase is asked (or read from
-/// `PLAYBOOK_PASSPHRASE`) and checked against the lock of the output's previous encrypted build.
-/// A passphrase that cannot be had is told by `passphrase_error`; one that does not open the
-/// output's lock, at the output folder.
+/// The keys of an encrypted build into `output`, from `passphrase` checked against the lock
+/// of the output's previous encrypted build. A passphrase that was not had is told by
+/// `passphrase_error`; one that does not open the output's lock, at the output folder.
 fn sealer_for(
     output: &Path,
+    passphrase: &Secret,
     passphrase_error: impl Fn(String) -> Diagnostic,
 ) -> Result<Sealer, Failure> {
+    let refuse = |why: &str| Err(Failure::one(passphrase_error(why.to_string())));
+    let passphrase = match passphrase {
+        Secret::Given(passphrase) if passphrase.is_empty() => {
+            return refuse("the passphrase is empty");
+        }
+        Secret::Given(passphrase) => passphrase,
+        Secret::Refused(why) => return refuse(why),
+        Secret::Missing => {
+            return refuse(
+                "an encrypted build needs a passphrase: set PLAYBOOK_PASSPHRASE, or run \
+                 playbook in a terminal to be asked",
+            );
+        }
+    };
     let previous = Lock::read(output);
-    let passphrase = crate::seal::passphrase(previous.is_none()).map_err(passphrase_error)?;
-    Sealer::new(&passphrase, previous.as_ref())
+    Sealer::new(passphrase, previous.as_ref())
         .map_err(|message| Failure::one(Diagnostic::error(output, message)))
 }
 
