@@ -42,10 +42,12 @@ pub struct PassphraseWanted {
 }
 
 /// Whether `options` make an encrypted build, and so need a passphrase; `None` also when the
-/// configuration cannot be read (the build then says why).
+/// configuration cannot be read or the output folder is refused (the build then says why,
+/// without having asked first).
 pub fn passphrase_wanted(options: &BuildOptions) -> Option<PassphraseWanted> {
     let config = Config::load(&options.root).ok()?;
     let output = output_folder(options, &config);
+    check_output_location(&options.root, &output).ok()?;
     (options.encrypt || config.encrypt).then(|| PassphraseWanted {
         first_use: Lock::read(&output).is_none(),
     })
