@@ -11,9 +11,8 @@ use crate::config::Config;
 use crate::content::{Playbook, load_playbook};
 use crate::error::{Diagnostic, Failure};
 use crate::output::Staging;
-use crate::render::search::{INDEX_PREFIX, INDEX_SUFFIX};
 use crate::render::{Links, Renderer, plan_pages, static_files};
-use crate::seal::{Lock, Sealer, UNLOCK_SCRIPT};
+use crate::seal::{Lock, Sealer, Secret, UNLOCK_SCRIPT};
 use crate::theme::{Theme, load_theme};
 
 /// What `build` was asked to do.
@@ -30,6 +29,38 @@ pub struct BuildOptions {
     pub today: Option<time::Date>,
     /// Encrypt every page (also `encrypt: true` in playbook.yaml).
     pub encrypt: bool,
+    /// The passphrase of an encrypted build (see [`passphrase_wanted`]).
+    pub passphrase: Secret,
+}
+
+/// What an encrypted build asks of the command line before it runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PassphraseWanted {
+    /// The output holds no encrypted build yet: a mistyped passphrase would lock the owner
+    /// out, so it is asked twice.
+    pub first_use: bool,
+}
+
+/// Whether `options` make an encrypted build, and so need a passphrase; `None` also when the
+/// configuration cannot be read or the output folder is refused (the build then says why,
+/// without having asked first).
+pub fn passphrase_wanted(options: &BuildOptions) -> Option<PassphraseWanted> {
+    let config = Config::load(&options.root).ok()?;
+    let output = output_folder(options, &config);
+    check_output_location(&options.root, &output).ok()?;
+    (options.encrypt || config.encrypt).then(|| PassphraseWanted {
+        first_use: Lock::read(&output).is_none(),
+    })
+}
+
+/// Where the site goes: `--output`, else `output_dir` of the config under the root.
+fn output_folder(options: &BuildOptions, config: &Config) -> PathBuf {
+    match &options.output {
+        Some(output) => output.clone(),
+        // `--root .` (the default) keeps the printed path short: `public`, not `./public`.
+        None if options.root == Path::new(".") => config.output_dir.clone(),
+        None => options.root.join(&config.output_dir),
+    }
 }
 
 /// What a successful build did.
@@ -55,7 +86,8 @@ impl Sink for Staging {
 }
 
 /// An encrypted build's writer: each page becomes a shell around its sealed text under its
-/// keyed name, the search index is sealed, the theme's files stay as they are.
+/// keyed name; the search index comes sealed from the renderer, the theme's files stay as
+/// they are.
 struct Sealing<'a> {
     staging: &'a Staging,
     sealer: &'a Sealer,
@@ -76,17 +108,6 @@ impl Sink for Sealing<'_> {
             return self
                 .staging
                 .write(&name, format!("{head}{sealed}{tail}").as_bytes());
-        }
-        if let Some(json) = bytes
-            .strip_prefix(INDEX_PREFIX.trim_end().as_bytes())
-            .and_then(|rest| rest.strip_suffix(INDEX_SUFFIX.trim_start().as_bytes()))
-        {
-            let mut array = b"[".to_vec();
-            array.extend_from_slice(json);
-            array.push(b']');
-            let sealed = self.sealer.seal(path, &array)?;
-            let script = format!("window.playbookSealedSearch=\"{sealed}\";\n");
-            return self.staging.write(path, script.as_bytes());
         }
         self.staging.write(path, bytes)
     }
@@ -175,15 +196,43 @@ pub fn render_site(loaded: &mut Loaded, sink: &dyn Sink) -> Result<usize, Failur
 
 /// `playbook build`: the site, written atomically into the output folder.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
+    stage(options)?.commit()
+}
+
+/// A build written beside the output folder and not yet in place: dropped, it leaves no
+/// trace; committed, it replaces the output in one step.
+pub struct Staged {
+    staging: Staging,
+    report: BuildReport,
+    started: Instant,
+}
+
+impl Staged {
+    /// Adds a file the pages do not make (publish's host rules): it is in the manifest and
+    /// swapped in with the rest.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Failure> {
+        Ok(self.staging.write(path, bytes)?)
+    }
+
+    /// Where the staged site is, until `commit` or drop.
+    pub fn folder(&self) -> &Path {
+        self.staging.folder()
+    }
+
+    pub fn commit(self) -> Result<BuildReport, Failure> {
+        self.staging.commit()?;
+        let mut report = self.report;
+        report.elapsed = self.started.elapsed();
+        Ok(report)
+    }
+}
+
+/// The build, written into the output's staging folder but not swapped in.
+pub fn stage(options: &BuildOptions) -> Result<Staged, Failure> {
     let started = Instant::now();
     let root = options.root.as_path();
     let config = Config::load(root)?;
-    let output = match &options.output {
-        Some(output) => output.clone(),
-        // `--root .` (the default) keeps the printed path short: `public`, not `./public`.
-        None if root == Path::new(".") => config.output_dir.clone(),
-        None => root.join(&config.output_dir),
-    };
+    let output = output_folder(options, &config);
     check_output_location(root, &output)?;
     crate::output::recover_interrupted(&output);
     let encrypt = options.encrypt || config.encrypt;
@@ -201,7 +250,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
         false => Diagnostic::general(message),
     };
     let sealer = match encrypt {
-        true => Some(Arc::new(sealer_for(&output, passphrase_error)?)),
+        true => Some(Arc::new(sealer_for(
+            &output,
+            &options.passphrase,
+            passphrase_error,
+        )?)),
         false => None,
     };
     let mut loaded = load_with_config(options, config)?;
@@ -221,10 +274,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failure> {
         }
         None => render_site(&mut loaded, &staging)?,
     };
-    staging.commit()?;
     let report = report(&loaded, pages, started, output);
     drop_in_background(loaded);
-    Ok(report)
+    Ok(Staged {
+        staging,
+        report,
+        started,
+    })
 }
 
 /// The theme's `locked.html`, split where each page's sealed text goes.
@@ -247,17 +303,30 @@ fn locked_shell(theme: &Theme) -> Result<(String, String), Diagnostic> {
     }
 }
 
-/// The keys of an encrypted build into `output`: the passphrase is asked (or read from
-/// `PLAYBOOK_PASSPHRASE`) and checked against the lock of the output's previous encrypted build.
-/// A passphrase that cannot be had is told by `passphrase_error`; one that does not open the
-/// output's lock, at the output folder.
+/// The keys of an encrypted build into `output`, from `passphrase` checked against the lock
+/// of the output's previous encrypted build. A passphrase that was not had is told by
+/// `passphrase_error`; one that does not open the output's lock, at the output folder.
 fn sealer_for(
     output: &Path,
+    passphrase: &Secret,
     passphrase_error: impl Fn(String) -> Diagnostic,
 ) -> Result<Sealer, Failure> {
+    let refuse = |why: &str| Err(Failure::one(passphrase_error(why.to_string())));
+    let passphrase = match passphrase {
+        Secret::Given(passphrase) if passphrase.is_empty() => {
+            return refuse("the passphrase is empty");
+        }
+        Secret::Given(passphrase) => passphrase,
+        Secret::Refused(why) => return refuse(why),
+        Secret::Missing => {
+            return refuse(
+                "an encrypted build needs a passphrase: set PLAYBOOK_PASSPHRASE, or run \
+                 playbook in a terminal to be asked",
+            );
+        }
+    };
     let previous = Lock::read(output);
-    let passphrase = crate::seal::passphrase(previous.is_none()).map_err(passphrase_error)?;
-    Sealer::new(&passphrase, previous.as_ref())
+    Sealer::new(passphrase, previous.as_ref())
         .map_err(|message| Failure::one(Diagnostic::error(output, message)))
 }
 

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::build::BuildOptions;
+use crate::build::{BuildOptions, passphrase_wanted};
 use crate::commands::new::NewOptions;
+use crate::seal::Secret;
 
 /// A private career playbook: Markdown notes on how you work with your manager, built into a
 /// static site you read before a 1:1, a review or a promotion case.
@@ -55,13 +56,93 @@ pub struct PublishArgs {
 }
 
 impl PublishArgs {
+    /// The options, with the passphrase and password the publish needs asked for.
     pub fn into_options(self, root: PathBuf) -> crate::commands::publish::PublishOptions {
-        crate::commands::publish::PublishOptions {
+        let mut options = crate::commands::publish::PublishOptions {
             root,
             dry_run: self.dry_run,
             force: self.force,
+            passphrase: Secret::Missing,
+            password: Secret::Missing,
+        };
+        let wanted = crate::commands::publish::secrets_wanted(&options);
+        if let Some(wanted) = wanted.passphrase {
+            options.passphrase = ask_passphrase(wanted.first_use);
         }
+        if wanted.password {
+            options.password = ask_password();
+        }
+        options
     }
+}
+
+/// The passphrase: `PLAYBOOK_PASSPHRASE`, or asked at the terminal (twice when `first_use`,
+/// since a mistyped one would lock the owner out). Never stored.
+fn ask_passphrase(first_use: bool) -> Secret {
+    let secret = match std::env::var("PLAYBOOK_PASSPHRASE") {
+        Ok(passphrase) if passphrase.is_empty() => Err(Some("PLAYBOOK_PASSPHRASE is empty".into())),
+        Ok(passphrase) => Ok(passphrase),
+        Err(_) => ask_twice(
+            (
+                "Passphrase for the encrypted site: ",
+                "The same passphrase again: ",
+            ),
+            first_use,
+            "passphrase",
+            "the two passphrases differ; nothing was built",
+        ),
+    };
+    into_secret(secret)
+}
+
+/// `PLAYBOOK_AUTH_PASSWORD`, or asked at the terminal (twice).
+fn ask_password() -> Secret {
+    let secret = match std::env::var("PLAYBOOK_AUTH_PASSWORD") {
+        Ok(password) => Ok(password),
+        Err(_) => ask_twice(
+            (
+                "Password for the host's Basic-Auth: ",
+                "The same password again: ",
+            ),
+            true,
+            "password",
+            "the two passwords differ; nothing was published",
+        ),
+    };
+    into_secret(secret)
+}
+
+/// Why a secret could not be had; `None` (no terminal to ask at): the command says how to
+/// give it.
+type Asked = Result<String, Option<String>>;
+
+fn into_secret(asked: Asked) -> Secret {
+    match asked {
+        Ok(secret) => Secret::Given(secret),
+        Err(Some(why)) => Secret::Refused(why),
+        Err(None) => Secret::Missing,
+    }
+}
+
+/// Asks at the terminal, and again to confirm when `twice`; an empty answer is not asked
+/// again (the command refuses it).
+fn ask_twice(prompts: (&str, &str), twice: bool, what: &str, differ: &str) -> Asked {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return Err(None);
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map_err(|err| Some(format!("could not read the {what}: {err}")))
+    };
+    let secret = ask(prompts.0)?;
+    if secret.is_empty() {
+        return Ok(secret);
+    }
+    if twice && ask(prompts.1)? != secret {
+        return Err(Some(differ.to_string()));
+    }
+    Ok(secret)
 }
 
 #[derive(Debug, Args)]
@@ -176,15 +257,21 @@ fn parse_entry_date(text: &str) -> Result<String, String> {
 }
 
 impl BuildArgs {
+    /// The options, with the passphrase an encrypted build needs asked for.
     pub fn into_options(self, root: PathBuf) -> BuildOptions {
-        BuildOptions {
+        let mut options = BuildOptions {
             root,
             output: self.output,
             drafts: self.drafts,
             base_url: self.base_url,
             today: self.today,
             encrypt: self.encrypt,
+            passphrase: Secret::Missing,
+        };
+        if let Some(wanted) = passphrase_wanted(&options) {
+            options.passphrase = ask_passphrase(wanted.first_use);
         }
+        options
     }
 }
 

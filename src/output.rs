@@ -20,6 +20,8 @@ const MARK_TEXT: &str = "This folder is written by `playbook build` and replaced
 /// Between the output folder's name and the process id in the name of a build's temporary
 /// folder: `.public.playbook-tmp-1234` beside `public`.
 const TEMP_INFIX: &str = ".playbook-tmp-";
+/// The end of a copy being written beside the file it replaces: `.name.playbook-tmp`.
+pub const TEMP_SUFFIX: &str = ".playbook-tmp";
 
 /// What the manifest knows of one written file: its content hash and length, and the
 /// modification time it had, which tells a file edited by hand since then.
@@ -83,6 +85,11 @@ impl Staging {
             written: Mutex::new(Vec::new()),
             _lock: lock,
         })
+    }
+
+    /// The folder the build is written into until `commit`.
+    pub fn folder(&self) -> &Path {
+        &self.temp
     }
 
     /// Writes one file at `rel` (a `/`-separated path made by the renderer from slugs), or
@@ -201,15 +208,40 @@ impl Staging {
         let mark = self.temp.join(MARK_FILE);
         // The same manifest: link the previous mark in. Linked beside, then renamed over, so
         // that the folder carries a mark at every moment (a folder without one is not ours).
-        let beside = self.temp.join(format!("{MARK_FILE}.new"));
         if text == self.previous_mark
-            && fs::hard_link(self.target.join(MARK_FILE), &beside).is_ok()
-            && fs::rename(&beside, &mark).is_ok()
+            && write_beside(&mark, |beside| {
+                fs::hard_link(self.target.join(MARK_FILE), beside)
+            })
+            .is_ok()
         {
             return Ok(());
         }
         fs::write(&mark, text).map_err(|err| Diagnostic::io(&mark, "write", &err))
     }
+}
+
+/// Writes `to` by `write` into a copy beside it, then renamed over it: a reader (or the next
+/// run, after a kill) never sees half a file.
+pub fn write_beside(
+    to: &Path,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let name = to
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temp = to.with_file_name(format!(".{name}{TEMP_SUFFIX}"));
+    let written = write(&temp).and_then(|()| fs::rename(&temp, to));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
+/// A copy being written by [`write_beside`]: `.name.playbook-tmp` (`/`-separated path).
+pub fn is_temp_copy(file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.starts_with('.') && name.ends_with(TEMP_SUFFIX)
 }
 
 /// The manifest in a mark file's text; empty if there is none (then every file is written).

@@ -261,7 +261,7 @@ impl<'a> Renderer<'a> {
 
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         if page.kind == PageKind::SearchIndex {
-            return Ok(search::index_script(self));
+            return search::index_script(self, &page.path);
         }
         let mut context = Context::new();
         context.insert("root", &self.links.root_for(&page.path));

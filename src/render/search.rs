@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::{Links, Renderer};
 use crate::content::{Entry, Playbook};
+use crate::error::Diagnostic;
 
 /// One entry's row, as JSON.
 fn row(playbook: &Playbook, links: &Links, entry: &Entry) -> Arc<str> {
@@ -52,7 +53,9 @@ pub fn search_rows(
         .collect()
 }
 
-pub(super) fn index_script(r: &Renderer<'_>) -> Vec<u8> {
+/// `search-index.js`: the rows as a script that sets `window.playbookSearch`; in an encrypted
+/// build, the same array sealed for that file, set as `window.playbookSealedSearch`.
+pub(super) fn index_script(r: &Renderer<'_>, path: &str) -> Result<Vec<u8>, Diagnostic> {
     let made;
     let rows: &[Arc<str>] = match &r.search_rows {
         Some(rows) => rows,
@@ -61,18 +64,32 @@ pub(super) fn index_script(r: &Renderer<'_>) -> Vec<u8> {
             &made
         }
     };
-    let mut out = Vec::with_capacity(rows.iter().map(|row| row.len() + 2).sum::<usize>() + 32);
-    out.extend_from_slice(INDEX_PREFIX.as_bytes());
+    let array = index_array(rows);
+    let script = match &r.links.sealer {
+        Some(sealer) => {
+            let sealed = sealer.seal(path, &array)?;
+            format!("window.playbookSealedSearch=\"{sealed}\";\n").into_bytes()
+        }
+        None => {
+            let mut script = b"window.playbookSearch=".to_vec();
+            script.extend_from_slice(&array);
+            script.extend_from_slice(b";\n");
+            script
+        }
+    };
+    Ok(script)
+}
+
+/// The rows as one JSON array, a row a line.
+fn index_array(rows: &[Arc<str>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rows.iter().map(|row| row.len() + 2).sum::<usize>() + 4);
+    out.extend_from_slice(b"[\n");
     for (index, row) in rows.iter().enumerate() {
         if index > 0 {
             out.extend_from_slice(b",\n");
         }
         out.extend_from_slice(row.as_bytes());
     }
-    out.extend_from_slice(INDEX_SUFFIX.as_bytes());
+    out.extend_from_slice(b"\n]");
     out
 }
-
-/// What the index script is around its JSON array: an encrypted build seals the array alone.
-pub const INDEX_PREFIX: &str = "window.playbookSearch=[\n";
-pub const INDEX_SUFFIX: &str = "\n];\n";

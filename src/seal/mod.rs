@@ -202,35 +202,26 @@ impl Sealer {
     }
 }
 
-/// The passphrase: `PLAYBOOK_PASSPHRASE`, or asked at the terminal (twice when `first_use`,
-/// since a mistyped one would lock the owner out). Never stored.
-pub fn passphrase(first_use: bool) -> Result<String, String> {
-    use std::io::IsTerminal;
-    if let Ok(passphrase) = std::env::var("PLAYBOOK_PASSPHRASE") {
-        if passphrase.is_empty() {
-            return Err("PLAYBOOK_PASSPHRASE is empty".into());
+/// A passphrase or password as the command line got it (from the environment or the
+/// terminal); its `Debug` does not show it.
+#[derive(Clone, Default, PartialEq)]
+pub enum Secret {
+    /// Not given: a command that needs it says how to give it.
+    #[default]
+    Missing,
+    Given(String),
+    /// Asked for and not had: why (mistyped twice, unreadable terminal, empty variable).
+    Refused(String),
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Secret::Missing => f.write_str("Missing"),
+            Secret::Given(_) => f.write_str("Given(..)"),
+            Secret::Refused(why) => f.debug_tuple("Refused").field(why).finish(),
         }
-        return Ok(passphrase);
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(
-            "an encrypted build needs a passphrase: set PLAYBOOK_PASSPHRASE, or run \
-                    playbook in a terminal to be asked"
-                .into(),
-        );
-    }
-    let ask = |prompt: &str| {
-        rpassword::prompt_password(prompt)
-            .map_err(|err| format!("could not read the passphrase: {err}"))
-    };
-    let passphrase = ask("Passphrase for the encrypted site: ")?;
-    if passphrase.is_empty() {
-        return Err("the passphrase is empty".into());
-    }
-    if first_use && ask("The same passphrase again: ")? != passphrase {
-        return Err("the two passphrases differ; nothing was built".into());
-    }
-    Ok(passphrase)
 }
 
 fn hex(bytes: &[u8]) -> String {

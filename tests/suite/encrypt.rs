@@ -264,3 +264,35 @@ fn at_a_terminal_the_passphrase_is_asked_twice_the_first_time_and_once_after() {
     assert_eq!(code, 1, "{screen}");
     assert!(screen.contains("this is not the passphrase"), "{screen}");
 }
+
+#[test]
+fn the_library_takes_the_passphrase_as_an_option_and_asks_for_nothing() {
+    use playbook::build::{BuildOptions, build, passphrase_wanted};
+    use playbook::seal::Secret;
+    let playbook = Playbook::example();
+    let options = BuildOptions {
+        root: playbook.path().to_path_buf(),
+        encrypt: true,
+        ..BuildOptions::default()
+    };
+    let wanted = passphrase_wanted(&options).expect("an encrypted build wants a passphrase");
+    assert!(wanted.first_use);
+    // No passphrase given: the library reads no variable and asks no terminal, it says how.
+    let failure = build(&options).unwrap_err();
+    assert!(
+        failure.0[0]
+            .message
+            .starts_with("an encrypted build needs a passphrase"),
+        "{:?}",
+        failure.0
+    );
+    assert!(!playbook.exists("public"));
+
+    let given = BuildOptions {
+        passphrase: Secret::Given(PASSPHRASE.into()),
+        ..options.clone()
+    };
+    build(&given).unwrap();
+    assert!(playbook.read("public/index.html").contains("id=\"sealed\""));
+    assert!(!passphrase_wanted(&options).unwrap().first_use);
+}

@@ -453,3 +453,48 @@ fn basic_auth_refuses_what_it_cannot_write_correctly() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("cannot hold spaces"), "{}", run.stderr);
 }
+
+#[test]
+fn a_dry_run_with_basic_auth_changes_neither_the_output_nor_the_target() {
+    let playbook = Playbook::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let site = target.path().join("site");
+    with_publish(
+        &playbook,
+        &format!("  target: {}\n  auth: basic\n", site.display()),
+    );
+    let env = [("PLAYBOOK_AUTH_PASSWORD", "open-sesame")];
+    let run = publish(&playbook, &[], &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The host rules are output files like the pages: in the output's manifest.
+    let manifest = playbook.read("public/.playbook-output");
+    for name in [".htaccess", ".htpasswd", "_headers"] {
+        assert!(
+            manifest
+                .lines()
+                .any(|line| line.ends_with(&format!(" {name}"))),
+            "{name} not in the manifest:\n{manifest}"
+        );
+    }
+
+    edit(&playbook);
+    let (output, published) = (snapshot(&playbook.path().join("public")), snapshot(&site));
+    let run = publish(&playbook, &["--dry-run"], &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_edits_reported(&run);
+    assert!(
+        snapshot(&playbook.path().join("public")) == output,
+        "the dry run changed the output folder"
+    );
+    assert!(
+        snapshot(&site) == published,
+        "the dry run changed the target"
+    );
+    let beside: Vec<_> = std::fs::read_dir(playbook.path())
+        .unwrap()
+        .flatten()
+        .map(|item| item.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("playbook-tmp"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+}

@@ -1,23 +1,25 @@
-//! Host access rules, written when `publish.auth: basic`: Apache's `.htaccess` and
-//! `.htpasswd` (bcrypt), and a `_headers` Basic-Auth rule for Netlify.
+//! Host access rules, made when `publish.auth: basic`: Apache's `.htaccess` and `.htpasswd`
+//! (bcrypt), and a `_headers` Basic-Auth rule for Netlify; written with the rest of the build.
 
 use super::*;
 
 pub const HTPASSWD: &str = ".htpasswd";
 
-pub fn write_files(
-    output: &Path,
+/// The three files, by name, for `user` and `password`; `user_file` is where `.htpasswd` is
+/// on the host.
+pub fn host_rules(
     user: &str,
+    password: &Secret,
     user_file: &str,
     previous_htpasswd: Option<&str>,
-) -> Result<(), Failure> {
+) -> Result<[(&'static str, String); 3], Failure> {
     let fail = |message: String| Failure::one(Diagnostic::error(CONFIG_FILE, message));
     if user.is_empty() || user.contains([':', '\n']) {
         return Err(fail(format!(
             "publish.user `{user}` cannot hold `:` or be empty"
         )));
     }
-    let password = password().map_err(fail)?;
+    let password = checked_password(password).map_err(fail)?;
     // The same password keeps the same line: bcrypt salts afresh, and an unchanged file
     // is not sent again.
     let kept = previous_htpasswd.and_then(|text| {
@@ -51,50 +53,31 @@ pub fn write_files(
          # serve it like any file, password included.\n\
          /*\n  Basic-Auth: {user}:{password}\n"
     );
-    for (name, text) in [
+    Ok([
         (HTPASSWD, htpasswd),
         (".htaccess", htaccess),
         ("_headers", headers),
-    ] {
-        let path = output.join(name);
-        fs::write(&path, text).map_err(|err| Failure::one(Diagnostic::io(&path, "write", &err)))?;
-    }
-    Ok(())
+    ])
 }
 
-/// `PLAYBOOK_AUTH_PASSWORD`, or asked at the terminal (twice). No spaces: `_headers`
-/// separates the user and password from what follows with one.
-fn password() -> Result<String, String> {
-    use std::io::IsTerminal;
-    let check = |password: String| {
-        if password.is_empty() {
+/// The password as given, or why there is none. No spaces: `_headers` separates the user and
+/// password from what follows with one.
+fn checked_password(password: &Secret) -> Result<String, String> {
+    match password {
+        Secret::Given(password) if password.is_empty() => {
             Err("the Basic-Auth password is empty".to_string())
-        } else if password
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
+        }
+        Secret::Given(password)
+            if password
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control()) =>
         {
             Err("the Basic-Auth password cannot hold spaces or control characters".into())
-        } else {
-            Ok(password)
         }
-    };
-    if let Ok(password) = std::env::var("PLAYBOOK_AUTH_PASSWORD") {
-        return check(password);
+        Secret::Given(password) => Ok(password.clone()),
+        Secret::Refused(why) => Err(why.clone()),
+        Secret::Missing => Err("publish.auth: basic needs a password: set \
+             PLAYBOOK_AUTH_PASSWORD, or run playbook in a terminal to be asked"
+            .into()),
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(
-            "publish.auth: basic needs a password: set PLAYBOOK_AUTH_PASSWORD, or run \
-                    playbook in a terminal to be asked"
-                .into(),
-        );
-    }
-    let ask = |prompt: &str| {
-        rpassword::prompt_password(prompt)
-            .map_err(|err| format!("could not read the password: {err}"))
-    };
-    let password = check(ask("Password for the host's Basic-Auth: ")?)?;
-    if ask("The same password again: ")? != password {
-        return Err("the two passwords differ; nothing was published".into());
-    }
-    Ok(password)
 }

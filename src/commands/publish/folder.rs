@@ -1,10 +1,13 @@
 //! A local or mounted folder: compared file by file, then brought in line.
 
 use super::*;
+use crate::output::{TEMP_SUFFIX, is_temp_copy, write_beside};
 
+/// Sends the site in `site` (the output folder, or a dry run's uncommitted build of it).
 pub fn sync(
     root: &Path,
     output: &Path,
+    site: &Path,
     target: &Path,
     dry_run: bool,
     force: bool,
@@ -13,7 +16,7 @@ pub fn sync(
         Failure::one(Diagnostic::io(path, action, &err))
     };
     check_target(root, output, target)?;
-    let source = files_under(output);
+    let source = files_under(site);
     let mut existing = if target.is_dir() {
         files_under(target)
     } else {
@@ -47,7 +50,7 @@ pub fn sync(
     for file in &source {
         if !existing.contains(file) {
             published.added.push(file.clone());
-        } else if !same_bytes(&output.join(file), &target.join(file)) {
+        } else if !same_bytes(&site.join(file), &target.join(file)) {
             published.changed.push(file.clone());
         }
     }
@@ -70,7 +73,7 @@ pub fn sync(
     let list = published_list(&growing);
     write_beside(&mark, |temp| fs::write(temp, &list)).map_err(|err| io(&mark, "write", err))?;
     for file in published.added.iter().chain(&published.changed) {
-        let (from, to) = (output.join(file), target.join(file));
+        let (from, to) = (site.join(file), target.join(file));
         if let Some(dir) = to.parent() {
             fs::create_dir_all(dir).map_err(|err| io(dir, "create folder", err))?;
         }
@@ -92,30 +95,6 @@ pub fn sync(
     let list = published_list(&source);
     write_beside(&mark, |temp| fs::write(temp, &list)).map_err(|err| io(&mark, "write", err))?;
     Ok(published)
-}
-
-/// Writes `to` by `write` into a copy beside it, then renamed over it: a reader (or the next
-/// publish, after a kill) never sees half a file.
-fn write_beside(
-    to: &Path,
-    write: impl FnOnce(&Path) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let name = to
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let temp = to.with_file_name(format!(".{name}{TEMP_SUFFIX}"));
-    let written = write(&temp).and_then(|()| fs::rename(&temp, to));
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    written
-}
-
-/// A copy being written by [`write_beside`]: `.name.playbook-tmp`.
-fn is_temp_copy(file: &str) -> bool {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    name.starts_with('.') && name.ends_with(TEMP_SUFFIX)
 }
 
 /// A target may not hold the playbook, nor be inside what playbook reads or writes: a

@@ -9,15 +9,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::build::{BuildOptions, build};
+use crate::build::{BuildOptions, PassphraseWanted, passphrase_wanted, stage};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::{Diagnostic, Failure};
 use crate::output::MARK_FILE;
+use crate::seal::Secret;
 
 /// The list of what playbook published, kept in the target.
 pub const PUBLISHED_MARK: &str = ".playbook-published";
-/// The end of a file being copied into a folder target.
-const TEMP_SUFFIX: &str = ".playbook-tmp";
 
 pub struct PublishOptions {
     pub root: PathBuf,
@@ -25,6 +24,47 @@ pub struct PublishOptions {
     pub dry_run: bool,
     /// Replace a target that holds files playbook did not put there.
     pub force: bool,
+    /// The passphrase of an encrypted build (see [`secrets_wanted`]).
+    pub passphrase: Secret,
+    /// The host's Basic-Auth password, for `publish.auth: basic`.
+    pub password: Secret,
+}
+
+/// What a publish asks of the command line before it runs.
+#[derive(Debug, Default, PartialEq)]
+pub struct SecretsWanted {
+    pub passphrase: Option<PassphraseWanted>,
+    pub password: bool,
+}
+
+/// The secrets `options` need: the passphrase of an encrypted build, the password of
+/// `publish.auth: basic`. None when the configuration cannot be read (publish then says why).
+pub fn secrets_wanted(options: &PublishOptions) -> SecretsWanted {
+    let Ok(config) = Config::load(&options.root) else {
+        return SecretsWanted::default();
+    };
+    let auth = config.publish.as_ref().and_then(|p| p.auth.as_deref());
+    SecretsWanted {
+        passphrase: passphrase_wanted(&build_options(options, &config)),
+        password: auth == Some("basic"),
+    }
+}
+
+/// The build a publish makes: the configured output, encrypted when the config says so.
+fn build_options(options: &PublishOptions, config: &Config) -> BuildOptions {
+    BuildOptions {
+        root: options.root.clone(),
+        output: Some(output_folder(&options.root, config)),
+        passphrase: options.passphrase.clone(),
+        ..BuildOptions::default()
+    }
+}
+
+fn output_folder(root: &Path, config: &Config) -> PathBuf {
+    match &config.output_dir {
+        dir if dir.is_absolute() => dir.clone(),
+        dir => root.join(dir),
+    }
 }
 
 /// What a publish did (or, dry, would do); paths relative to the target.
@@ -60,20 +100,10 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
             ),
         ));
     }
-    let output = match &config.output_dir {
-        dir if dir.is_absolute() => dir.clone(),
-        dir => options.root.join(dir),
-    };
+    let output = output_folder(&options.root, &config);
     let previous_htpasswd = fs::read_to_string(output.join(auth::HTPASSWD)).ok();
     // A build that fails stops here, before anything is sent.
-    let report = build(&BuildOptions {
-        root: options.root.clone(),
-        output: Some(output.clone()),
-        drafts: false,
-        base_url: None,
-        today: None,
-        encrypt: false,
-    })?;
+    let staged = stage(&build_options(options, &config))?;
     let destination = Destination::parse(&options.root, &target)
         .map_err(|message| setting_error(&["publish", "target"], message))?;
     if settings.auth.as_deref() == Some("basic") {
@@ -89,13 +119,21 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
                     .into(),
             ));
         };
-        auth::write_files(
-            &report.output,
+        let files = auth::host_rules(
             settings.user.as_deref().unwrap_or("playbook"),
+            &options.password,
             &user_file,
             previous_htpasswd.as_deref(),
         )?;
+        for (name, text) in files {
+            staged.write(name, text.as_bytes())?;
+        }
     }
+    // A dry run compares the staged build and drops it: the output stays as it was.
+    let (site, _staged) = match options.dry_run {
+        true => (staged.folder().to_path_buf(), Some(staged)),
+        false => (staged.commit()?.output, None),
+    };
     let encrypted = config.encrypt;
     let mut published = match &destination {
         Destination::Folder(folder) => {
@@ -104,19 +142,16 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
             }
             folder::sync(
                 &options.root,
-                &report.output,
+                &output,
+                &site,
                 folder,
                 options.dry_run,
                 options.force,
             )?
         }
-        Destination::Rsync(remote) => rsync::sync(
-            &report.output,
-            remote,
-            encrypted,
-            options.dry_run,
-            options.force,
-        )?,
+        Destination::Rsync(remote) => {
+            rsync::sync(&site, remote, encrypted, options.dry_run, options.force)?
+        }
     };
     published.target = target;
     published.dry_run = options.dry_run;
