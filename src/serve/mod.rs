@@ -9,10 +9,10 @@ pub mod watch;
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::build::incremental::Session;
 use crate::error::{Diagnostic, Failure};
@@ -53,52 +53,68 @@ fn placeholder_site() -> Arc<Site> {
     })
 }
 
-fn describe(changes: &BTreeSet<Change>) -> String {
-    let names: Vec<String> = changes
-        .iter()
-        .map(|change| match change {
-            Change::Entry(path) => path.display().to_string(),
-            Change::Content => "content/".to_string(),
-            Change::Config => crate::config::CONFIG_FILE.to_string(),
-            Change::Theme => "theme".to_string(),
-            Change::Everything => "everything".to_string(),
-        })
-        .collect();
-    match names.len() {
-        0..=3 => names.join(", "),
-        n => format!("{} and {} more", names[..2].join(", "), n - 2),
-    }
-}
-
-fn clock() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!("{:02}:{:02}:{:02}", now.hour(), now.minute(), now.second())
+/// What serve tells the person at the terminal; the command line prints it
+/// (`report::print_serve_event`).
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// Serving on an address others can reach.
+    NotLoopback(IpAddr),
+    /// The first build, and how long it took.
+    Built {
+        files: usize,
+        elapsed: Duration,
+    },
+    /// The first build failed: the server shows a placeholder page and the errors.
+    FirstBuildFailed {
+        root: &'a Path,
+        failure: &'a Failure,
+    },
+    Serving {
+        url: &'a str,
+    },
+    Stopped,
+    /// A new folder could not be watched.
+    WatchFailed {
+        error: &'a str,
+    },
+    /// A batch of changes left every file as it was.
+    Unchanged {
+        changes: &'a BTreeSet<Change>,
+    },
+    Updated {
+        changes: &'a BTreeSet<Change>,
+        files: usize,
+        elapsed: Duration,
+    },
+    /// A batch of changes broke the build; the last good one stays up.
+    Failed {
+        root: &'a Path,
+        changes: &'a BTreeSet<Change>,
+        failure: &'a Failure,
+    },
 }
 
 /// Runs until Ctrl-C or SIGTERM.
-pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
+pub fn serve(options: &ServeOptions, tell: fn(&Event)) -> Result<(), Failure> {
     let root = options.root.as_path();
     if !options.bind.is_loopback() {
-        eprintln!(
-            "warning: serving on {}: anyone who can reach this machine on that address can read \
-             your playbook",
-            options.bind
-        );
+        tell(&Event::NotLoopback(options.bind));
     }
     let mut session = Session::new(root);
     let started = Instant::now();
     let state = match session.update(&BTreeSet::from([Change::Everything])) {
         Ok(update) => {
-            say(&format!(
-                "built {} files in {} ms",
-                update.site.pages.len(),
-                started.elapsed().as_millis()
-            ));
+            tell(&Event::Built {
+                files: update.site.pages.len(),
+                elapsed: started.elapsed(),
+            });
             Arc::new(LiveState::new(update.site))
         }
         Err(failure) => {
-            crate::report::print_diagnostics(root, &failure.0);
-            crate::report::print_failure_summary(&failure);
+            tell(&Event::FirstBuildFailed {
+                root,
+                failure: &failure,
+            });
             let state = Arc::new(LiveState::new(placeholder_site()));
             state.publish_errors(overlay_lines(&failure));
             state
@@ -129,9 +145,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
         state.only_loopback_hosts(bound.port());
     }
     let url = format!("http://{bound}/");
-    say(&format!("serving at {url} (drafts shown; Ctrl-C to stop)"));
-    ctrlc::set_handler(|| {
-        say("stopped");
+    tell(&Event::Serving { url: &url });
+    ctrlc::set_handler(move || {
+        tell(&Event::Stopped);
         std::process::exit(0);
     })
     .map_err(|err| Failure::one(Diagnostic::general(format!("cannot handle Ctrl-C: {err}"))))?;
@@ -148,48 +164,34 @@ pub fn serve(options: &ServeOptions) -> Result<(), Failure> {
         let started = Instant::now();
         // A folder that appeared (themes/, content/) is watched from now on.
         if let Err(err) = watcher.watch_new_folders() {
-            say(&format!(
-                "warning: cannot watch a new folder, so its edits may be missed: {err}"
-            ));
+            tell(&Event::WatchFailed {
+                error: &err.to_string(),
+            });
         }
         match session.update(&changes) {
             Ok(update) if update.changed_files == 0 && !state.has_errors() => {
-                say(&format!(
-                    "{} {} changed: no page changed",
-                    clock(),
-                    describe(&changes)
-                ));
+                tell(&Event::Unchanged { changes: &changes });
             }
             Ok(update) => {
-                let (pages, css_only) = (update.changed_files, update.css_only);
-                state.publish(update.site, css_only);
-                say(&format!(
-                    "{} {} changed: {pages} {} updated in {} ms",
-                    clock(),
-                    describe(&changes),
-                    if pages == 1 { "file" } else { "files" },
-                    started.elapsed().as_millis()
-                ));
+                let files = update.changed_files;
+                state.publish(update.site, update.css_only);
+                tell(&Event::Updated {
+                    changes: &changes,
+                    files,
+                    elapsed: started.elapsed(),
+                });
             }
             Err(failure) => {
-                say(&format!(
-                    "{} {} changed: {failure}; still serving the last good build",
-                    clock(),
-                    describe(&changes)
-                ));
-                crate::report::print_diagnostics(root, &failure.0);
+                tell(&Event::Failed {
+                    root,
+                    changes: &changes,
+                    failure: &failure,
+                });
                 state.publish_errors(overlay_lines(&failure));
             }
         }
     }
     Ok(())
-}
-
-/// One line on standard output; a closed output (the terminal went away) is not a reason to
-/// stop serving, nor to stop stopping.
-fn say(line: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stdout(), "{line}");
 }
 
 /// Best effort: a browser that does not open is not an error, the URL is printed anyway.
