@@ -114,6 +114,11 @@ impl Session {
         }
     }
 
+    /// The playbook's folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// Brings the sources up to date with `changes` and renders what they touched. On failure
     /// the last good build stays as it was.
     pub fn update(&mut self, changes: &BTreeSet<Change>) -> Result<Update, Failure> {

@@ -161,37 +161,48 @@ pub fn serve(options: &ServeOptions, tell: fn(&Event)) -> Result<(), Failure> {
         while let Ok(more) = receiver.try_recv() {
             changes.extend(more);
         }
-        let started = Instant::now();
-        // A folder that appeared (themes/, content/) is watched from now on.
-        if let Err(err) = watcher.watch_new_folders() {
-            tell(&Event::WatchFailed {
-                error: &err.to_string(),
-            });
-        }
-        match session.update(&changes) {
-            Ok(update) if update.changed_files == 0 && !state.has_errors() => {
-                tell(&Event::Unchanged { changes: &changes });
-            }
-            Ok(update) => {
-                let files = update.changed_files;
-                state.publish(update.site, update.css_only);
-                tell(&Event::Updated {
-                    changes: &changes,
-                    files,
-                    elapsed: started.elapsed(),
-                });
-            }
-            Err(failure) => {
-                tell(&Event::Failed {
-                    root,
-                    changes: &changes,
-                    failure: &failure,
-                });
-                state.publish_errors(overlay_lines(&failure));
-            }
-        }
+        apply(&changes, &mut session, &mut watcher, &state, tell);
     }
     Ok(())
+}
+
+/// Hands one batch of changes to the session and tells the tabs and the terminal what it did.
+fn apply(
+    changes: &BTreeSet<Change>,
+    session: &mut Session,
+    watcher: &mut watch::Watcher,
+    state: &LiveState,
+    tell: fn(&Event),
+) {
+    let started = Instant::now();
+    // A folder that appeared (themes/, content/) is watched from now on.
+    if let Err(err) = watcher.watch_new_folders() {
+        tell(&Event::WatchFailed {
+            error: &err.to_string(),
+        });
+    }
+    match session.update(changes) {
+        Ok(update) if update.changed_files == 0 && !state.has_errors() => {
+            tell(&Event::Unchanged { changes });
+        }
+        Ok(update) => {
+            let files = update.changed_files;
+            state.publish(update.site, update.css_only);
+            tell(&Event::Updated {
+                changes,
+                files,
+                elapsed: started.elapsed(),
+            });
+        }
+        Err(failure) => {
+            tell(&Event::Failed {
+                root: session.root(),
+                changes,
+                failure: &failure,
+            });
+            state.publish_errors(overlay_lines(&failure));
+        }
+    }
 }
 
 /// Best effort: a browser that does not open is not an error, the URL is printed anyway.
