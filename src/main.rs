@@ -59,7 +59,10 @@ fn main() -> ExitCode {
                 Err(NewError::Failure(failure)) => Err(failure),
             }
         }
-        Command::Serve(args) => playbook::serve::serve(&args.into_options(cli.root)),
+        Command::Serve(args) => playbook::serve::serve(
+            &args.into_options(cli.root),
+            playbook::report::print_serve_event,
+        ),
         Command::Review(args) => playbook::commands::review::review(&args.into_options(cli.root))
             .map(|text| print!("{text}")),
         Command::Publish(args) => {

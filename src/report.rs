@@ -9,6 +9,9 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Style};
 
 use crate::error::{Diagnostic, Failure, Severity};
+use crate::serve::Event;
+use crate::serve::watch::Change;
+use std::collections::BTreeSet;
 
 /// Prints every diagnostic; source lines are read from the files under `root`.
 pub fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
@@ -84,6 +87,92 @@ fn source_excerpt(root: &Path, diagnostic: &Diagnostic, level: Level<'_>) -> Opt
             .annotation(AnnotationKind::Primary.span(start..end)),
     )];
     Some(Renderer::styled().render(&report).to_string())
+}
+
+/// Prints what `serve` tells: one line on standard output for each event, the diagnostics of a
+/// failed build on standard error.
+pub fn print_serve_event(event: &Event) {
+    let (changes, text) = match event {
+        Event::NotLoopback(bind) => {
+            eprintln!(
+                "warning: serving on {bind}: anyone who can reach this machine on that address \
+                 can read your playbook"
+            );
+            return;
+        }
+        Event::Built { files, elapsed } => {
+            return say(&format!(
+                "built {files} files in {} ms",
+                elapsed.as_millis()
+            ));
+        }
+        Event::FirstBuildFailed { root, failure } => {
+            print_diagnostics(root, &failure.0);
+            return print_failure_summary(failure);
+        }
+        Event::Serving { url } => {
+            return say(&format!("serving at {url} (drafts shown; Ctrl-C to stop)"));
+        }
+        Event::Stopped => return say("stopped"),
+        Event::WatchFailed { error } => {
+            return say(&format!(
+                "warning: cannot watch a new folder, so its edits may be missed: {error}"
+            ));
+        }
+        Event::Unchanged { changes } => (changes, "no page changed".to_string()),
+        Event::Updated {
+            changes,
+            files,
+            elapsed,
+        } => {
+            let noun = if *files == 1 { "file" } else { "files" };
+            let text = format!("{files} {noun} updated in {} ms", elapsed.as_millis());
+            (changes, text)
+        }
+        Event::Failed {
+            changes, failure, ..
+        } => (
+            changes,
+            format!("{failure}; still serving the last good build"),
+        ),
+    };
+    say(&format!(
+        "{} {} changed: {text}",
+        clock(),
+        describe(changes)
+    ));
+    if let Event::Failed { root, failure, .. } = event {
+        print_diagnostics(root, &failure.0);
+    }
+}
+
+fn describe(changes: &BTreeSet<Change>) -> String {
+    let names: Vec<String> = changes
+        .iter()
+        .map(|change| match change {
+            Change::Entry(path) => path.display().to_string(),
+            Change::Content => "content/".to_string(),
+            Change::Config => crate::config::CONFIG_FILE.to_string(),
+            Change::Theme => "theme".to_string(),
+            Change::Everything => "everything".to_string(),
+        })
+        .collect();
+    match names.len() {
+        0..=3 => names.join(", "),
+        n => format!("{} and {} more", names[..2].join(", "), n - 2),
+    }
+}
+
+fn clock() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!("{:02}:{:02}:{:02}", now.hour(), now.minute(), now.second())
+}
+
+/// One line on standard output; a closed output (the terminal went away) is not a reason to
+/// stop serving, nor to stop stopping.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{line}");
 }
 
 #[cfg(test)]

@@ -212,3 +212,144 @@ pub fn pages_to_render<'p>(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::content::load::parse_entry;
+    use crate::render::{Links, make_cards, plan_pages};
+
+    /// The entry `key` (`<kind-folder>/<slug>`) with front matter `front` and body `body`.
+    fn entry(key: &str, front: &str, body: &str) -> Arc<Entry> {
+        let config = Config::default();
+        let (folder, _) = key.split_once('/').expect("keys are <folder>/<slug>");
+        let kind = config
+            .schema
+            .kind_by_folder(folder)
+            .expect("a default kind");
+        let rel = PathBuf::from(format!("content/{key}.md"));
+        let text = format!("---\n{front}\n---\n{body}\n");
+        let (entry, diagnostics) = parse_entry(&config, kind, &rel, &text);
+        Arc::new(entry.unwrap_or_else(|| panic!("{key}: {diagnostics:?}")))
+    }
+
+    fn conversation(slug: &str, title: &str, tags: &str, people: &str) -> Arc<Entry> {
+        let front = format!("title: {title}\ndate: 2026-01-05\ntags: [{tags}]\npeople: [{people}]");
+        entry(&format!("conversations/{slug}"), &front, "We talked.")
+    }
+
+    fn playbook(entries: &[Arc<Entry>]) -> Playbook {
+        Playbook::new(Config::default(), entries.to_vec())
+    }
+
+    /// The paths of the pages an edit from `old` to `new` renders again, sorted; `None` when
+    /// every page is.
+    fn rendered(old: &Playbook, new: &Playbook) -> Option<Vec<String>> {
+        let links = Links::new(None);
+        let (old_cards, new_cards) = (make_cards(old, &links, None), make_cards(new, &links, None));
+        let dirty = dirty_entries(old, new, &old_cards, &new_cards)?;
+        let pages = plan_pages(new);
+        let mut paths: Vec<String> = pages_to_render(old, new, &dirty, &pages)
+            .into_iter()
+            .map(|page| page.path.clone())
+            .collect();
+        paths.sort();
+        Some(paths)
+    }
+
+    /// Asserts that the edit from `old` to `new` renders every page of `yes` and none of `no`.
+    fn assert_renders(old: &Playbook, new: &Playbook, yes: &[&str], no: &[&str]) {
+        let paths = rendered(old, new).expect("the same counts of entries");
+        for path in yes {
+            assert!(paths.iter().any(|p| p == path), "{path} missing: {paths:?}");
+        }
+        for path in no {
+            assert!(
+                !paths.iter().any(|p| p == path),
+                "{path} rendered: {paths:?}"
+            );
+        }
+    }
+
+    fn base() -> Vec<Arc<Entry>> {
+        vec![
+            conversation("a", "First talk", "ledger", "dana"),
+            conversation("b", "Second talk", "hiring", "lee, dana"),
+        ]
+    }
+
+    #[test]
+    fn a_body_edit_renders_its_page_and_the_search_index_only() {
+        let mut entries = base();
+        let old = playbook(&entries);
+        let front = "title: First talk\ndate: 2026-01-05\ntags: [ledger]\npeople: [dana]";
+        entries[0] = entry("conversations/a", front, "We talked.\n\nAnd then some.");
+        let new = playbook(&entries);
+        assert_eq!(
+            rendered(&old, &new).expect("same counts"),
+            ["conversations/a/index.html", "search-index.js"]
+        );
+    }
+
+    #[test]
+    fn an_unchanged_playbook_renders_nothing() {
+        let entries = base();
+        let (old, new) = (playbook(&entries), playbook(&entries));
+        assert_eq!(rendered(&old, &new), Some(Vec::new()));
+    }
+
+    #[test]
+    fn a_new_title_renders_every_list_that_shows_the_card() {
+        let mut entries = base();
+        let old = playbook(&entries);
+        entries[0] = conversation("a", "Renamed talk", "ledger", "dana");
+        let new = playbook(&entries);
+        assert_renders(
+            &old,
+            &new,
+            &[
+                "conversations/a/index.html",
+                "conversations/index.html",
+                "tags/ledger/index.html",
+                "people/dana/index.html",
+                "index.html",
+                "timeline/index.html",
+                "search-index.js",
+            ],
+            &[
+                "tags/hiring/index.html",
+                "people/lee/index.html",
+                "404.html",
+            ],
+        );
+    }
+
+    #[test]
+    fn naming_someone_else_renders_both_people_pages() {
+        let mut entries = base();
+        let old = playbook(&entries);
+        entries[0] = conversation("a", "First talk", "ledger", "priya");
+        let new = playbook(&entries);
+        assert_renders(
+            &old,
+            &new,
+            &[
+                "people/dana/index.html",
+                "people/priya/index.html",
+                "people/index.html",
+            ],
+            &["people/lee/index.html", "conversations/b/index.html"],
+        );
+    }
+
+    #[test]
+    fn a_new_entry_renders_every_page_since_the_counts_change() {
+        let mut entries = base();
+        let old = playbook(&entries);
+        entries.push(conversation("c", "Third talk", "ledger", "dana"));
+        assert_eq!(rendered(&old, &playbook(&entries)), None);
+    }
+}

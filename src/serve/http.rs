@@ -1,7 +1,6 @@
-//! The HTTP side of `serve`: a complete build held in memory, answered with tiny_http; live
+//! The HTTP side of `serve`: the last good build (shared with the build session), answered with tiny_http; live
 //! reload over Server-Sent Events. It knows nothing of how sites are built.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::mpsc::{SyncSender, sync_channel};
@@ -18,13 +17,7 @@ const MAX_TARGET_BYTES: usize = 4096;
 /// Threads answering requests; a client that never reads its answers holds one each.
 const WORKERS: usize = 8;
 
-/// One complete build, as served.
-#[derive(Clone, Debug, Default)]
-pub struct Site {
-    /// Output path (`goals/x/index.html`) → bytes; shared keys make a copy of the map cheap.
-    pub pages: HashMap<Arc<str>, Arc<[u8]>>,
-    pub version: u64,
-}
+pub use crate::build::incremental::Site;
 
 /// Events waiting for one tab; a tab this far behind (it stopped reading) is dropped.
 const CLIENT_QUEUE: usize = 16;
@@ -45,9 +38,9 @@ pub struct LiveState {
 }
 
 impl LiveState {
-    pub fn new(site: Site) -> LiveState {
+    pub fn new(site: Arc<Site>) -> LiveState {
         LiveState {
-            site: RwLock::new(Arc::new(site)),
+            site: RwLock::new(site),
             ..LiveState::default()
         }
     }
@@ -86,12 +79,12 @@ impl LiveState {
 
     /// Serves `site` from now on and tells every tab to reload (or, when only stylesheets
     /// changed, to swap them).
-    pub fn publish(&self, site: Site, css_only: bool) {
+    pub fn publish(&self, site: Arc<Site>, css_only: bool) {
         let version = site.version;
         // The state changes under the clients' lock, so that a tab connecting meanwhile either
         // sees the new state in its first events or is there for the broadcast: never neither.
         let mut clients = self.lock_clients();
-        *self.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(site);
+        *self.site.write().unwrap_or_else(|e| e.into_inner()) = site;
         self.errors
             .write()
             .unwrap_or_else(|e| e.into_inner())

@@ -16,20 +16,7 @@ use crate::content::load::is_ignored_file_name;
 const QUIET: Duration = Duration::from_millis(10);
 const TICK: Duration = Duration::from_millis(2);
 
-/// What a rebuild needs to know about one changed path.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Change {
-    /// A Markdown file under `content/`, relative to the root: re-read it (or drop it if gone).
-    Entry(PathBuf),
-    /// Something else under `content/` (a folder created, renamed or removed): walk again.
-    Content,
-    /// `playbook.yaml`: everything depends on it.
-    Config,
-    /// A file of the playbook's theme folder.
-    Theme,
-    /// The watcher lost events (overflow): rebuild everything.
-    Everything,
-}
+pub use crate::build::incremental::Change;
 
 /// The change `path` makes, if any; editor temporary, swap and backup files make none.
 pub fn classify(root: &Path, path: &Path) -> Option<Change> {

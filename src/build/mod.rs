@@ -1,5 +1,8 @@
 //! `playbook build`: config → theme → content → pages → output, with every page rendered and
-//! written in parallel as soon as it is ready.
+//! written in parallel as soon as it is ready. `incremental` is the same pipeline kept in
+//! memory between runs: `serve` hands it each batch of changes.
+
+pub mod incremental;
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
