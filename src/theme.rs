@@ -110,7 +110,7 @@ pub fn load_theme(root: &Path, config: &crate::config::Config) -> Result<Theme, 
                 continue;
             };
             let key = key.to_string_lossy().replace('\\', "/");
-            if crate::content::load::is_ignored_file_name(&item.file_name().to_string_lossy()) {
+            if crate::content::walk::is_ignored_file_name(&item.file_name().to_string_lossy()) {
                 continue;
             }
             if is_template {

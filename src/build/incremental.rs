@@ -14,7 +14,8 @@ use tera::Value;
 
 use crate::config::Config;
 use crate::content::Playbook;
-use crate::content::load::{Parsed, assemble, find_sources, read_entry, source_at};
+use crate::content::load::{Parsed, assemble, read_entry};
+use crate::content::walk::{find_sources, source_at};
 use crate::error::{Diagnostic, Failure};
 use crate::render::incremental::{Dirty, dirty_entries, pages_to_render};
 use crate::render::search::search_rows;

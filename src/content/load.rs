@@ -14,9 +14,8 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Failure, Severity};
 use crate::text::read_text_file;
 
-// The stages' names stay reachable from here for the callers that drive loading file by file.
-pub use super::parse::parse_entry;
-pub use super::walk::{Source, find_sources, is_ignored_file_name, source_at};
+use super::parse::parse_entry;
+use super::walk::{Source, find_sources};
 
 /// Entries larger than this are refused before they are read: nobody writes 8 MiB by hand.
 const MAX_ENTRY_BYTES: u64 = 8 * 1024 * 1024;

@@ -219,7 +219,7 @@ mod tests {
 
     use super::*;
     use crate::config::Config;
-    use crate::content::load::parse_entry;
+    use crate::content::parse::parse_entry;
     use crate::render::{Links, make_cards, plan_pages};
 
     /// The entry `key` (`<kind-folder>/<slug>`) with front matter `front` and body `body`.

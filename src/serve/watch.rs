@@ -9,7 +9,7 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::config::CONFIG_FILE;
-use crate::content::load::is_ignored_file_name;
+use crate::content::walk::is_ignored_file_name;
 
 /// How long a path must stay quiet before its events are reported: long enough to merge an
 /// editor's write-rename-chmod burst into one, short enough to feel instant.

@@ -7,7 +7,7 @@ use crate::common;
 use std::path::Path;
 
 use playbook::config::Config;
-use playbook::content::load::parse_entry;
+use playbook::content::parse::parse_entry;
 use proptest::prelude::*;
 
 fn parse_bytes(bytes: &[u8]) {
