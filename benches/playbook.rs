@@ -1,8 +1,9 @@
-//! `cargo bench --bench playbook [-- --sizes 1000,10000,100000 --edits 20 --no-hugo]`:
+//! `cargo bench --bench playbook [-- --sizes 1000,10000,100000 --edits 20 --no-hugo --serve-only --generate DIR]`:
 //! generates playbooks and measures the release binary: full builds into an empty output
 //! (on tmpfs and on disk: wall time, CPU time, peak memory), a rebuild with no change (and how
 //! many files it rewrote), and in `serve`, the time from saving an edit to the new page being
-//! served after the reload event (what a browser tab does). When `hugo` is on the PATH, the
+//! served after the reload event (what a browser tab does), for edits of the body, the
+//! title, the tags and the date (`--serve-only` measures only that). When `hugo` is on the PATH, the
 //! same corpus is also built as a Hugo site with templates for the same pages, side by side.
 //! Prints Markdown tables. Not part of `cargo test`.
 
@@ -173,9 +174,65 @@ fn get(addr: &str, target: &str) -> String {
     text
 }
 
+/// What a benchmark edit changes in the entry besides its body (which always gets a marker
+/// line, so that the served page can be checked): each kind reaches different pages and
+/// indexes.
+#[derive(Clone, Copy, Debug)]
+enum Edit {
+    /// Only the body: the entry's own page and the search index.
+    Body,
+    /// The title: every list that shows the entry's card.
+    Title,
+    /// A new tag each time: a new tag page, the tag index.
+    Tags,
+    /// Another date: the entry moves in every list, month and year.
+    Date,
+}
+
+impl Edit {
+    const ALL: [Edit; 4] = [Edit::Body, Edit::Title, Edit::Tags, Edit::Date];
+
+    fn name(self) -> &'static str {
+        match self {
+            Edit::Body => "body",
+            Edit::Title => "title",
+            Edit::Tags => "tags",
+            Edit::Date => "date",
+        }
+    }
+
+    /// The entry `original` after edit number `i` of this kind.
+    fn apply(self, original: &str, i: usize) -> String {
+        let marker = format!("benchmark-edit-{i}");
+        let front_line = |key: &str, change: &dyn Fn(&str) -> String| -> String {
+            let mut done = false;
+            original
+                .lines()
+                .map(|line| match line.strip_prefix(key) {
+                    Some(rest) if !done => {
+                        done = true;
+                        format!("{key}{}", change(rest))
+                    }
+                    _ => line.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let edited = match self {
+            Edit::Body => original.to_string(),
+            Edit::Title => front_line("title: ", &|title| format!("{title} {marker}")),
+            Edit::Tags => front_line("tags: [", &|rest| format!("{marker}, {rest}")),
+            Edit::Date => front_line("date: ", &|_| {
+                format!("{}-{:02}-15", 2020 + i % 6, 1 + i % 12)
+            }),
+        };
+        format!("{edited}\n\n{marker}\n")
+    }
+}
+
 /// Milliseconds from saving an edit (by rename, as editors do) to its page being served after
-/// the reload event, for `edits` edits.
-fn serve_edit_latencies(root: &Path, edits: usize) -> Vec<f64> {
+/// the reload event, for `edits` edits of each kind of `kinds`.
+fn serve_edit_latencies(root: &Path, edits: usize, kinds: &[Edit]) -> Vec<Vec<f64>> {
     let mut child = Command::new(BINARY)
         .arg("--root")
         .arg(root)
@@ -203,7 +260,7 @@ fn serve_edit_latencies(root: &Path, edits: usize) -> Vec<f64> {
     )
     .unwrap();
     events
-        .set_read_timeout(Some(Duration::from_secs(30)))
+        .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
     let mut buffer = vec![0; 65536];
     let _ = events.read(&mut buffer);
@@ -212,22 +269,27 @@ fn serve_edit_latencies(root: &Path, edits: usize) -> Vec<f64> {
     let path = root.join(rel);
     let original = std::fs::read_to_string(&path).expect("read the entry");
     let mut latencies = Vec::new();
-    for i in 0..edits {
-        std::thread::sleep(Duration::from_millis(150));
-        let marker = format!("benchmark-edit-{i}");
-        let temp = root.join("content/advice/.entry-1.md.swp");
-        std::fs::write(&temp, format!("{original}\n{marker}\n")).unwrap();
-        let saved = Instant::now();
-        std::fs::rename(&temp, &path).unwrap();
-        loop {
-            let n = events.read(&mut buffer).expect("a reload event");
-            if String::from_utf8_lossy(&buffer[..n]).contains("event: reload") {
-                break;
+    for (k, kind) in kinds.iter().enumerate() {
+        let mut these = Vec::new();
+        for i in 0..edits {
+            std::thread::sleep(Duration::from_millis(150));
+            let n = k * edits + i;
+            let marker = format!("benchmark-edit-{n}");
+            let temp = root.join("content/advice/.entry-1.md.swp");
+            std::fs::write(&temp, kind.apply(&original, n)).unwrap();
+            let saved = Instant::now();
+            std::fs::rename(&temp, &path).unwrap();
+            loop {
+                let n = events.read(&mut buffer).expect("a reload event");
+                if String::from_utf8_lossy(&buffer[..n]).contains("event: reload") {
+                    break;
+                }
             }
+            let page = get(&addr, "/advice/entry-1/index.html");
+            these.push(saved.elapsed().as_secs_f64() * 1000.0);
+            assert!(page.contains(&marker), "the served page has the edit");
         }
-        let page = get(&addr, "/advice/entry-1/index.html");
-        latencies.push(saved.elapsed().as_secs_f64() * 1000.0);
-        assert!(page.contains(&marker), "the served page has the edit");
+        latencies.push(these);
     }
     std::fs::write(&path, original).unwrap();
     let _ = child.kill();
@@ -245,7 +307,8 @@ struct Row {
     rewritten: usize,
     files: usize,
     pages: usize,
-    latencies: Vec<f64>,
+    /// Save → page served, for each kind of `Edit::ALL`.
+    latencies: Vec<Vec<f64>>,
     hugo: Option<(Measured, usize)>,
     encrypted: Measured,
 }
@@ -253,6 +316,7 @@ struct Row {
 fn main() {
     let mut sizes = vec![1_000, 10_000];
     let mut edits = 20;
+    let mut serve_only = false;
     let mut hugo = Command::new("hugo")
         .arg("version")
         .stdout(Stdio::null())
@@ -275,6 +339,16 @@ fn main() {
                 i += 1;
             }
             "--no-hugo" => hugo = false,
+            "--serve-only" => serve_only = true,
+            // Writes the corpus of each size into `<dir>/<size>` and stops: for profiling.
+            "--generate" => {
+                for &size in &sizes {
+                    let root = Path::new(&args[i + 1]).join(size.to_string());
+                    std::fs::create_dir_all(&root).expect("create the corpus folder");
+                    corpus::generate(&root, size).expect("generate");
+                }
+                return;
+            }
             _ => {} // `cargo bench` passes `--bench`
         }
         i += 1;
@@ -288,6 +362,7 @@ fn main() {
         Path::new("/tmp")
     };
     let mut rows = Vec::new();
+    let mut serve_rows = Vec::new();
     for &size in &sizes {
         eprintln!("{size} entries…");
         // The corpus lives on tmpfs: read from disk, it can leave the page cache between runs
@@ -295,6 +370,10 @@ fn main() {
         let corpus = tempfile::tempdir_in(tmpfs).expect("tmpfs dir");
         let root = corpus.path();
         corpus::generate(root, size).expect("generate");
+        if serve_only {
+            serve_rows.push((size, serve_edit_latencies(root, edits, &Edit::ALL)));
+            continue;
+        }
         corpus::write_hugo_site(root).expect("write the Hugo site");
         let runs = if size >= 100_000 { 1 } else { 3 };
         let shm = tempfile::tempdir_in(tmpfs).expect("tmpfs dir");
@@ -327,7 +406,8 @@ fn main() {
             remove(&hugo_site);
             (measured, pages)
         });
-        let latencies = serve_edit_latencies(root, edits);
+        let latencies = serve_edit_latencies(root, edits, &Edit::ALL);
+        serve_rows.push((size, latencies.clone()));
         rows.push(Row {
             size,
             input_bytes: folder_bytes(&root.join("content")),
@@ -342,7 +422,32 @@ fn main() {
             encrypted,
         });
     }
-    print_tables(&mut rows);
+    if !rows.is_empty() {
+        print_tables(&mut rows);
+    }
+    print_serve_table(&mut serve_rows);
+}
+
+/// Save → page served in `serve`, by kind of edit.
+fn print_serve_table(rows: &mut [(usize, Vec<Vec<f64>>)]) {
+    let names: Vec<&str> = Edit::ALL.iter().map(|edit| edit.name()).collect();
+    println!("\nserve: save → page served, by what the edit changes (median / p90 / max):\n");
+    println!("| entries | {} |", names.join(" | "));
+    println!("|---:|{}", "---:|".repeat(names.len()));
+    for (size, latencies) in rows.iter_mut() {
+        let cells: Vec<String> = latencies
+            .iter_mut()
+            .map(|l| {
+                format!(
+                    "{:.0} / {:.0} / {:.0} ms",
+                    median(l),
+                    percentile(l, 0.9),
+                    percentile(l, 1.0)
+                )
+            })
+            .collect();
+        println!("| {size} | {} |", cells.join(" | "));
+    }
 }
 
 fn ms(seconds: f64) -> String {
@@ -376,9 +481,9 @@ fn print_tables(rows: &mut [Row]) {
             ms(row.again.wall),
             row.rewritten,
             row.files,
-            median(&mut row.latencies),
-            percentile(&mut row.latencies, 0.9),
-            percentile(&mut row.latencies, 1.0),
+            median(&mut row.latencies[0]),
+            percentile(&mut row.latencies[0], 0.9),
+            percentile(&mut row.latencies[0], 1.0),
         );
     }
     if let [first, .., last] = &rows[..] {
