@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
+use walkdir::{DirEntry, WalkDir};
 
 use super::fields::did_you_mean;
 use super::schema::{KindId, Schema};
@@ -31,11 +31,12 @@ pub fn source_at(root: &Path, schema: &Schema, rel: &Path) -> Option<Source> {
     let hidden = rel
         .components()
         .any(|c| c.as_os_str().to_str().is_none_or(is_ignored_file_name));
-    let is_markdown = rel.extension().is_some_and(|ext| ext == "md");
-    (is_markdown && !hidden && rel.components().count() >= 3 && !name.is_empty()).then(|| Source {
-        kind,
-        path: root.join(rel),
-        rel: rel.to_path_buf(),
+    (is_markdown(rel) && !hidden && rel.components().count() >= 3 && !name.is_empty()).then(|| {
+        Source {
+            kind,
+            path: root.join(rel),
+            rel: rel.to_path_buf(),
+        }
     })
 }
 
@@ -54,7 +55,6 @@ pub fn find_sources(
     }
     let mut sources = Vec::new();
     let mut diagnostics = Vec::new();
-    let rel = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
 
     let mut walk = WalkDir::new(&content)
         .follow_links(true)
@@ -65,60 +65,96 @@ pub fn find_sources(
         let item = match item {
             Ok(item) => item,
             Err(err) => {
-                let path = err
-                    .path()
-                    .map(rel)
-                    .unwrap_or_else(|| PathBuf::from("content"));
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loop: this folder links back to one of its parents".to_string()
-                } else {
-                    format!("cannot read: {}", crate::error::error_chain(&err))
-                };
-                diagnostics.push(Diagnostic::error(path, message));
+                diagnostics.push(unreadable(root, &err));
                 continue;
             }
         };
-        let name = item.file_name().to_string_lossy();
-        if is_ignored_file_name(&name) {
+        if is_ignored_file_name(&item.file_name().to_string_lossy()) {
             if item.file_type().is_dir() {
                 walk.skip_current_dir();
             }
             continue;
         }
-        let path = item.path();
-        let is_markdown = path.extension().is_some_and(|ext| ext == "md");
         if item.depth() == 1 {
-            if item.file_type().is_dir() && schema.kind_by_folder(&name).is_none() {
-                diagnostics.push(Diagnostic::error(
-                    rel(path),
-                    unknown_kind_message(schema, &name),
-                ));
-                walk.skip_current_dir();
-            } else if is_markdown {
-                diagnostics.push(Diagnostic::error(
-                    rel(path),
-                    "entries live in a kind folder, e.g. content/advice/ or content/goals/",
-                ));
-            }
+            diagnostics.extend(misplaced_at_top(root, schema, &item, &mut walk));
             continue;
         }
-        if item.file_type().is_dir() || !is_markdown {
+        if item.file_type().is_dir() || !is_markdown(item.path()) {
             continue;
         }
-        let folder = path
-            .strip_prefix(&content)
-            .ok()
-            .and_then(|p| p.components().next())
-            .map(|c| c.as_os_str().to_string_lossy().into_owned());
-        if let Some(kind) = folder.as_deref().and_then(|f| schema.kind_by_folder(f)) {
-            sources.push(Source {
-                kind,
-                path: path.to_path_buf(),
-                rel: rel(path),
-            });
-        }
+        sources.extend(source_in_kind_folder(root, &content, schema, item.path()));
     }
     Ok((sources, diagnostics))
+}
+
+/// The diagnostic for what the walk could not read: a folder, a file, or a symbolic link loop.
+fn unreadable(root: &Path, err: &walkdir::Error) -> Diagnostic {
+    let path = err
+        .path()
+        .map(|path| relative(root, path))
+        .unwrap_or_else(|| PathBuf::from("content"));
+    let message = if err.loop_ancestor().is_some() {
+        "symbolic link loop: this folder links back to one of its parents".to_string()
+    } else {
+        format!("cannot read: {}", crate::error::error_chain(err))
+    };
+    Diagnostic::error(path, message)
+}
+
+/// The diagnostic for a folder or file directly in content/ that is not a kind folder, if
+/// `item` is one; the walk skips what an unknown kind folder holds.
+fn misplaced_at_top(
+    root: &Path,
+    schema: &Schema,
+    item: &DirEntry,
+    walk: &mut walkdir::IntoIter,
+) -> Option<Diagnostic> {
+    let name = item.file_name().to_string_lossy();
+    let path = item.path();
+    if item.file_type().is_dir() && schema.kind_by_folder(&name).is_none() {
+        walk.skip_current_dir();
+        Some(Diagnostic::error(
+            relative(root, path),
+            unknown_kind_message(schema, &name),
+        ))
+    } else if is_markdown(path) {
+        Some(Diagnostic::error(
+            relative(root, path),
+            "entries live in a kind folder, e.g. content/advice/ or content/goals/",
+        ))
+    } else {
+        None
+    }
+}
+
+/// The entry at `path`, a Markdown file below `content`, if the kind folder it is in is known.
+fn source_in_kind_folder(
+    root: &Path,
+    content: &Path,
+    schema: &Schema,
+    path: &Path,
+) -> Option<Source> {
+    let folder = path
+        .strip_prefix(content)
+        .ok()
+        .and_then(|p| p.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let kind = folder.as_deref().and_then(|f| schema.kind_by_folder(f))?;
+    Some(Source {
+        kind,
+        path: path.to_path_buf(),
+        rel: relative(root, path),
+    })
+}
+
+/// `path` relative to the playbook root, for diagnostics.
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Whether `path` names a Markdown file.
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "md")
 }
 
 /// Hidden files, and the swap, backup and lock files editors leave beside the real ones.

@@ -76,113 +76,195 @@ fn too_many_aliases(path: &Path, yaml: &str, line_offset: usize) -> Diagnostic {
 /// Quoted text and comments are skipped; a `[` or `{` counts only where a value starts, since
 /// plain text such as `see [1]` may hold one.
 fn too_deep_at(yaml: &str) -> Option<usize> {
-    let bytes = yaml.as_bytes();
-    let mut indents: Vec<usize> = Vec::new();
-    let mut flow = 0usize;
-    let mut quote: Option<u8> = None;
-    // The indent of the line that opened a `|` or `>` block: deeper lines are its text.
-    let mut block_scalar: Option<usize> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        // A line: its indentation, in block context, opens or closes block levels.
-        let line_start = i;
-        let mut indent = 0;
-        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
-            i += 1;
-            indent += 1;
+    let mut scan = DepthScan {
+        bytes: yaml.as_bytes(),
+        i: 0,
+        indents: Vec::new(),
+        flow: 0,
+        quote: None,
+        block_scalar: None,
+    };
+    while scan.i < scan.bytes.len() {
+        if let Some(offset) = scan.line() {
+            return Some(offset);
         }
-        if let Some(parent) = block_scalar {
-            let empty = i >= bytes.len() || matches!(bytes[i], b'\n' | b'\r');
-            if empty || indent > parent {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                i += 1;
-                continue;
-            }
-            block_scalar = None;
-        }
-        let blank = i >= bytes.len() || matches!(bytes[i], b'\n' | b'\r' | b'#');
-        if flow == 0 && quote.is_none() && !blank {
-            while indents.last().is_some_and(|&last| last >= indent) {
-                indents.pop();
-            }
-            indents.push(indent);
-        }
-        let mut on_line = 0;
-        // Where a value may start: line start, or after `- `, `? `, `: `, `[`, `{`, `,`.
-        let mut value_start = true;
-        while i < bytes.len() && bytes[i] != b'\n' {
-            let b = bytes[i];
-            match quote {
-                Some(b'"') if b == b'\\' => i += 1,
-                Some(q) if b == q => {
-                    // `''` inside single quotes is an escaped quote, not the end.
-                    if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
-                        i += 1;
-                    } else {
-                        quote = None;
-                        value_start = false;
-                    }
-                }
-                Some(_) => {}
-                None => match b {
-                    b'"' | b'\'' if value_start => quote = Some(b),
-                    // An anchor or a tag comes before the value it names.
-                    b'&' | b'!' if value_start => {
-                        while bytes
-                            .get(i + 1)
-                            .is_some_and(|next| !matches!(next, b' ' | b'\t' | b'\n' | b'\r'))
-                        {
-                            i += 1;
-                        }
-                    }
-                    b'|' | b'>' if value_start && flow == 0 => {
-                        let header_end = bytes[i + 1..]
-                            .iter()
-                            .position(|c| !matches!(c, b'-' | b'+' | b'0'..=b'9'))
-                            .map_or(bytes.len(), |p| i + 1 + p);
-                        if bytes
-                            .get(header_end)
-                            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
-                        {
-                            block_scalar = Some(indent);
-                        }
-                        value_start = false;
-                    }
-                    b'#' if i == line_start || matches!(bytes[i - 1], b' ' | b'\t') => {
-                        while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
-                            i += 1;
-                        }
-                    }
-                    b'[' | b'{' if value_start || flow > 0 => {
-                        flow += 1;
-                        value_start = true;
-                    }
-                    b']' | b'}' if flow > 0 => flow -= 1,
-                    b'-' | b'?' | b':'
-                        if bytes
-                            .get(i + 1)
-                            .is_none_or(|next| matches!(next, b' ' | b'\t' | b'\n' | b'\r')) =>
-                    {
-                        if b != b':' && value_start && flow == 0 {
-                            on_line += 1;
-                        }
-                        value_start = true;
-                    }
-                    b',' if flow > 0 => value_start = true,
-                    b' ' | b'\t' | b'\r' => {}
-                    _ => value_start = false,
-                },
-            }
-            if indents.len() + on_line + flow > MAX_NESTING {
-                return Some(i);
-            }
-            i += 1;
-        }
-        i += 1;
     }
     None
+}
+
+/// The state of [`too_deep_at`]'s pass, carried from one line to the next.
+struct DepthScan<'a> {
+    bytes: &'a [u8],
+    /// The byte being read.
+    i: usize,
+    /// The indents of the open block levels, outermost first.
+    indents: Vec<usize>,
+    /// How many flow brackets are open.
+    flow: usize,
+    /// The quote of a quoted scalar still open.
+    quote: Option<u8>,
+    /// The indent of the line that opened a `|` or `>` block: deeper lines are its text.
+    block_scalar: Option<usize>,
+}
+
+/// What [`DepthScan`] knows of the line it is reading.
+struct LineState {
+    /// Offset of the line's first byte, before its indentation.
+    start: usize,
+    indent: usize,
+    /// Levels opened on this line by `- ` and `? `.
+    on_line: usize,
+    /// Where a value may start: line start, or after `- `, `? `, `: `, `[`, `{`, `,`.
+    value_start: bool,
+}
+
+impl DepthScan<'_> {
+    /// Reads one line; returns the offset where the nesting goes past [`MAX_NESTING`], if it does.
+    fn line(&mut self) -> Option<usize> {
+        // A line: its indentation, in block context, opens or closes block levels.
+        let start = self.i;
+        let indent = self.skip_indent();
+        if self.in_block_scalar_text(indent) {
+            self.skip_line();
+            return None;
+        }
+        self.open_block_level(indent);
+        let mut line = LineState {
+            start,
+            indent,
+            on_line: 0,
+            value_start: true,
+        };
+        while self.i < self.bytes.len() && self.bytes[self.i] != b'\n' {
+            match self.quote {
+                Some(quote) => self.read_quoted(quote, &mut line),
+                None => self.read_plain(&mut line),
+            }
+            if self.indents.len() + line.on_line + self.flow > MAX_NESTING {
+                return Some(self.i);
+            }
+            self.i += 1;
+        }
+        self.i += 1;
+        None
+    }
+
+    /// Moves past the spaces and tabs that start a line; returns how many there were.
+    fn skip_indent(&mut self) -> usize {
+        let mut indent = 0;
+        while self.i < self.bytes.len() && matches!(self.bytes[self.i], b' ' | b'\t') {
+            self.i += 1;
+            indent += 1;
+        }
+        indent
+    }
+
+    /// Whether the line, indented by `indent`, is text of an open `|` or `>` block; a line
+    /// that is not closes the block.
+    fn in_block_scalar_text(&mut self, indent: usize) -> bool {
+        let Some(parent) = self.block_scalar else {
+            return false;
+        };
+        let empty = self.i >= self.bytes.len() || matches!(self.bytes[self.i], b'\n' | b'\r');
+        if empty || indent > parent {
+            return true;
+        }
+        self.block_scalar = None;
+        false
+    }
+
+    /// Moves past the rest of the line and its line break.
+    fn skip_line(&mut self) {
+        while self.i < self.bytes.len() && self.bytes[self.i] != b'\n' {
+            self.i += 1;
+        }
+        self.i += 1;
+    }
+
+    /// Closes the block levels a line at `indent` ends and opens its own, unless the line is
+    /// blank or a comment, or sits inside brackets or quotes.
+    fn open_block_level(&mut self, indent: usize) {
+        let blank =
+            self.i >= self.bytes.len() || matches!(self.bytes[self.i], b'\n' | b'\r' | b'#');
+        if self.flow == 0 && self.quote.is_none() && !blank {
+            while self.indents.last().is_some_and(|&last| last >= indent) {
+                self.indents.pop();
+            }
+            self.indents.push(indent);
+        }
+    }
+
+    /// Reads a byte inside a scalar quoted with `quote`.
+    fn read_quoted(&mut self, quote: u8, line: &mut LineState) {
+        let b = self.bytes[self.i];
+        if quote == b'"' && b == b'\\' {
+            self.i += 1;
+        } else if b == quote {
+            // `''` inside single quotes is an escaped quote, not the end.
+            if quote == b'\'' && self.bytes.get(self.i + 1) == Some(&b'\'') {
+                self.i += 1;
+            } else {
+                self.quote = None;
+                line.value_start = false;
+            }
+        }
+    }
+
+    /// Reads a byte outside quotes: what opens or closes a level, a quote, a comment.
+    fn read_plain(&mut self, line: &mut LineState) {
+        let b = self.bytes[self.i];
+        match b {
+            b'"' | b'\'' if line.value_start => self.quote = Some(b),
+            // An anchor or a tag comes before the value it names.
+            b'&' | b'!' if line.value_start => {
+                while !self.ends_token(self.i + 1) {
+                    self.i += 1;
+                }
+            }
+            b'|' | b'>' if line.value_start && self.flow == 0 => {
+                if self.is_block_scalar_header() {
+                    self.block_scalar = Some(line.indent);
+                }
+                line.value_start = false;
+            }
+            b'#' if self.i == line.start || matches!(self.bytes[self.i - 1], b' ' | b'\t') => {
+                while self.i + 1 < self.bytes.len() && self.bytes[self.i + 1] != b'\n' {
+                    self.i += 1;
+                }
+            }
+            b'[' | b'{' if line.value_start || self.flow > 0 => {
+                self.flow += 1;
+                line.value_start = true;
+            }
+            b']' | b'}' if self.flow > 0 => self.flow -= 1,
+            b'-' | b'?' | b':' if self.ends_token(self.i + 1) => {
+                if b != b':' && line.value_start && self.flow == 0 {
+                    line.on_line += 1;
+                }
+                line.value_start = true;
+            }
+            b',' if self.flow > 0 => line.value_start = true,
+            b' ' | b'\t' | b'\r' => {}
+            _ => line.value_start = false,
+        }
+    }
+
+    /// Whether the `|` or `>` being read, with the `-`, `+` and digits after it, is a whole
+    /// block scalar header.
+    fn is_block_scalar_header(&self) -> bool {
+        let header_end = self.bytes[self.i + 1..]
+            .iter()
+            .position(|c| !matches!(c, b'-' | b'+' | b'0'..=b'9'))
+            .map_or(self.bytes.len(), |p| self.i + 1 + p);
+        self.ends_token(header_end)
+    }
+
+    /// Whether offset `at` is past the end, or a space, tab or line break.
+    fn ends_token(&self, at: usize) -> bool {
+        self.bytes
+            .get(at)
+            .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    }
 }
 
 #[cfg(test)]

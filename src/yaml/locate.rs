@@ -66,97 +66,112 @@ pub fn locate(yaml: &str, path: &[PathSeg]) -> (usize, usize) {
     (line, column)
 }
 
+/// Follows one segment of a path from `node`: the position it leads to, and what is there.
 fn step<'a>(node: &Node<'a>, seg: &PathSeg) -> Option<((usize, usize), Node<'a>)> {
     match node {
-        Node::Block(lines) => {
-            let indent = lines.first()?.indent;
-            let at_indent = |line: &&Line| line.indent == indent;
-            let (index, line) = match seg {
-                PathSeg::Key(key) => lines
-                    .iter()
-                    .enumerate()
-                    .find(|(_, l)| at_indent(l) && key_value(l.text, key).is_some())?,
-                PathSeg::Index(n) => lines
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, l)| at_indent(l) && is_item(l.text))
-                    .nth(*n)?,
-            };
-            let children = |from: usize| -> Vec<Line<'a>> {
-                lines[from..]
-                    .iter()
-                    .take_while(|l| {
-                        l.indent > indent
-                            || (l.indent == indent
-                                && is_item(l.text)
-                                && matches!(seg, PathSeg::Key(_)))
-                    })
-                    .copied()
-                    .collect()
-            };
-            let (value, value_column) = match seg {
-                PathSeg::Key(key) => key_value(line.text, key)?,
-                PathSeg::Index(_) => {
-                    let rest = line.text[1..].trim_start();
-                    (rest, line.text.len() - rest.len())
-                }
-            };
-            let column = line.indent + value_column + 1;
-            let value = strip_comment(value);
-            let next = if value.is_empty() {
-                Node::Block(children(index + 1))
-            } else if value.starts_with('[') || value.starts_with('{') {
-                Node::Flow {
-                    line: line.number,
-                    column,
-                    text: value,
-                }
-            } else if matches!(seg, PathSeg::Index(_)) && opens_mapping(value) {
-                // `- task: x` opens a mapping whose first key sits after the dash.
-                let mut block = vec![Line {
-                    number: line.number,
-                    indent: column - 1,
-                    text: value,
-                }];
-                block.extend(children(index + 1));
-                Node::Block(block)
-            } else {
-                Node::Scalar
-            };
-            let position = if value.is_empty() {
-                (line.number, line.indent + 1)
-            } else {
-                (line.number, column)
-            };
-            Some((position, next))
-        }
-        Node::Flow { line, column, text } => {
-            let inner = text.get(1..)?;
-            let parts = split_flow(inner);
-            let (offset, part) = match seg {
-                PathSeg::Index(n) if text.starts_with('[') => parts.get(*n).copied()?,
-                PathSeg::Key(key) if text.starts_with('{') => {
-                    let (offset, part) = parts
-                        .into_iter()
-                        .find(|(_, p)| key_value(p, key).is_some())?;
-                    let (value, value_offset) = key_value(part, key)?;
-                    (offset + value_offset, value)
-                }
-                _ => return None,
-            };
-            let column = column + 1 + offset;
-            let next = if part.starts_with('[') || part.starts_with('{') {
-                Node::Flow {
-                    line: *line,
-                    column,
-                    text: part,
-                }
-            } else {
-                Node::Scalar
-            };
-            Some(((*line, column), next))
-        }
+        Node::Block(lines) => step_in_block(lines, seg),
+        Node::Flow { line, column, text } => step_in_flow(*line, *column, text, seg),
         Node::Scalar => None,
+    }
+}
+
+/// [`step`] in the lines of a block mapping or sequence.
+fn step_in_block<'a>(lines: &[Line<'a>], seg: &PathSeg) -> Option<((usize, usize), Node<'a>)> {
+    let indent = lines.first()?.indent;
+    let (index, line) = find_line(lines, indent, seg)?;
+    let (value, value_column) = match seg {
+        PathSeg::Key(key) => key_value(line.text, key)?,
+        PathSeg::Index(_) => {
+            let rest = line.text[1..].trim_start();
+            (rest, line.text.len() - rest.len())
+        }
+    };
+    let column = line.indent + value_column + 1;
+    let value = strip_comment(value);
+    let children = || children(&lines[index + 1..], indent, seg);
+    let next = if value.is_empty() {
+        Node::Block(children())
+    } else if matches!(seg, PathSeg::Index(_)) && opens_mapping(value) {
+        // `- task: x` opens a mapping whose first key sits after the dash.
+        let mut block = vec![Line {
+            number: line.number,
+            indent: column - 1,
+            text: value,
+        }];
+        block.extend(children());
+        Node::Block(block)
+    } else {
+        // `opens_mapping` is false for a value starting with `[` or `{`, so a flow
+        // collection always gets here.
+        flow_or_scalar(line.number, column, value)
+    };
+    let position = if value.is_empty() {
+        (line.number, line.indent + 1)
+    } else {
+        (line.number, column)
+    };
+    Some((position, next))
+}
+
+/// The line of `lines`, at the block's `indent`, that `seg` names, with its index.
+fn find_line<'a>(lines: &[Line<'a>], indent: usize, seg: &PathSeg) -> Option<(usize, Line<'a>)> {
+    let at_indent = |line: &&Line| line.indent == indent;
+    let (index, line) = match seg {
+        PathSeg::Key(key) => lines
+            .iter()
+            .enumerate()
+            .find(|(_, l)| at_indent(l) && key_value(l.text, key).is_some())?,
+        PathSeg::Index(n) => lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| at_indent(l) && is_item(l.text))
+            .nth(*n)?,
+    };
+    Some((index, *line))
+}
+
+/// The lines at the start of `rest` that belong to the value of a line at `indent`: deeper
+/// ones, and for a key, list items at its own indent.
+fn children<'a>(rest: &[Line<'a>], indent: usize, seg: &PathSeg) -> Vec<Line<'a>> {
+    rest.iter()
+        .take_while(|l| {
+            l.indent > indent
+                || (l.indent == indent && is_item(l.text) && matches!(seg, PathSeg::Key(_)))
+        })
+        .copied()
+        .collect()
+}
+
+/// [`step`] in a one-line flow collection `text` starting at `column` of `line`.
+fn step_in_flow<'a>(
+    line: usize,
+    column: usize,
+    text: &'a str,
+    seg: &PathSeg,
+) -> Option<((usize, usize), Node<'a>)> {
+    let inner = text.get(1..)?;
+    let parts = split_flow(inner);
+    let (offset, part) = match seg {
+        PathSeg::Index(n) if text.starts_with('[') => parts.get(*n).copied()?,
+        PathSeg::Key(key) if text.starts_with('{') => {
+            let (offset, part) = parts
+                .into_iter()
+                .find(|(_, p)| key_value(p, key).is_some())?;
+            let (value, value_offset) = key_value(part, key)?;
+            (offset + value_offset, value)
+        }
+        _ => return None,
+    };
+    let column = column + 1 + offset;
+    Some(((line, column), flow_or_scalar(line, column, part)))
+}
+
+/// The node for a one-line value at `column` of `line`: a flow collection if it opens one.
+fn flow_or_scalar(line: usize, column: usize, text: &str) -> Node<'_> {
+    if text.starts_with('[') || text.starts_with('{') {
+        Node::Flow { line, column, text }
+    } else {
+        Node::Scalar
     }
 }
 
