@@ -16,6 +16,8 @@ pub mod render;
 pub mod report;
 pub mod seal;
 pub mod serve;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod theme;
 pub mod yaml;

@@ -13,11 +13,12 @@ use rayon::prelude::*;
 use tera::Value;
 
 use crate::config::Config;
-use crate::content::Playbook;
+use crate::content::check::check_edited_references;
 use crate::content::load::{Parsed, assemble, read_entry};
 use crate::content::walk::{find_sources, source_at};
+use crate::content::{Delta, Playbook};
 use crate::error::{Diagnostic, Failure};
-use crate::render::incremental::{Dirty, dirty_entries, pages_to_render};
+use crate::render::incremental::{pages_to_render, same_pages};
 use crate::render::search::search_rows;
 use crate::render::{Links, Page, Renderer, make_cards, plan_pages, static_files};
 use crate::theme::{Theme, load_theme};
@@ -136,22 +137,31 @@ impl Session {
             .collect();
         let (sources, rescanned) =
             refresh_sources(&self.root, &mut self.sources, everything, changes, &named)?;
-        // Entries edited in ways no index sees keep the last playbook's indexes and checks:
-        // none of the edited files has an error, and no other file changed since a good build.
-        let reused = match &self.built {
+        // Entries edited in place (same files, same keys, no other file changed since a good
+        // build) update the last playbook's indexes; only their references are checked.
+        let edited = match &self.built {
             Some(built) if !rescanned && !last_failed => {
-                updated_entries(sources, &named).and_then(|u| built.playbook.with_updated(&u))
+                updated_entries(sources, &named).and_then(|edited| {
+                    let sound = check_edited_references(&built.playbook, &edited).is_empty();
+                    sound.then(|| built.playbook.with_edited(&edited)).flatten()
+                })
             }
             _ => None,
         };
-        let playbook = match reused {
-            Some(playbook) => playbook,
-            None => assemble_playbook(sources)?,
+        let (playbook, delta) = match edited {
+            Some((playbook, delta)) => (playbook, Some(delta)),
+            None => {
+                let playbook = assemble_playbook(sources)?;
+                let last = self.built.as_ref();
+                let delta = last.map(|built| Delta::between(&built.playbook, &playbook));
+                (playbook, delta)
+            }
         };
         // After a config or theme change every page is rendered; otherwise only the pages the
         // edit touched, and the rest of the last site is kept as it is.
         let full = everything || changes.contains(&Change::Theme);
-        let built = render(sources, playbook, self.built.as_ref(), full)?;
+        let delta = delta.filter(|_| !full);
+        let built = render(sources, playbook, self.built.as_ref(), delta.as_ref())?;
         let update = Update {
             site: built.site.clone(),
             changed_files: built.changed_files,
@@ -297,38 +307,37 @@ struct Rendered {
     css_only: bool,
 }
 
-/// Renders the pages of `playbook` that differ from `before` (all of them when `full`, or
-/// without a `before`), and the site they make.
+/// Renders the pages of `playbook` that `delta` from the `last` build touched (all of them
+/// without a `delta`), and the site they make.
 fn render(
     sources: &mut Sources,
     playbook: Playbook,
     last: Option<&Built>,
-    full: bool,
+    delta: Option<&Delta>,
 ) -> Result<Rendered, Failure> {
-    let before = last.filter(|_| !full);
+    let before = last.zip(delta);
     let links = Links::new(None);
     let cards = make_cards(
         &playbook,
         &links,
-        before.map(|b| (&b.playbook, b.cards.as_slice())),
+        before.map(|(b, delta)| (b.cards.as_slice(), delta)),
     );
     let rows = search_rows(
         &playbook,
         &links,
-        before.map(|b| (&b.playbook, b.search_rows.as_slice())),
+        before.map(|(b, delta)| (b.search_rows.as_slice(), delta)),
     );
-    let dirty = before.and_then(|b| dirty_entries(&b.playbook, &playbook, &b.cards, &cards));
-    let incremental = before.zip(dirty.as_ref());
-    // When no card changed, the pages and their order are the last build's.
-    let same = incremental.filter(|(_, dirty)| dirty.same_pages());
-    let plan = match same {
-        Some((b, _)) => b.plan.clone(),
-        None => Arc::new(plan_pages(&playbook)),
+    // The same pages as the last build, each at the same place: its plan holds.
+    let same_pages = before.filter(|(b, delta)| same_pages(&b.playbook, &playbook, delta));
+    let plan = match same_pages {
+        Some((b, delta)) if delta.old_of_new.is_none() => b.plan.clone(),
+        _ => Arc::new(plan_pages(&playbook)),
     };
-    let to_render: Vec<&Page> = match incremental {
-        Some((b, dirty)) => pages_to_render(&b.playbook, &playbook, dirty, &plan),
-        None => plan.iter().collect(),
-    };
+    let to_render: Option<Vec<&Page>> = before.and_then(|(b, delta)| {
+        pages_to_render(&b.playbook, &playbook, delta, (&b.cards, &cards), &plan)
+    });
+    let incremental = to_render.is_some();
+    let to_render = to_render.unwrap_or_else(|| plan.iter().collect());
     let renderer = Renderer::with_cards(&mut sources.theme, &playbook, links, cards.clone())
         .with_search_rows(rows.clone());
     let rendered: Vec<File> = to_render
@@ -340,18 +349,24 @@ fn render(
         .collect::<Result<_, Diagnostic>>()
         .map_err(Failure::one)?;
     drop((renderer, to_render));
-    let paths = match same {
-        Some((b, _)) => b.paths.clone(),
-        None => Arc::new(plan.iter().map(|page| page.path.clone()).collect()),
+    let paths = match (same_pages, last) {
+        (Some(_), Some(b)) => b.paths.clone(),
+        _ => Arc::new(plan.iter().map(|page| page.path.clone()).collect()),
     };
     let previous = last.map(|b| b.site.clone()).unwrap_or_default();
-    let assets =
-        static_files(&sources.theme).map(|(path, bytes)| (Arc::from(path), Arc::from(bytes)));
-    let kept = match incremental {
-        Some((b, dirty)) => kept_pages(&previous, b, dirty, &paths),
-        None => assets.collect(),
+    let kept = match (incremental, last) {
+        (true, Some(b)) if same_pages.is_none() => {
+            let mut pages = previous.pages.clone();
+            pages.retain(|path, _| paths.contains(&**path) || !b.paths.contains(&**path));
+            pages
+        }
+        (true, _) => previous.pages.clone(),
+        (false, _) => static_files(&sources.theme)
+            .map(|(path, bytes)| (Arc::from(path), Arc::from(bytes)))
+            .collect(),
     };
-    let (site, changed_files, css_only) = merge(&previous, kept, rendered, incremental.is_none());
+    let removals = !(incremental && same_pages.is_some());
+    let (site, changed_files, css_only) = merge(&previous, kept, rendered, !incremental, removals);
     let site = Arc::new(site);
     let built = Built {
         playbook,
@@ -369,28 +384,15 @@ fn render(
     })
 }
 
-/// The last site's files that an incremental render keeps: all of them, less the pages the
-/// new plan no longer has.
-fn kept_pages(
-    previous: &Site,
-    before: &Built,
-    dirty: &Dirty,
-    paths: &HashSet<String>,
-) -> HashMap<Arc<str>, Arc<[u8]>> {
-    let mut pages = previous.pages.clone();
-    if !dirty.same_pages() {
-        pages.retain(|path, _| paths.contains(&**path) || !before.paths.contains(&**path));
-    }
-    pages
-}
-
 /// The site of `kept` files and `rendered` pages; how many files differ from `previous`, and
-/// whether only stylesheets do. After a `full` render the assets count if their bytes changed.
+/// whether only stylesheets do. After a `full` render the assets count if their bytes changed;
+/// files are looked for among the removed only if there can be `removals`.
 fn merge(
     previous: &Site,
     mut pages: HashMap<Arc<str>, Arc<[u8]>>,
     rendered: Vec<File>,
     full: bool,
+    removals: bool,
 ) -> (Site, usize, bool) {
     let mut changed = Vec::new();
     for (path, bytes) in rendered {
@@ -400,11 +402,12 @@ fn merge(
         pages.insert(path, bytes);
     }
     // What the previous site had and this one has not.
-    let removed = previous
-        .pages
-        .keys()
-        .filter(|path| !pages.contains_key(*path))
-        .count();
+    let removed = match removals {
+        true => (previous.pages.keys())
+            .filter(|path| !pages.contains_key(*path))
+            .count(),
+        false => 0,
+    };
     if full {
         changed.extend(
             pages
@@ -423,3 +426,6 @@ fn merge(
     };
     (site, changed.len() + removed, css_only)
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::fields::did_you_mean;
-use super::model::Entry;
+use super::model::{Entry, Playbook};
 use crate::error::Diagnostic;
 
 /// Every entry's `<kind-folder>/<slug>` is its own.
@@ -41,6 +41,25 @@ pub(super) fn check_references(entries: &[Arc<Entry>], unreadable: &[&str]) -> V
         .map(|e| e.key.as_str())
         .chain(unreadable.iter().copied())
         .collect();
+    references_among(entries, |key| keys.contains(key), keys.iter().copied())
+}
+
+/// The references of `edited` entries, which are to replace the entries of `playbook` with
+/// their keys, checked against the playbook's keys (serve, after a good build).
+pub fn check_edited_references(playbook: &Playbook, edited: &[Arc<Entry>]) -> Vec<Diagnostic> {
+    references_among(
+        edited,
+        |key| playbook.index_of(key).is_some(),
+        playbook.by_key.keys().map(String::as_str),
+    )
+}
+
+/// The references of `entries` that name no key of `keys` (`known` says whether one does).
+fn references_among<'k>(
+    entries: &[Arc<Entry>],
+    known: impl Fn(&str) -> bool,
+    keys: impl Iterator<Item = &'k str> + Clone,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for entry in entries {
         for reference in &entry.references {
@@ -51,10 +70,10 @@ pub(super) fn check_references(entries: &[Arc<Entry>], unreadable: &[&str]) -> V
                     .as_deref()
                     .is_none_or(|folder| key.split('/').next() == Some(folder))
             };
-            if keys.contains(target) && in_folder(target) {
+            if known(target) && in_folder(target) {
                 continue;
             }
-            let candidates = keys.iter().copied().filter(|key| in_folder(key));
+            let candidates = keys.clone().filter(|key| in_folder(key));
             // A bare slug most often means the entry of that slug, in whichever folder it is.
             let same_slug = (!target.contains('/'))
                 .then(|| {

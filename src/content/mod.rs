@@ -4,6 +4,7 @@ pub mod check;
 pub mod date;
 pub mod fields;
 pub mod front_matter;
+pub mod index;
 pub mod load;
 pub mod model;
 pub mod names;
@@ -13,6 +14,7 @@ pub mod walk;
 
 pub use date::EntryDate;
 pub use fields::FieldValue;
+pub use index::Delta;
 pub use load::load_playbook;
 pub use model::{Entry, MAX_SLUG_BYTES, Playbook, slugify, too_long_for_a_file_name, url_slug};
 pub use schema::{KindId, KindSpec, Practice, Schema};

@@ -1,7 +1,5 @@
 //! The loaded playbook: entries sorted newest first, and the indexes every listing page reads.
 
-// aHash instead of SipHash: these maps are rebuilt on every save in serve, and their keys are
-// the playbook's own paths and tags, not input from an adversary.
 use ahash::AHashMap as HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -60,7 +58,7 @@ pub struct Entry {
 }
 
 /// Entries that share a tag.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct TagGroup {
     pub slug: String,
     /// The spelling of its first use.
@@ -69,7 +67,7 @@ pub struct TagGroup {
 }
 
 /// Entries that name one person.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct PersonGroup {
     pub id: String,
     pub slug: String,
@@ -77,15 +75,16 @@ pub struct PersonGroup {
 }
 
 /// Entries of one calendar month.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct MonthGroup {
     pub year: i32,
     pub month: u8,
     pub entries: Vec<usize>,
 }
 
-/// Everything a render needs: config, entries, and the indexes into `entries`. The indexes are
-/// shared (`Arc`), so that serve can keep them when an edit leaves them as they were.
+/// Everything a render needs: config, entries, and the indexes into `entries` (built and
+/// updated in `index`). The indexes are shared (`Arc`), so that serve keeps those an edit
+/// leaves as they were.
 #[derive(Debug)]
 pub struct Playbook {
     pub config: Config,
@@ -104,158 +103,10 @@ pub struct Playbook {
     /// For each entry, the entries that point to it (`related:` or a reference field such as
     /// an achievement's `goal:`), newest first.
     pub backlinks: Arc<Vec<Vec<usize>>>,
-    by_key: Arc<HashMap<String, usize>>,
+    pub(super) by_key: Arc<HashMap<String, usize>>,
 }
 
 impl Playbook {
-    pub fn new(config: Config, entries: Vec<Arc<Entry>>) -> Playbook {
-        // Newest first. The dates are sorted beside their positions, not through the `Arc`s:
-        // following 10,000 pointers at every comparison made this sort most of serve's
-        // indexing time. Titles and keys break ties (keys are unique, so the order is total).
-        let mut order: Vec<(EntryDate, usize)> = entries
-            .iter()
-            .enumerate()
-            .map(|(index, entry)| (entry.date, index))
-            .collect();
-        order.sort_unstable_by(|(a_date, a), (b_date, b)| {
-            let (a, b) = (&entries[*a], &entries[*b]);
-            b_date
-                .cmp(a_date)
-                .then_with(|| a.title.cmp(&b.title))
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        let entries: Vec<Arc<Entry>> = order
-            .into_iter()
-            .map(|(_, index)| entries[index].clone())
-            .collect();
-
-        // Serve rebuilds this on every save: slugs come precomputed, groups are found without
-        // allocating, and sorted once at the end.
-        let mut by_kind: Vec<Vec<usize>> = vec![Vec::new(); config.schema.kinds.len()];
-        let mut tags: HashMap<&str, TagGroup> = HashMap::default();
-        // Keyed by URL slug, so `Dana` and `dana` are one person with one page; configured
-        // people are listed even before an entry names them.
-        let mut people: HashMap<String, PersonGroup> = config
-            .people
-            .keys()
-            .map(|id| (url_slug(id), person_group(id)))
-            .collect();
-        let mut months: Vec<MonthGroup> = Vec::new();
-        let mut by_key = HashMap::with_capacity(entries.len());
-
-        for (index, entry) in entries.iter().enumerate() {
-            by_key.insert(entry.key.clone(), index);
-            by_kind[entry.kind].push(index);
-            for (tag, slug) in entry.tags.iter().zip(&entry.tag_slugs) {
-                tags.entry(slug)
-                    .or_insert_with(|| TagGroup {
-                        slug: slug.clone(),
-                        name: tag.clone(),
-                        entries: Vec::new(),
-                    })
-                    .entries
-                    .push(index);
-            }
-            for (id, slug) in entry.people.iter().zip(&entry.person_slugs) {
-                match people.get_mut(slug) {
-                    Some(group) => group.entries.push(index),
-                    None => {
-                        let mut group = person_group(id);
-                        group.entries.push(index);
-                        people.insert(slug.clone(), group);
-                    }
-                }
-            }
-            let (year, month) = (entry.date.year(), entry.date.month());
-            match months.last_mut() {
-                Some(group) if group.year == year && group.month == month => {
-                    group.entries.push(index)
-                }
-                _ => months.push(MonthGroup {
-                    year,
-                    month,
-                    entries: vec![index],
-                }),
-            }
-        }
-
-        let mut by_practice = vec![Vec::new(); Practice::ALL.len()];
-        for (index, entry) in entries.iter().enumerate() {
-            for practice in &entry.practices {
-                by_practice[*practice as usize].push(index);
-            }
-        }
-        let mut backlinks = vec![Vec::new(); entries.len()];
-        for (index, entry) in entries.iter().enumerate() {
-            // `references` holds every reference field's values, `related:` among them.
-            for target in entry.references.iter().map(|r| &r.target) {
-                if let Some(&target) = by_key.get(target)
-                    && target != index
-                    && backlinks[target].last() != Some(&index)
-                {
-                    backlinks[target].push(index);
-                }
-            }
-        }
-        let mut tags: Vec<TagGroup> = tags.into_values().collect();
-        tags.sort_by(|a, b| a.slug.cmp(&b.slug));
-        let mut people: Vec<PersonGroup> = people.into_values().collect();
-        people.sort_by(|a, b| a.slug.cmp(&b.slug));
-        Playbook {
-            config,
-            entries,
-            by_kind: Arc::new(by_kind),
-            tags: Arc::new(tags),
-            people: Arc::new(people),
-            months: Arc::new(months),
-            by_practice: Arc::new(by_practice),
-            backlinks: Arc::new(backlinks),
-            by_key: Arc::new(by_key),
-        }
-    }
-
-    /// This playbook with `updated` entries in place of the ones with their keys, sharing its
-    /// indexes, when each updated entry would sit in the same place of every index (same key,
-    /// kind, date, title, tags, people, practices, references and draft state: an edit to the
-    /// text or to a field no index uses). `None` when an index would change: then the
-    /// playbook has to be built anew. Serve's common case (a body edited) costs no re-indexing.
-    pub fn with_updated(&self, updated: &[Arc<Entry>]) -> Option<Playbook> {
-        let mut entries = self.entries.clone();
-        for entry in updated {
-            let index = self.index_of(&entry.key)?;
-            let old = &self.entries[index];
-            let same_place = old.kind == entry.kind
-                && old.date == entry.date
-                && old.title == entry.title
-                && old.draft == entry.draft
-                && old.tag_slugs == entry.tag_slugs
-                && old.tags == entry.tags
-                && old.people == entry.people
-                && old.practices == entry.practices
-                && old.related == entry.related
-                && old
-                    .references
-                    .iter()
-                    .map(|r| &r.target)
-                    .eq(entry.references.iter().map(|r| &r.target));
-            if !same_place {
-                return None;
-            }
-            entries[index] = entry.clone();
-        }
-        Some(Playbook {
-            config: self.config.clone(),
-            entries,
-            by_kind: self.by_kind.clone(),
-            tags: self.tags.clone(),
-            people: self.people.clone(),
-            months: self.months.clone(),
-            by_practice: self.by_practice.clone(),
-            backlinks: self.backlinks.clone(),
-            by_key: self.by_key.clone(),
-        })
-    }
-
     /// The value of field `name` of the entry's kind, if the entry has it.
     pub fn field<'a>(&self, entry: &'a Entry, name: &str) -> Option<&'a FieldValue> {
         let (position, _) = self.config.schema.kind(entry.kind).field(name)?;
@@ -265,14 +116,6 @@ impl Playbook {
     /// Position in `entries` of the entry with key `<kind-folder>/<slug>`.
     pub fn index_of(&self, key: &str) -> Option<usize> {
         self.by_key.get(key).copied()
-    }
-}
-
-fn person_group(id: &str) -> PersonGroup {
-    PersonGroup {
-        id: id.to_string(),
-        slug: url_slug(id),
-        entries: Vec::new(),
     }
 }
 

@@ -1,92 +1,120 @@
-//! Which pages an edit touches. Two playbooks of the same configuration and theme are compared
-//! entry by entry (entries that were not re-read are the same `Arc`), and a page is rendered
-//! again only if something it shows changed: the entry itself, or the card of an entry that it
-//! lists or links to.
+//! Which pages an edit touches. `shows` declares, once, what each page shows of which
+//! entries; an edit is turned into the parts of each entry that changed (`Parts`), and a page
+//! is rendered again only where the two meet. Entries that were not re-read are the same
+//! `Arc`, and `Delta` names the others.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tera::Value;
 
 use super::{Page, PageKind};
-use crate::content::{Entry, Playbook, url_slug};
+use crate::content::model::Reference;
+use crate::content::{Delta, Entry, KindId, Playbook};
 
-/// The entries that differ between two playbooks, by key.
-pub struct Dirty {
-    /// Re-read (or added, or removed): their own pages change.
-    content: HashSet<String>,
-    /// Whose card changed (title, date, summary, tags, kind, draft, or added or removed): every
-    /// page that lists or links to them changes too.
-    cards: HashSet<String>,
-    /// Some re-read entry names other people than before (people are not on cards).
-    people_changed: bool,
-    /// Some re-read entry's own fields changed (progress, actions, impact…: not on cards).
-    fields_changed: bool,
-    /// Some re-read entry's body words changed (the search index holds them).
-    words_changed: bool,
+/// Parts of an entry that a page can show, as a set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Parts(u8);
+
+impl Parts {
+    pub const NONE: Parts = Parts(0);
+    /// Anything of it: its own page shows it all.
+    pub const ANY: Parts = Parts(1);
+    /// Its card (title, date, summary, tags, kind, draft, practices): what lists show.
+    pub const CARD: Parts = Parts(1 << 1);
+    /// Who it names.
+    pub const PEOPLE: Parts = Parts(1 << 2);
+    /// The kind's own fields (status, progress, actions, impact, tone…).
+    pub const FIELDS: Parts = Parts(1 << 3);
+    /// The body's words, which the search index holds.
+    pub const WORDS: Parts = Parts(1 << 4);
+    /// The entries it refers to, and through which field: their pages list it.
+    pub const REFERENCES: Parts = Parts(1 << 5);
+    /// Every part: an entry added or removed.
+    pub const ALL: Parts = Parts(u8::MAX);
+
+    pub const fn with(self, other: Parts) -> Parts {
+        Parts(self.0 | other.0)
+    }
+
+    pub fn meets(self, other: Parts) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// What differs between two versions of an entry, given their cards.
+    pub fn changed(before: &Entry, after: &Entry, cards: (&Value, &Value)) -> Parts {
+        let mut parts = Parts::ANY;
+        let mut add = |differs: bool, part: Parts| {
+            if differs {
+                parts = parts.with(part);
+            }
+        };
+        add(cards.0 != cards.1, Parts::CARD);
+        add(before.people != after.people, Parts::PEOPLE);
+        add(before.fields != after.fields, Parts::FIELDS);
+        add(before.search_words != after.search_words, Parts::WORDS);
+        let reference = |r: &Reference| (r.field.clone(), r.target.clone());
+        let same_references =
+            (before.references.iter().map(reference)).eq(after.references.iter().map(reference));
+        add(!same_references, Parts::REFERENCES);
+        parts
+    }
 }
 
-impl Dirty {
-    /// Whether the set of pages and their order are as before: no card changed and nobody
-    /// was added to or dropped from an entry.
-    pub fn same_pages(&self) -> bool {
-        self.cards.is_empty() && !self.people_changed
-    }
+/// Which entries a page shows some parts of.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scope<'a> {
+    Every,
+    Kind(KindId),
+    /// Entries with the tag of this slug.
+    Tag(&'a str),
+    /// Entries that name the person of this slug.
+    Person(&'a str),
+    /// The entry at this position.
+    Entry(usize),
+    /// The entries the page of the entry at this position links to (see `entry_links`).
+    LinkedFrom(usize),
 }
 
-/// What changed from `old` to `new`; `None` when every page must be rendered, because the
-/// number of entries of some kind changed (every page shows the counts in its navigation).
-pub fn dirty_entries(
-    old: &Playbook,
-    new: &Playbook,
-    old_cards: &[Value],
-    new_cards: &[Value],
-) -> Option<Dirty> {
-    let counts = |p: &Playbook| p.by_kind.iter().map(Vec::len).collect::<Vec<_>>();
-    if counts(old) != counts(new) {
-        return None;
-    }
-    let mut dirty = Dirty {
-        content: HashSet::new(),
-        cards: HashSet::new(),
-        people_changed: false,
-        fields_changed: false,
-        words_changed: false,
-    };
-    let mut all_found = true;
-    for (index, entry) in new.entries.iter().enumerate() {
-        match old.index_of(&entry.key) {
-            Some(old_index) if Arc::ptr_eq(&old.entries[old_index], entry) => {}
-            Some(old_index) => {
-                dirty.content.insert(entry.key.clone());
-                if old_cards[old_index] != new_cards[index] {
-                    dirty.cards.insert(entry.key.clone());
-                }
-                let before = &old.entries[old_index];
-                dirty.people_changed |= before.people != entry.people;
-                dirty.fields_changed |= before.fields != entry.fields;
-                dirty.words_changed |= before.search_words != entry.search_words;
-            }
-            None => {
-                all_found = false;
-                dirty.content.insert(entry.key.clone());
-                dirty.cards.insert(entry.key.clone());
-            }
+/// The one declaration of what each page shows: of which entries, which parts. (Every page
+/// also shows the number of entries of each kind in its navigation; `pages_to_render` renders
+/// them all when those change.)
+pub fn shows(page: PageKind, playbook: &Playbook) -> Vec<(Scope<'_>, Parts)> {
+    const LISTED: Parts = Parts::CARD;
+    match page {
+        // Goals' progress, open actions, impact, metrics, tone and status are fields, and
+        // the 1:1 page picks entries by person.
+        PageKind::Dashboard | PageKind::Prep | PageKind::Reviews | PageKind::Review(_) => {
+            vec![(Scope::Every, LISTED.with(Parts::PEOPLE).with(Parts::FIELDS))]
         }
-    }
-    // As many entries as before, every one of them found among the old: none was removed.
-    let none_removed = all_found && old.entries.len() == new.entries.len();
-    for entry in old.entries.iter().filter(|_| !none_removed) {
-        if new.index_of(&entry.key).is_none() {
-            dirty.content.insert(entry.key.clone());
-            dirty.cards.insert(entry.key.clone());
+        PageKind::SearchIndex => {
+            vec![(Scope::Every, LISTED.with(Parts::PEOPLE).with(Parts::WORDS))]
         }
+        PageKind::KindList(kind) => vec![(Scope::Kind(kind), LISTED)],
+        // Each tag's count, and its spelling of first use.
+        PageKind::Tags => vec![(Scope::Every, LISTED)],
+        PageKind::Tag(index) => vec![(Scope::Tag(&playbook.tags[index].slug), LISTED)],
+        // Each person's count, and their spelling of first use.
+        PageKind::People => vec![(Scope::Every, Parts::PEOPLE.with(LISTED))],
+        PageKind::Person(index) => vec![(
+            Scope::Person(&playbook.people[index].slug),
+            LISTED.with(Parts::PEOPLE),
+        )],
+        // A practice's chart spans the whole playbook's months: any new date can change it.
+        PageKind::Timeline | PageKind::Practices | PageKind::Practice(_) => {
+            vec![(Scope::Every, LISTED)]
+        }
+        PageKind::Entry(index) => vec![
+            (Scope::Entry(index), Parts::ANY),
+            (Scope::LinkedFrom(index), LISTED.with(Parts::REFERENCES)),
+        ],
+        PageKind::Search | PageKind::NotFound => Vec::new(),
     }
-    Some(dirty)
 }
 
 /// The keys an entry page shows besides its own: related entries, entries its fields refer
-/// to, entries that point to it, and its neighbours within its kind.
+/// to, entries that point to it, and its neighbours within its kind. The relation is
+/// symmetric: the pages that show an entry are the pages of the entries its page shows.
 fn entry_links(playbook: &Playbook, index: usize) -> Vec<&str> {
     let entry = &playbook.entries[index];
     let mut keys: Vec<&str> = entry.related.iter().map(String::as_str).collect();
@@ -110,107 +138,124 @@ fn entry_links(playbook: &Playbook, index: usize) -> Vec<&str> {
     keys
 }
 
-/// The pages of `new` to render again after the change `dirty` from `old`; pages of `old`
-/// missing from `new` are for the caller to drop.
+/// What an edit changed, by scope: the inverse of `shows`.
+#[derive(Debug, Default)]
+struct Touched {
+    every: Parts,
+    kinds: HashMap<KindId, Parts>,
+    tags: HashMap<String, Parts>,
+    people: HashMap<String, Parts>,
+    /// New positions of entries that changed.
+    entries: HashSet<usize>,
+    /// New positions of entries whose pages show a changed entry.
+    linked: HashMap<usize, Parts>,
+}
+
+impl Touched {
+    fn new(old: &Playbook, new: &Playbook, delta: &Delta, cards: (&[Value], &[Value])) -> Touched {
+        let mut touched = Touched::default();
+        for &(before, after) in &delta.changed {
+            let parts = match (before, after) {
+                (Some(o), Some(n)) => {
+                    Parts::changed(&old.entries[o], &new.entries[n], (&cards.0[o], &cards.1[n]))
+                }
+                _ => Parts::ALL,
+            };
+            touched.every = touched.every.with(parts);
+            let versions = [(old, before), (new, after)];
+            for (playbook, position) in versions {
+                let Some(position) = position else { continue };
+                let entry = &playbook.entries[position];
+                let add = |map: &mut HashMap<String, Parts>, slug: &String| {
+                    let at = map.entry(slug.clone()).or_default();
+                    *at = at.with(parts);
+                };
+                entry
+                    .tag_slugs
+                    .iter()
+                    .for_each(|s| add(&mut touched.tags, s));
+                entry
+                    .person_slugs
+                    .iter()
+                    .for_each(|s| add(&mut touched.people, s));
+                let kind = touched.kinds.entry(entry.kind).or_default();
+                *kind = kind.with(parts);
+                for key in entry_links(playbook, position) {
+                    if let Some(linked) = new.index_of(key) {
+                        let at = touched.linked.entry(linked).or_default();
+                        *at = at.with(parts);
+                    }
+                }
+            }
+            touched.entries.extend(after);
+        }
+        touched
+    }
+
+    /// The parts changed of the entries in `scope`.
+    fn parts(&self, scope: &Scope) -> Parts {
+        let found = |parts: Option<&Parts>| parts.copied().unwrap_or_default();
+        match scope {
+            Scope::Every => self.every,
+            Scope::Kind(kind) => found(self.kinds.get(kind)),
+            Scope::Tag(slug) => found(self.tags.get(*slug)),
+            Scope::Person(slug) => found(self.people.get(*slug)),
+            Scope::Entry(index) => match self.entries.contains(index) {
+                true => Parts::ALL,
+                false => Parts::NONE,
+            },
+            Scope::LinkedFrom(index) => found(self.linked.get(index)),
+        }
+    }
+}
+
+/// Whether `new` has the pages `old` has, by path: no entry added or removed (`delta`), and
+/// the same tags, people and years.
+pub fn same_pages(old: &Playbook, new: &Playbook, delta: &Delta) -> bool {
+    let years = |p: &Playbook| {
+        let mut years: Vec<i32> = p.months.iter().map(|m| m.year).collect();
+        years.dedup();
+        years
+    };
+    let same_tags = Arc::ptr_eq(&old.tags, &new.tags)
+        || (old.tags.iter().map(|t| &t.slug)).eq(new.tags.iter().map(|t| &t.slug));
+    let same_people = Arc::ptr_eq(&old.people, &new.people)
+        || (old.people.iter().map(|p| &p.slug)).eq(new.people.iter().map(|p| &p.slug));
+    delta
+        .changed
+        .iter()
+        .all(|(o, n)| o.is_some() && n.is_some())
+        && same_tags
+        && same_people
+        && (Arc::ptr_eq(&old.months, &new.months) || years(old) == years(new))
+}
+
+/// The pages of `new` (planned as `pages`) to render again after the change `delta` from
+/// `old`; `None` when every page must be, because the number of entries of some kind changed
+/// (every page shows the counts in its navigation). `cards` are the old and the new cards.
+/// Pages of `old` missing from `new` are for the caller to drop.
 pub fn pages_to_render<'p>(
     old: &Playbook,
     new: &Playbook,
-    dirty: &Dirty,
+    delta: &Delta,
+    cards: (&[Value], &[Value]),
     pages: &'p [Page],
-) -> Vec<&'p Page> {
-    // What the card-dirty entries touched, before and after: kinds, tag pages, person pages.
-    let versions = |key: &String| -> Vec<&Arc<Entry>> {
-        [
-            old.index_of(key).map(|i| &old.entries[i]),
-            new.index_of(key).map(|i| &new.entries[i]),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
-    };
-    let mut kinds = HashSet::new();
-    let mut tags = HashSet::new();
-    let mut people = HashSet::new();
-    for key in &dirty.cards {
-        for entry in versions(key) {
-            kinds.insert(entry.kind);
-            tags.extend(entry.tags.iter().map(|t| url_slug(t)));
-            people.extend(entry.people.iter().map(|p| url_slug(p)));
-        }
+) -> Option<Vec<&'p Page>> {
+    let counts = |p: &Playbook| p.by_kind.iter().map(Vec::len).collect::<Vec<_>>();
+    if counts(old) != counts(new) {
+        return None;
     }
-    // People are not on cards: an entry that now names someone else changes both pages.
-    for key in &dirty.content {
-        if let [before, after] = versions(key)[..]
-            && before.people != after.people
-        {
-            // Every page of both lists: a person's page shows the spelling first used.
-            people.extend(
-                before
-                    .person_slugs
-                    .iter()
-                    .chain(&after.person_slugs)
-                    .cloned(),
-            );
-        }
-    }
-    // The entries a re-read entry pointed to, or points to now, list it among their backlinks.
-    let targets: HashSet<&str> = dirty
-        .content
-        .iter()
-        .flat_map(versions)
-        .flat_map(|entry| entry.references.iter().map(|r| r.target.as_str()))
-        .collect();
-    let any_card = !dirty.cards.is_empty();
-    if !any_card {
-        // No card changed (the usual edit: the body of one entry), so no other page shows
-        // anything new, except where an entry now names other people.
-        return pages
+    let touched = Touched::new(old, new, delta, cards);
+    Some(
+        pages
             .iter()
-            .filter(|page| match page.kind {
-                PageKind::Entry(index) => {
-                    let key = &new.entries[index].key;
-                    dirty.content.contains(key) || targets.contains(key.as_str())
-                }
-                PageKind::Person(index) => people.contains(&new.people[index].slug),
-                PageKind::People => !people.is_empty(),
-                // Goals' progress, open actions, impact and tone are fields, not on cards.
-                PageKind::Dashboard | PageKind::Prep | PageKind::Reviews | PageKind::Review(_) => {
-                    dirty.fields_changed || dirty.people_changed
-                }
-                PageKind::SearchIndex => dirty.words_changed || dirty.people_changed,
-                _ => false,
+            .filter(|page| {
+                shows(page.kind, new)
+                    .iter()
+                    .any(|(scope, parts)| touched.parts(scope).meets(*parts))
             })
-            .collect();
-    }
-    pages
-        .iter()
-        .filter(|page| match page.kind {
-            PageKind::Entry(index) => {
-                let entry = &new.entries[index];
-                let links = entry_links(new, index);
-                let before = old.index_of(&entry.key).map(|i| entry_links(old, i));
-                dirty.content.contains(&entry.key)
-                    || targets.contains(entry.key.as_str())
-                    || before.as_ref() != Some(&links)
-                    || links.iter().any(|key| dirty.cards.contains(*key))
-            }
-            PageKind::KindList(kind) => kinds.contains(&kind),
-            PageKind::Tag(index) => tags.contains(&new.tags[index].slug),
-            PageKind::Person(index) => people.contains(&new.people[index].slug),
-            // A practice's chart spans the whole playbook's months: any new date can change it.
-            PageKind::Tags | PageKind::Timeline | PageKind::Practices | PageKind::Practice(_) => {
-                any_card
-            }
-            // The index counts each person's entries, which change without any card changing.
-            PageKind::People => any_card || !people.is_empty(),
-            // Goals' progress and open actions are not on cards: the dashboard always renders.
-            // Impact, metrics, tone and status are not on cards either.
-            PageKind::Dashboard | PageKind::Prep | PageKind::Reviews | PageKind::Review(_) => true,
-            // Every edit changes some entry's searchable text.
-            PageKind::SearchIndex => true,
-            PageKind::NotFound | PageKind::Search => false,
-        })
-        .collect()
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -249,13 +294,14 @@ mod tests {
     /// every page is.
     fn rendered(old: &Playbook, new: &Playbook) -> Option<Vec<String>> {
         let links = Links::new(None);
+        let delta = Delta::between(old, new);
         let (old_cards, new_cards) = (make_cards(old, &links, None), make_cards(new, &links, None));
-        let dirty = dirty_entries(old, new, &old_cards, &new_cards)?;
         let pages = plan_pages(new);
-        let mut paths: Vec<String> = pages_to_render(old, new, &dirty, &pages)
-            .into_iter()
-            .map(|page| page.path.clone())
-            .collect();
+        let mut paths: Vec<String> =
+            pages_to_render(old, new, &delta, (&old_cards, &new_cards), &pages)?
+                .into_iter()
+                .map(|page| page.path.clone())
+                .collect();
         paths.sort();
         Some(paths)
     }

@@ -18,7 +18,7 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::content::schema::Section;
-use crate::content::{Entry, KindId, Playbook, Practice, Schema, url_slug};
+use crate::content::{Delta, Entry, KindId, Playbook, Practice, Schema, url_slug};
 use crate::error::Diagnostic;
 use crate::seal::Sealer;
 use crate::theme::Theme;
@@ -332,26 +332,22 @@ struct PersonView<'a> {
     is_boss: bool,
 }
 
-/// Every entry's card, in `playbook.entries` order. With `previous` (an earlier playbook of the
-/// same configuration and its cards), the card of an entry that was not re-read is reused.
+/// Every entry's card, in `playbook.entries` order. With `previous` (the cards of an earlier
+/// playbook of the same configuration, and how its entries map onto these), only the cards of
+/// changed entries are made.
 pub fn make_cards(
     playbook: &Playbook,
     links: &Links,
-    previous: Option<(&Playbook, &[Value])>,
+    previous: Option<(&[Value], &Delta)>,
 ) -> Vec<Value> {
-    playbook
-        .entries
-        .par_iter()
-        .map(|entry| {
-            let reused = previous.and_then(|(old, cards)| {
-                let index = old.index_of(&entry.key)?;
-                Arc::ptr_eq(&old.entries[index], entry).then(|| cards[index].clone())
-            });
-            reused.unwrap_or_else(|| {
-                Value::from_serializable(&card(entry, &playbook.config.schema, links))
-            })
-        })
-        .collect()
+    let make =
+        |entry: &Entry| Value::from_serializable(&card(entry, &playbook.config.schema, links));
+    match previous {
+        Some((cards, delta)) => delta.carry(cards, playbook.entries.len(), |n| {
+            make(&playbook.entries[n])
+        }),
+        None => playbook.entries.par_iter().map(|e| make(e)).collect(),
+    }
 }
 
 fn card<'a>(entry: &'a Entry, schema: &'a Schema, links: &Links) -> Card<'a> {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{Links, Renderer};
-use crate::content::{Entry, Playbook};
+use crate::content::{Delta, Entry, Playbook};
 use crate::error::Diagnostic;
 
 /// One entry's row, as JSON.
@@ -33,24 +33,21 @@ fn row(playbook: &Playbook, links: &Links, entry: &Entry) -> Arc<str> {
     Arc::from(serde_json::to_string(&row).unwrap_or_default())
 }
 
-/// Every entry's row, in `playbook.entries` order; with `previous` (an earlier playbook of
-/// the same configuration and its rows), the row of an entry that was not re-read is reused.
+/// Every entry's row, in `playbook.entries` order. With `previous` (the rows of an earlier
+/// playbook of the same configuration, and how its entries map onto these), only the rows of
+/// changed entries are made.
 pub fn search_rows(
     playbook: &Playbook,
     links: &Links,
-    previous: Option<(&Playbook, &[Arc<str>])>,
+    previous: Option<(&[Arc<str>], &Delta)>,
 ) -> Vec<Arc<str>> {
-    playbook
-        .entries
-        .par_iter()
-        .map(|entry| {
-            let reused = previous.and_then(|(old, rows)| {
-                let index = old.index_of(&entry.key)?;
-                Arc::ptr_eq(&old.entries[index], entry).then(|| rows[index].clone())
-            });
-            reused.unwrap_or_else(|| row(playbook, links, entry))
-        })
-        .collect()
+    let make = |entry: &Entry| row(playbook, links, entry);
+    match previous {
+        Some((rows, delta)) => {
+            delta.carry(rows, playbook.entries.len(), |n| make(&playbook.entries[n]))
+        }
+        None => playbook.entries.par_iter().map(|e| make(e)).collect(),
+    }
 }
 
 /// `search-index.js`: the rows as a script that sets `window.playbookSearch`; in an encrypted

@@ -1,0 +1,182 @@
+//! An incremental update gives the site a full build gives: random edits, additions, removals
+//! and renames of a small playbook, each checked page by page against a new session's build.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::{Change, Session, Site};
+use crate::testing::Random;
+
+const FOLDERS: &[&str] = &["goals", "achievements", "conversations", "advice"];
+
+/// An entry file of `folder` with random front matter: a goal's status and progress, an
+/// achievement's goal and impact, people, tags, dates and related entries among `keys`.
+fn entry_text(random: &mut Random, folder: &str, keys: &[String], goals: &[String]) -> String {
+    let people = ["dana", "Dana", "lee", "priya"];
+    let tags = ["ledger", "Ledger", "hiring", "q3"];
+    let mut front = format!(
+        "title: {}\ndate: 202{}-0{}-1{}\ntags: [{}]\npeople: [{}]\n",
+        random.pick(&["Talk", "Plan", "Ship it", "Retro"]),
+        5 + random.below(2),
+        1 + random.below(3),
+        random.below(3),
+        random.pick(&tags),
+        random.pick(&people),
+    );
+    match folder {
+        "goals" => front.push_str(&format!(
+            "status: {}\nprogress: {}\n",
+            random.pick(&["active", "met", "dropped"]),
+            random.below(101)
+        )),
+        "achievements" if !goals.is_empty() => front.push_str(&format!(
+            "goal: {}\nimpact: {}\n",
+            goals[random.below(goals.len())],
+            random.pick(&["Saved a week", "Fewer pages"])
+        )),
+        "advice" => front.push_str(&format!(
+            "from: {}\napplied: {}\n",
+            random.pick(&people),
+            random.pick(&["true", "false"])
+        )),
+        _ => {}
+    }
+    if random.below(3) == 0 && !keys.is_empty() {
+        front.push_str(&format!("related: [{}]\n", keys[random.below(keys.len())]));
+    }
+    let body = random.pick(&["We talked.", "A plan.\n\nWith *two* paragraphs."]);
+    format!("---\n{front}---\n{body} {}\n", random.below(5))
+}
+
+/// The playbook's entry files as (relative path, key), in a stable order.
+fn entry_files(root: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    for folder in FOLDERS {
+        let Ok(read) = std::fs::read_dir(root.join("content").join(folder)) else {
+            continue;
+        };
+        for item in read.flatten() {
+            let name = item.file_name().to_string_lossy().into_owned();
+            if let Some(slug) = name.strip_suffix(".md") {
+                files.push((
+                    PathBuf::from(format!("content/{folder}/{name}")),
+                    format!("{folder}/{slug}"),
+                ));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn full_build(root: &Path) -> Site {
+    let mut session = Session::new(root);
+    let update = session.update(&BTreeSet::from([Change::Everything]));
+    let update = update.unwrap_or_else(|failure| panic!("a full build: {failure:?}"));
+    (*update.site).clone()
+}
+
+fn assert_same_site(got: &Site, want: &Site, case: &str) {
+    let paths = |site: &Site| site.pages.keys().cloned().collect::<BTreeSet<_>>();
+    assert_eq!(paths(got), paths(want), "{case}: the same files");
+    for (path, bytes) in &want.pages {
+        assert!(got.pages[path] == *bytes, "{case}: {path} differs");
+    }
+}
+
+/// One random change to the playbook: mostly edits of one or two entries, sometimes an entry
+/// added, removed or renamed. Returns the changes serve's watcher would report.
+fn random_change(random: &mut Random, root: &Path) -> BTreeSet<Change> {
+    let files = entry_files(root);
+    let keys: Vec<String> = files.iter().map(|(_, key)| key.clone()).collect();
+    let goals: Vec<String> = keys
+        .iter()
+        .filter(|k| k.starts_with("goals/"))
+        .cloned()
+        .collect();
+    let mut changes = BTreeSet::new();
+    match random.below(10) {
+        0 => {
+            let folder = random.pick(FOLDERS);
+            let rel = PathBuf::from(format!("content/{folder}/new-{}.md", random.below(1000)));
+            std::fs::write(root.join(&rel), entry_text(random, folder, &keys, &goals))
+                .expect("write");
+            changes.insert(Change::Entry(rel));
+        }
+        1 if files.len() > 4 => {
+            // Only entries nothing refers to can go without breaking the build.
+            let (rel, key) = &files[random.below(files.len())];
+            let named = files.iter().any(|(other, _)| {
+                other != rel
+                    && std::fs::read_to_string(root.join(other))
+                        .is_ok_and(|text| text.contains(key.as_str()))
+            });
+            if !named {
+                std::fs::remove_file(root.join(rel)).expect("remove");
+                changes.insert(Change::Entry(rel.clone()));
+            }
+        }
+        2 => {
+            let (rel, key) = &files[random.below(files.len())];
+            let renamed = rel.with_file_name(format!("renamed-{}.md", random.below(1000)));
+            let named = files.iter().any(|(other, _)| {
+                std::fs::read_to_string(root.join(other))
+                    .is_ok_and(|text| text.contains(key.as_str()))
+            });
+            if !named {
+                std::fs::rename(root.join(rel), root.join(&renamed)).expect("rename");
+                changes.insert(Change::Content);
+            }
+        }
+        _ => {
+            for _ in 0..1 + random.below(2) {
+                let (rel, key) = &files[random.below(files.len())];
+                let folder = key.split('/').next().unwrap_or("goals");
+                // An entry names neither itself nor, as a goal, a goal that may go away.
+                let others: Vec<String> = keys.iter().filter(|k| *k != key).cloned().collect();
+                let text = entry_text(random, folder, &others, &goals);
+                std::fs::write(root.join(rel), text).expect("write");
+                changes.insert(Change::Entry(rel.clone()));
+            }
+        }
+    }
+    changes
+}
+
+#[test]
+fn incremental_updates_give_the_full_builds_site() {
+    for seed in 1..=6u64 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        let mut random = Random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        for folder in FOLDERS {
+            std::fs::create_dir_all(root.join("content").join(folder)).expect("folder");
+        }
+        let mut keys: Vec<String> = Vec::new();
+        for i in 0..16 {
+            let folder = FOLDERS[i % FOLDERS.len()];
+            let goals: Vec<String> = keys
+                .iter()
+                .filter(|k| k.starts_with("goals/"))
+                .cloned()
+                .collect();
+            let text = entry_text(&mut random, folder, &keys, &goals);
+            std::fs::write(root.join(format!("content/{folder}/e{i}.md")), text).expect("write");
+            keys.push(format!("{folder}/e{i}"));
+        }
+        let mut session = Session::new(root);
+        session
+            .update(&BTreeSet::from([Change::Everything]))
+            .expect("the first build");
+        for step in 0..25 {
+            let changes = random_change(&mut random, root);
+            if changes.is_empty() {
+                continue;
+            }
+            let case = format!("seed {seed}, step {step}, {changes:?}");
+            let update = session.update(&changes);
+            let update = update.unwrap_or_else(|failure| panic!("{case}: {failure:?}"));
+            assert_same_site(&update.site, &full_build(root), &case);
+        }
+    }
+}
