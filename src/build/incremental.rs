@@ -171,7 +171,7 @@ fn refresh_sources<'s>(
     everything: bool,
     changes: &BTreeSet<Change>,
     named: &[&PathBuf],
-) -> Result<(&'s mut Sources, bool), Failure> {
+) -> Result<(&'s Sources, bool), Failure> {
     let mut sources = match slot.take() {
         Some(sources) if !everything => sources,
         _ => {
@@ -300,7 +300,7 @@ struct Rendered {
 /// Renders the pages of `playbook` that differ from `before` (all of them when `full`, or
 /// without a `before`), and the site they make.
 fn render(
-    sources: &mut Sources,
+    sources: &Sources,
     playbook: Playbook,
     last: Option<&Built>,
     full: bool,
@@ -329,7 +329,7 @@ fn render(
         Some((b, dirty)) => pages_to_render(&b.playbook, &playbook, dirty, &plan),
         None => plan.iter().collect(),
     };
-    let renderer = Renderer::with_cards(&mut sources.theme, &playbook, links, cards.clone())
+    let renderer = Renderer::with_cards(&sources.theme, &playbook, links, cards.clone())
         .with_search_rows(rows.clone());
     let rendered: Vec<File> = to_render
         .par_iter()
