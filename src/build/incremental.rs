@@ -181,7 +181,7 @@ fn refresh_sources<'s>(
     everything: bool,
     changes: &BTreeSet<Change>,
     named: &[&PathBuf],
-) -> Result<(&'s mut Sources, bool), Failure> {
+) -> Result<(&'s Sources, bool), Failure> {
     let mut sources = match slot.take() {
         Some(sources) if !everything => sources,
         _ => {
@@ -310,7 +310,7 @@ struct Rendered {
 /// Renders the pages of `playbook` that `delta` from the `last` build touched (all of them
 /// without a `delta`), and the site they make.
 fn render(
-    sources: &mut Sources,
+    sources: &Sources,
     playbook: Playbook,
     last: Option<&Built>,
     delta: Option<&Delta>,
@@ -338,7 +338,7 @@ fn render(
     });
     let incremental = to_render.is_some();
     let to_render = to_render.unwrap_or_else(|| plan.iter().collect());
-    let renderer = Renderer::with_cards(&mut sources.theme, &playbook, links, cards.clone())
+    let renderer = Renderer::with_cards(&sources.theme, &playbook, links, cards.clone())
         .with_search_rows(rows.clone());
     let rendered: Vec<File> = to_render
         .par_iter()

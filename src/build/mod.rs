@@ -174,10 +174,10 @@ fn load_with_config(options: &BuildOptions, config: Config) -> Result<Loaded, Fa
 
 /// Renders every page, static file and robots.txt into `sink`, pages in parallel; returns the
 /// number of pages.
-pub fn render_site(loaded: &mut Loaded, sink: &dyn Sink) -> Result<usize, Failure> {
+pub fn render_site(loaded: &Loaded, sink: &dyn Sink) -> Result<usize, Failure> {
     let pages = plan_pages(&loaded.playbook);
     let links = Links::new(loaded.base_url.as_deref()).sealed(loaded.sealer.clone());
-    let mut renderer = Renderer::new(&mut loaded.theme, &loaded.playbook, links);
+    let mut renderer = Renderer::new(&loaded.theme, &loaded.playbook, links);
     if let Some(today) = loaded.today {
         renderer = renderer.with_today(today);
     }
@@ -273,9 +273,9 @@ pub fn stage(options: &BuildOptions) -> Result<Staged, Failure> {
                 sealer: &sealer,
                 shell,
             };
-            render_site(&mut loaded, &sink)?
+            render_site(&loaded, &sink)?
         }
-        None => render_site(&mut loaded, &staging)?,
+        None => render_site(&loaded, &staging)?,
     };
     let report = report(&loaded, pages, started, output);
     drop_in_background(loaded);
@@ -344,8 +344,8 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 /// when it renders), nothing written.
 pub fn check(options: &BuildOptions) -> Result<BuildReport, Failure> {
     let started = Instant::now();
-    let mut loaded = load(options)?;
-    let pages = render_site(&mut loaded, &Discard)?;
+    let loaded = load(options)?;
+    let pages = render_site(&loaded, &Discard)?;
     let report = report(&loaded, pages, started, PathBuf::new());
     drop_in_background(loaded);
     Ok(report)

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera, Value};
+use tera::{Context, Value};
 
 use crate::content::schema::Section;
 use crate::content::{Delta, Entry, KindId, Playbook, Practice, Schema, url_slug};
@@ -202,10 +202,11 @@ struct Card<'a> {
 }
 
 pub struct Renderer<'a> {
-    tera: &'a Tera,
     theme: &'a Theme,
     playbook: &'a Playbook,
     links: Links,
+    /// The site and its navigation, as every page's `site`; made once, cloned cheaply per page.
+    site: Value,
     /// `cards[i]` is entry `i`'s card; tera values are reference-counted, so lists clone cheaply.
     cards: Vec<Value>,
     /// The day the dashboard counts from: what is overdue, what is going stale.
@@ -220,27 +221,25 @@ impl<'a> Renderer<'a> {
         self.cards
     }
 
-    /// Prepares what every page shares: cards, and the site and navigation in the global context.
-    pub fn new(theme: &'a mut Theme, playbook: &'a Playbook, links: Links) -> Renderer<'a> {
+    /// Prepares what every page shares: cards, and the site and its navigation.
+    pub fn new(theme: &'a Theme, playbook: &'a Playbook, links: Links) -> Renderer<'a> {
         let cards = make_cards(playbook, &links, None);
         Renderer::with_cards(theme, playbook, links, cards)
     }
 
     /// A renderer over cards made beforehand (see `make_cards`).
     pub fn with_cards(
-        theme: &'a mut Theme,
+        theme: &'a Theme,
         playbook: &'a Playbook,
         links: Links,
         cards: Vec<Value>,
     ) -> Renderer<'a> {
-        let globals = theme.tera.global_context();
-        globals.insert("site", &site_view(playbook, &links));
-        let theme: &'a Theme = theme;
+        let site = Value::from_serializable(&site_view(playbook, &links));
         Renderer {
-            tera: &theme.tera,
             theme,
             playbook,
             links,
+            site,
             cards,
             today: crate::content::date::today(),
             search_rows: None,
@@ -264,6 +263,7 @@ impl<'a> Renderer<'a> {
             return search::index_script(self, &page.path);
         }
         let mut context = Context::new();
+        context.insert_value("site", self.site.clone());
         context.insert("root", &self.links.root_for(&page.path));
         // The first path segment names the navigation item to mark as current.
         let section = page.path.split_once('/').map_or("", |(first, _)| first);
@@ -286,7 +286,8 @@ impl<'a> Renderer<'a> {
             PageKind::Practice(index) => practices::practice_page(self, index, &mut context),
         };
         let mut html = Vec::with_capacity(16 * 1024);
-        self.tera
+        self.theme
+            .tera
             .render_to(template, &context, &mut html)
             .map_err(|err| {
                 let mut diagnostic =
