@@ -16,7 +16,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_playbook");
+/// The binary measured: this build's, or another one's (`PLAYBOOK_BENCH_BINARY`), to compare
+/// two versions on the same corpus.
+fn binary() -> String {
+    std::env::var("PLAYBOOK_BENCH_BINARY")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_playbook").to_string())
+}
 /// A fixed date, so that a rebuild with no change has nothing that depends on the clock.
 const TODAY: &str = "2026-01-01";
 
@@ -78,7 +83,7 @@ fn median_of(
 }
 
 fn playbook_build(root: &Path, output: &Path) -> Command {
-    let mut command = Command::new(BINARY);
+    let mut command = Command::new(binary());
     command
         .arg("--root")
         .arg(root)
@@ -233,7 +238,7 @@ impl Edit {
 /// Milliseconds from saving an edit (by rename, as editors do) to its page being served after
 /// the reload event, for `edits` edits of each kind of `kinds`.
 fn serve_edit_latencies(root: &Path, edits: usize, kinds: &[Edit]) -> Vec<Vec<f64>> {
-    let mut child = Command::new(BINARY)
+    let mut child = Command::new(binary())
         .arg("--root")
         .arg(root)
         .args(["serve", "--port", "0"])

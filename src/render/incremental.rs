@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tera::Value;
 
 use super::{Page, PageKind};
-use crate::content::model::Reference;
+use crate::content::model::{MonthGroup, Reference};
 use crate::content::{Delta, Entry, KindId, Playbook};
 
 /// Parts of an entry that a page can show, as a set.
@@ -70,6 +70,12 @@ pub enum Scope<'a> {
     Tag(&'a str),
     /// Entries that name the person of this slug.
     Person(&'a str),
+    /// Entries dated in this year.
+    Year(i32),
+    /// Entries that show the practice at this position of `Practice::ALL`.
+    Practice(usize),
+    /// The span of months from the oldest entry to the newest.
+    Span,
     /// The entry at this position.
     Entry(usize),
     /// The entries the page of the entry at this position links to (see `entry_links`).
@@ -84,8 +90,15 @@ pub fn shows(page: PageKind, playbook: &Playbook) -> Vec<(Scope<'_>, Parts)> {
     match page {
         // Goals' progress, open actions, impact, metrics, tone and status are fields, and
         // the 1:1 page picks entries by person.
-        PageKind::Dashboard | PageKind::Prep | PageKind::Reviews | PageKind::Review(_) => {
+        PageKind::Dashboard | PageKind::Prep | PageKind::Reviews => {
             vec![(Scope::Every, LISTED.with(Parts::PEOPLE).with(Parts::FIELDS))]
+        }
+        // A year's packet: its entries, their people, impact and metrics.
+        PageKind::Review(year) => {
+            vec![(
+                Scope::Year(year),
+                LISTED.with(Parts::PEOPLE).with(Parts::FIELDS),
+            )]
         }
         PageKind::SearchIndex => {
             vec![(Scope::Every, LISTED.with(Parts::PEOPLE).with(Parts::WORDS))]
@@ -100,9 +113,10 @@ pub fn shows(page: PageKind, playbook: &Playbook) -> Vec<(Scope<'_>, Parts)> {
             Scope::Person(&playbook.people[index].slug),
             LISTED.with(Parts::PEOPLE),
         )],
-        // A practice's chart spans the whole playbook's months: any new date can change it.
-        PageKind::Timeline | PageKind::Practices | PageKind::Practice(_) => {
-            vec![(Scope::Every, LISTED)]
+        PageKind::Timeline | PageKind::Practices => vec![(Scope::Every, LISTED)],
+        // Its chart's axis spans the playbook's months.
+        PageKind::Practice(index) => {
+            vec![(Scope::Practice(index), LISTED), (Scope::Span, Parts::ANY)]
         }
         PageKind::Entry(index) => vec![
             (Scope::Entry(index), Parts::ANY),
@@ -145,6 +159,11 @@ struct Touched {
     kinds: HashMap<KindId, Parts>,
     tags: HashMap<String, Parts>,
     people: HashMap<String, Parts>,
+    years: HashMap<i32, Parts>,
+    /// By position in `Practice::ALL`.
+    practices: HashMap<usize, Parts>,
+    /// Whether the span of months changed.
+    span: bool,
     /// New positions of entries that changed.
     entries: HashSet<usize>,
     /// New positions of entries whose pages show a changed entry.
@@ -180,6 +199,12 @@ impl Touched {
                     .for_each(|s| add(&mut touched.people, s));
                 let kind = touched.kinds.entry(entry.kind).or_default();
                 *kind = kind.with(parts);
+                let year = touched.years.entry(entry.date.year()).or_default();
+                *year = year.with(parts);
+                for practice in &entry.practices {
+                    let at = touched.practices.entry(*practice as usize).or_default();
+                    *at = at.with(parts);
+                }
                 for key in entry_links(playbook, position) {
                     if let Some(linked) = new.index_of(key) {
                         let at = touched.linked.entry(linked).or_default();
@@ -189,6 +214,11 @@ impl Touched {
             }
             touched.entries.extend(after);
         }
+        let span = |p: &Playbook| {
+            let month = |m: Option<&MonthGroup>| m.map(|m| (m.year, m.month));
+            (month(p.months.first()), month(p.months.last()))
+        };
+        touched.span = span(old) != span(new);
         touched
     }
 
@@ -200,6 +230,12 @@ impl Touched {
             Scope::Kind(kind) => found(self.kinds.get(kind)),
             Scope::Tag(slug) => found(self.tags.get(*slug)),
             Scope::Person(slug) => found(self.people.get(*slug)),
+            Scope::Year(year) => found(self.years.get(year)),
+            Scope::Practice(index) => found(self.practices.get(index)),
+            Scope::Span => match self.span {
+                true => Parts::ALL,
+                false => Parts::NONE,
+            },
             Scope::Entry(index) => match self.entries.contains(index) {
                 true => Parts::ALL,
                 false => Parts::NONE,
@@ -389,6 +425,82 @@ mod tests {
             ],
             &["people/lee/index.html", "conversations/b/index.html"],
         );
+    }
+
+    fn dated(slug: &str, date: &str) -> Arc<Entry> {
+        let front = format!("title: Talk {slug}\ndate: {date}\ntags: [ledger]\npeople: [dana]");
+        entry(&format!("conversations/{slug}"), &front, "We talked.")
+    }
+
+    #[test]
+    fn a_new_date_renders_both_years_and_the_old_and_new_neighbours() {
+        let mut entries = vec![
+            dated("a", "2026-01-05"),
+            dated("b", "2026-01-04"),
+            dated("c", "2025-06-01"),
+            dated("d", "2025-05-20"),
+        ];
+        let old = playbook(&entries);
+        // b moves from between a and c to between c and d.
+        entries[1] = dated("b", "2025-05-25");
+        let new = playbook(&entries);
+        assert_renders(
+            &old,
+            &new,
+            &[
+                "conversations/a/index.html",
+                "conversations/b/index.html",
+                "conversations/c/index.html",
+                "conversations/d/index.html",
+                "review/2025/index.html",
+                "review/2026/index.html",
+                "timeline/index.html",
+            ],
+            &["404.html", "search/index.html"],
+        );
+    }
+
+    #[test]
+    fn a_goals_progress_renders_the_dashboard_and_its_year_not_the_lists() {
+        let goal = |progress: u8| {
+            let front = format!(
+                "title: Ship the ledger\ndate: 2026-02-01\ntags: [ledger]\nprogress: {progress}"
+            );
+            entry("goals/ledger", &front, "The goal.")
+        };
+        let mut entries = base();
+        entries.push(goal(10));
+        let old = playbook(&entries);
+        *entries.last_mut().expect("the goal") = goal(60);
+        let new = playbook(&entries);
+        assert_renders(
+            &old,
+            &new,
+            &[
+                "goals/ledger/index.html",
+                "index.html",
+                "prep/index.html",
+                "review/2026/index.html",
+            ],
+            &[
+                "goals/index.html",
+                "tags/ledger/index.html",
+                "timeline/index.html",
+                "practices/index.html",
+                "conversations/a/index.html",
+            ],
+        );
+    }
+
+    #[test]
+    fn every_page_declares_what_it_shows_but_search_and_404() {
+        let entries = base();
+        let playbook = playbook(&entries);
+        for page in plan_pages(&playbook) {
+            let shown = shows(page.kind, &playbook);
+            let fixed = matches!(page.kind, PageKind::Search | PageKind::NotFound);
+            assert_eq!(shown.is_empty(), fixed, "{}", page.path);
+        }
     }
 
     #[test]
