@@ -1,4 +1,4 @@
-//! `cargo bench --bench playbook [-- --sizes 1000,10000,100000 --edits 20 --no-hugo --serve-only --generate DIR]`:
+//! `cargo bench --bench playbook [-- --sizes 1000,10000,100000 --edits 20 --no-hugo --serve-only]`:
 //! generates playbooks and measures the release binary: full builds into an empty output
 //! (on tmpfs and on disk: wall time, CPU time, peak memory), a rebuild with no change (and how
 //! many files it rewrote), and in `serve`, the time from saving an edit to the new page being
@@ -345,15 +345,6 @@ fn main() {
             }
             "--no-hugo" => hugo = false,
             "--serve-only" => serve_only = true,
-            // Writes the corpus of each size into `<dir>/<size>` and stops: for profiling.
-            "--generate" => {
-                for &size in &sizes {
-                    let root = Path::new(&args[i + 1]).join(size.to_string());
-                    std::fs::create_dir_all(&root).expect("create the corpus folder");
-                    corpus::generate(&root, size).expect("generate");
-                }
-                return;
-            }
             _ => {} // `cargo bench` passes `--bench`
         }
         i += 1;
