@@ -1,27 +1,28 @@
 //! The build kept in memory between runs, for `serve`: the sources as last read (config, theme,
 //! every entry file's parse) and the last good build (playbook, cards, search rows, pages, and
-//! the site itself). Each `Session::update` re-reads only the files a batch of changes names,
-//! re-indexes only when an index would change, and renders only the pages the edit touched.
+//! the site itself). The first `Session::update` is the one-shot build's pipeline
+//! (`pipeline::load` and `pipeline::render_site`) into memory; later ones re-read only the
+//! files a batch of changes names, update the indexes for entries edited in place, and render
+//! only the pages the edit touched.
 //! Invariant: `built` is the last good build, and a failed update leaves it as it was.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use rayon::prelude::*;
-use tera::Value;
-
+use super::pipeline::{
+    self, Collect, File, Prepared, Settings, Sources, Stamp, assemble_playbook, render_site,
+};
 use crate::config::Config;
 use crate::content::check::check_edited_references;
-use crate::content::load::{Parsed, assemble, read_entry};
+use crate::content::load::read_entry;
 use crate::content::walk::{find_sources, source_at};
-use crate::content::{Delta, Playbook};
-use crate::error::{Diagnostic, Failure};
+use crate::content::{Delta, Entry, Playbook};
+use crate::error::Failure;
 use crate::render::incremental::{pages_to_render, same_pages};
 use crate::render::search::search_rows;
-use crate::render::{Links, Page, Renderer, make_cards, plan_pages, static_files};
-use crate::theme::{Theme, load_theme};
+use crate::render::{make_cards, plan_pages};
+use crate::theme::load_theme;
 
 /// One complete build, in memory.
 #[derive(Clone, Debug, Default)]
@@ -56,38 +57,10 @@ pub struct Update {
     pub css_only: bool,
 }
 
-/// A file's identity for the parse cache: unchanged size and mtime mean unchanged content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-fn stamp(path: &Path) -> Option<Stamp> {
-    let metadata = std::fs::metadata(path).ok()?;
-    Some(Stamp {
-        len: metadata.len(),
-        modified: metadata.modified().ok(),
-    })
-}
-
-/// A file of the site: its output path and bytes.
-type File = (Arc<str>, Arc<[u8]>);
-
-/// The sources as last read, so that an update re-reads only what changed.
-struct Sources {
-    config: Config,
-    theme: Theme,
-    walk_diagnostics: Vec<Diagnostic>,
-    files: BTreeMap<PathBuf, (Stamp, Parsed)>,
-}
-
 /// The last good build, as the next update compares against it.
 struct Built {
     playbook: Playbook,
-    cards: Vec<Value>,
-    search_rows: Vec<Arc<str>>,
-    plan: Arc<Vec<Page>>,
+    prepared: Prepared,
     /// Output paths of its pages (not its static files).
     paths: Arc<HashSet<String>>,
     site: Arc<Site>,
@@ -97,7 +70,9 @@ struct Built {
 /// reads and renders everything, later ones what their changes touched.
 pub struct Session {
     root: PathBuf,
-    /// Unset until the configuration and theme load.
+    /// Serve's: drafts shown, relative links.
+    settings: Settings,
+    /// Unset until the configuration, theme and entries load.
     sources: Option<Sources>,
     /// Unset until the first good build.
     built: Option<Built>,
@@ -110,6 +85,7 @@ impl Session {
     pub fn new(root: &Path) -> Session {
         Session {
             root: root.to_path_buf(),
+            settings: Settings::default(),
             sources: None,
             built: None,
             failed: false,
@@ -125,90 +101,95 @@ impl Session {
     /// the last good build stays as it was.
     pub fn update(&mut self, changes: &BTreeSet<Change>) -> Result<Update, Failure> {
         let last_failed = std::mem::replace(&mut self.failed, true);
-        let everything = self.sources.is_none()
-            || changes.contains(&Change::Everything)
-            || changes.contains(&Change::Config);
-        let named: Vec<&PathBuf> = changes
-            .iter()
-            .filter_map(|change| match change {
-                Change::Entry(rel) => Some(rel),
-                _ => None,
-            })
-            .collect();
-        let (sources, rescanned) =
-            refresh_sources(&self.root, &mut self.sources, everything, changes, &named)?;
-        // Entries edited in place (same files, same keys, no other file changed since a good
-        // build) update the last playbook's indexes; only their references are checked.
-        let edited = match &self.built {
-            Some(built) if !rescanned && !last_failed => {
-                updated_entries(sources, &named).and_then(|edited| {
-                    let sound = check_edited_references(&built.playbook, &edited).is_empty();
-                    sound.then(|| built.playbook.with_edited(&edited)).flatten()
-                })
-            }
-            _ => None,
-        };
-        let (playbook, delta) = match edited {
-            Some((playbook, delta)) => (playbook, Some(delta)),
+        let everything = changes.contains(&Change::Everything) || changes.contains(&Change::Config);
+        let (sources, playbook, delta) = match self.sources.take().filter(|_| !everything) {
+            // The first run, or the configuration changed: the one-shot build's pipeline.
             None => {
-                let playbook = assemble_playbook(sources)?;
-                let last = self.built.as_ref();
-                let delta = last.map(|built| Delta::between(&built.playbook, &playbook));
-                (playbook, delta)
+                let config = Config::load(&self.root)?;
+                let (sources, playbook, _) =
+                    pipeline::load(&self.root, config, &self.settings, true)?;
+                (self.sources.insert(sources), playbook, None)
+            }
+            Some(mut sources) => {
+                if changes.contains(&Change::Theme) {
+                    // A theme that fails to load leaves no sources: the next update reads
+                    // everything.
+                    sources.theme = load_theme(&self.root, &sources.config)?;
+                }
+                let sources = self.sources.insert(sources);
+                let (playbook, delta) = refresh(
+                    &self.root,
+                    sources,
+                    self.built.as_ref(),
+                    changes,
+                    last_failed,
+                )?;
+                // After a theme change every page is rendered.
+                let delta = delta.filter(|_| !changes.contains(&Change::Theme));
+                (sources, playbook, delta)
             }
         };
-        // After a config or theme change every page is rendered; otherwise only the pages the
-        // edit touched, and the rest of the last site is kept as it is.
-        let full = everything || changes.contains(&Change::Theme);
-        let delta = delta.filter(|_| !full);
-        let built = render(sources, playbook, self.built.as_ref(), delta.as_ref())?;
+        let rendered = render(
+            sources,
+            playbook,
+            self.built.as_ref(),
+            delta.as_ref(),
+            &self.settings,
+        )?;
         let update = Update {
-            site: built.site.clone(),
-            changed_files: built.changed_files,
-            css_only: built.css_only,
+            site: rendered.built.site.clone(),
+            changed_files: rendered.changed_files,
+            css_only: rendered.css_only,
         };
-        self.built = Some(built.built);
+        self.built = Some(rendered.built);
         self.failed = false;
         Ok(update)
     }
 }
 
-/// Re-reads configuration, theme and entry files as `changes` require (all of them when
-/// `everything`); returns the sources and whether `content/` was walked again.
-fn refresh_sources<'s>(
+/// Re-reads the entry files `changes` name (or walks `content/` again when they call for it)
+/// and makes the new playbook: the last one's indexes updated for entries edited in place
+/// (same files, same keys, no other file changed since a good build; only their references
+/// are checked), or checked and indexed anew. Also how its entries map onto the last build's.
+fn refresh(
     root: &Path,
-    slot: &'s mut Option<Sources>,
-    everything: bool,
+    sources: &mut Sources,
+    last: Option<&Built>,
     changes: &BTreeSet<Change>,
-    named: &[&PathBuf],
-) -> Result<(&'s Sources, bool), Failure> {
-    let mut sources = match slot.take() {
-        Some(sources) if !everything => sources,
-        _ => {
-            let config = Config::load(root)?;
-            let theme = load_theme(root, &config)?;
-            Sources {
-                config,
-                theme,
-                walk_diagnostics: Vec::new(),
-                files: BTreeMap::new(),
-            }
+    last_failed: bool,
+) -> Result<(Playbook, Option<Delta>), Failure> {
+    let named: Vec<&PathBuf> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::Entry(rel) => Some(rel),
+            _ => None,
+        })
+        .collect();
+    let rescanned = refresh_files(root, sources, changes, &named)?;
+    let edited = match last {
+        Some(built) if !rescanned && !last_failed => {
+            updated_entries(sources, &named).and_then(|edited| {
+                let sound = check_edited_references(&built.playbook, &edited).is_empty();
+                sound.then(|| built.playbook.with_edited(&edited)).flatten()
+            })
         }
+        _ => None,
     };
-    if !everything && changes.contains(&Change::Theme) {
-        // A theme that fails to load leaves no sources: the next update reads everything.
-        sources.theme = load_theme(root, &sources.config)?;
-    }
-    let sources = slot.insert(sources);
-    let rescanned = refresh_files(root, sources, everything, changes, named)?;
-    Ok((sources, rescanned))
+    Ok(match edited {
+        Some((playbook, delta)) => (playbook, Some(delta)),
+        None => {
+            let (playbook, _) = assemble_playbook(sources, true)?;
+            let delta = last.map(|built| Delta::between(&built.playbook, &playbook));
+            (playbook, delta)
+        }
+    })
 }
 
-/// Re-reads the entry files `changes` name, or walks `content/` again when they call for it.
+/// Re-reads the entry files `changes` name, or walks `content/` again when they call for it;
+/// returns whether it walked.
 fn refresh_files(
     root: &Path,
     sources: &mut Sources,
-    everything: bool,
     changes: &BTreeSet<Change>,
     named: &[&PathBuf],
 ) -> Result<bool, Failure> {
@@ -217,10 +198,9 @@ fn refresh_files(
     let stray = named
         .iter()
         .any(|rel| source_at(root, &sources.config.schema, rel).is_none());
-    let rescan = everything || stray || changes.contains(&Change::Content);
+    let rescan = stray || changes.contains(&Change::Content);
     if rescan {
-        // The files this batch names are read again whatever their size and time say.
-        rescan_files(root, sources, everything, named)?;
+        rescan_files(root, sources, named)?;
     } else {
         for rel in named {
             refresh_file(root, sources, rel);
@@ -229,26 +209,21 @@ fn refresh_files(
     Ok(rescan)
 }
 
-/// Walks `content/` again, re-reading only the files whose size or mtime changed (or all of
-/// them with `reparse`).
-fn rescan_files(
-    root: &Path,
-    sources: &mut Sources,
-    reparse: bool,
-    named: &[&PathBuf],
-) -> Result<(), Failure> {
+/// Walks `content/` again, re-reading only the files whose size or mtime changed, and those
+/// this batch names whatever their size and time say.
+fn rescan_files(root: &Path, sources: &mut Sources, named: &[&PathBuf]) -> Result<(), Failure> {
     let config = &sources.config;
     let (found, diagnostics) = find_sources(root, &config.schema)?;
     sources.walk_diagnostics = diagnostics;
     let mut files = BTreeMap::new();
     for source in found {
-        let Some(stamp) = stamp(&source.path) else {
+        let Some(stamp) = Stamp::of(&source.path) else {
             continue;
         };
         let cached = sources
             .files
             .remove(&source.rel)
-            .filter(|(old, _)| *old == stamp && !reparse && !named.contains(&&source.rel));
+            .filter(|(old, _)| *old == stamp && !named.contains(&&source.rel));
         let parsed = match cached {
             Some((_, parsed)) => parsed,
             None => read_entry(&source, config),
@@ -264,7 +239,7 @@ fn refresh_file(root: &Path, sources: &mut Sources, rel: &Path) {
     let source = source_at(root, &sources.config.schema, rel);
     match source
         .as_ref()
-        .and_then(|s| stamp(&s.path).map(|st| (s, st)))
+        .and_then(|s| Stamp::of(&s.path).map(|st| (s, st)))
     {
         Some((source, stamp)) => {
             let parsed = read_entry(source, &sources.config);
@@ -277,10 +252,7 @@ fn refresh_file(root: &Path, sources: &mut Sources, rel: &Path) {
 }
 
 /// The entries of the files `named`, if every one of them parsed.
-fn updated_entries(
-    sources: &Sources,
-    named: &[&PathBuf],
-) -> Option<Vec<Arc<crate::content::Entry>>> {
+fn updated_entries(sources: &Sources, named: &[&PathBuf]) -> Option<Vec<Arc<Entry>>> {
     named
         .iter()
         .map(|rel| {
@@ -292,106 +264,106 @@ fn updated_entries(
         .collect()
 }
 
-/// Checks and indexes every entry, as `build` does (drafts included).
-fn assemble_playbook(sources: &Sources) -> Result<Playbook, Failure> {
-    let parsed = sources.files.values().map(|(_, parsed)| parsed);
-    let walked = sources.walk_diagnostics.clone();
-    Ok(assemble(sources.config.clone(), parsed, walked, true)?.0)
-}
-
 /// A good update's build, and how its site differs from the last one.
 struct Rendered {
     built: Built,
-    site: Arc<Site>,
     changed_files: usize,
     css_only: bool,
 }
 
-/// Renders the pages of `playbook` that `delta` from the `last` build touched (all of them
-/// without a `delta`), and the site they make.
+/// Renders the pages of `playbook` that `delta` from the `last` build touched (the whole site
+/// without a `delta`, or when the counts in every page's navigation changed) into memory.
 fn render(
     sources: &Sources,
     playbook: Playbook,
     last: Option<&Built>,
     delta: Option<&Delta>,
+    settings: &Settings,
 ) -> Result<Rendered, Failure> {
     let before = last.zip(delta);
-    let links = Links::new(None);
-    let cards = make_cards(
-        &playbook,
-        &links,
-        before.map(|(b, delta)| (b.cards.as_slice(), delta)),
-    );
-    let rows = search_rows(
-        &playbook,
-        &links,
-        before.map(|(b, delta)| (b.search_rows.as_slice(), delta)),
-    );
-    // The same pages as the last build, each at the same place: its plan holds.
-    let same_pages = before.filter(|(b, delta)| same_pages(&b.playbook, &playbook, delta));
-    let plan = match same_pages {
-        Some((b, delta)) if delta.old_of_new.is_none() => b.plan.clone(),
-        _ => Arc::new(plan_pages(&playbook)),
+    let collect = Collect::default();
+    let theme = &sources.theme;
+    let (prepared, same_pages, incremental) = match before {
+        None => {
+            let prepared = render_site(theme, &playbook, settings, &collect);
+            (prepared.map_err(Failure::one)?, false, false)
+        }
+        Some((b, delta)) => {
+            let carried = carry(&b.playbook, &b.prepared, &playbook, delta, settings);
+            let same = same_pages(&b.playbook, &playbook, delta);
+            let plan = carried.plan.clone();
+            let old = (&b.playbook, b.prepared.cards.as_slice());
+            let only = pages_to_render(old.0, &playbook, delta, (old.1, &carried.cards), &plan);
+            let rendered = pipeline::render(
+                theme,
+                &playbook,
+                settings,
+                carried,
+                only.as_deref(),
+                &collect,
+            );
+            (rendered.map_err(Failure::one)?, same, only.is_some())
+        }
     };
-    let to_render: Option<Vec<&Page>> = before.and_then(|(b, delta)| {
-        pages_to_render(&b.playbook, &playbook, delta, (&b.cards, &cards), &plan)
-    });
-    let incremental = to_render.is_some();
-    let to_render = to_render.unwrap_or_else(|| plan.iter().collect());
-    let renderer = Renderer::with_cards(&sources.theme, &playbook, links, cards.clone())
-        .with_search_rows(rows.clone());
-    let rendered: Vec<File> = to_render
-        .par_iter()
-        .map(|page| {
-            let bytes = renderer.render(page)?;
-            Ok((Arc::from(page.path.as_str()), Arc::from(bytes)))
-        })
-        .collect::<Result<_, Diagnostic>>()
-        .map_err(Failure::one)?;
-    drop((renderer, to_render));
     let paths = match (same_pages, last) {
-        (Some(_), Some(b)) => b.paths.clone(),
-        _ => Arc::new(plan.iter().map(|page| page.path.clone()).collect()),
+        (true, Some(b)) => b.paths.clone(),
+        _ => Arc::new(prepared.plan.iter().map(|page| page.path.clone()).collect()),
     };
     let previous = last.map(|b| b.site.clone()).unwrap_or_default();
     let kept = match (incremental, last) {
-        (true, Some(b)) if same_pages.is_none() => {
+        (true, Some(b)) if !same_pages => {
             let mut pages = previous.pages.clone();
             pages.retain(|path, _| paths.contains(&**path) || !b.paths.contains(&**path));
             pages
         }
         (true, _) => previous.pages.clone(),
-        (false, _) => static_files(&sources.theme)
-            .map(|(path, bytes)| (Arc::from(path), Arc::from(bytes)))
-            .collect(),
+        (false, _) => HashMap::new(),
     };
-    let removals = !(incremental && same_pages.is_some());
-    let (site, changed_files, css_only) = merge(&previous, kept, rendered, !incremental, removals);
-    let site = Arc::new(site);
+    let removals = !(incremental && same_pages);
+    let rendered = collect.into_files();
+    let (site, changed_files, css_only) = merge(&previous, kept, rendered, removals);
     let built = Built {
         playbook,
-        cards,
-        search_rows: rows,
-        plan,
+        prepared,
         paths,
-        site: site.clone(),
+        site: Arc::new(site),
     };
     Ok(Rendered {
         built,
-        site,
         changed_files,
         css_only,
     })
 }
 
-/// The site of `kept` files and `rendered` pages; how many files differ from `previous`, and
-/// whether only stylesheets do. After a `full` render the assets count if their bytes changed;
-/// files are looked for among the removed only if there can be `removals`.
+/// Cards, search rows and the page plan of `new`, carried over from the last build (`old`,
+/// `prepared`) for every entry that did not change; the plan holds when the same pages sit at
+/// the same places.
+fn carry(
+    old: &Playbook,
+    prepared: &Prepared,
+    new: &Playbook,
+    delta: &Delta,
+    settings: &Settings,
+) -> Prepared {
+    let links = &settings.links;
+    let same_plan = delta.old_of_new.is_none() && same_pages(old, new, delta);
+    Prepared {
+        cards: make_cards(new, links, Some((&prepared.cards, delta))),
+        search_rows: search_rows(new, links, Some((&prepared.search_rows, delta))),
+        plan: match same_plan {
+            true => prepared.plan.clone(),
+            false => Arc::new(plan_pages(new)),
+        },
+    }
+}
+
+/// The site of `kept` files and `rendered` ones; how many files differ from `previous`, and
+/// whether only stylesheets do. Files are looked for among the removed only if there can be
+/// `removals`.
 fn merge(
     previous: &Site,
     mut pages: HashMap<Arc<str>, Arc<[u8]>>,
     rendered: Vec<File>,
-    full: bool,
     removals: bool,
 ) -> (Site, usize, bool) {
     let mut changed = Vec::new();
@@ -408,16 +380,6 @@ fn merge(
             .count(),
         false => 0,
     };
-    if full {
-        changed.extend(
-            pages
-                .iter()
-                .filter(|(path, bytes)| {
-                    !path.ends_with(".html") && previous.pages.get(*path) != Some(bytes)
-                })
-                .map(|(path, _)| path.clone()),
-        );
-    }
     let css_only =
         !changed.is_empty() && removed == 0 && changed.iter().all(|path| path.ends_with(".css"));
     let site = Site {

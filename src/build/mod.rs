@@ -1,22 +1,23 @@
-//! `playbook build`: config → theme → content → pages → output, with every page rendered and
-//! written in parallel as soon as it is ready. `incremental` is the same pipeline kept in
-//! memory between runs: `serve` hands it each batch of changes.
+//! `playbook build` and `check`: the options, where the output may go, the passphrase of an
+//! encrypted build, and one run of the `pipeline` (config → theme and content → pages) into the
+//! output's staging folder, swapped in when it is complete. `incremental` is the same pipeline
+//! kept in memory between runs: `serve` hands it each batch of changes.
 
 pub mod incremental;
+pub mod pipeline;
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::config::Config;
-use crate::content::{Playbook, load_playbook};
+use crate::content::Playbook;
 use crate::error::{Diagnostic, Failure};
 use crate::output::Staging;
-use crate::render::{Links, Renderer, plan_pages, static_files};
+use crate::render::Links;
 use crate::seal::{Lock, Sealer, Secret, UNLOCK_SCRIPT};
-use crate::theme::{Theme, load_theme};
+use crate::theme::Theme;
+use pipeline::{Discard, Prepared, Settings, Sink, render_site};
 
 /// What `build` was asked to do.
 #[derive(Clone, Debug, Default)]
@@ -76,12 +77,6 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Where rendered files go: the output folder's staging area, memory (serve), or nowhere
-/// (check). Called from many threads at once.
-pub trait Sink: Sync {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
-}
-
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         Staging::write(self, path, bytes)
@@ -114,87 +109,6 @@ impl Sink for Sealing<'_> {
         }
         self.staging.write(path, bytes)
     }
-}
-
-/// The sink of `check`.
-struct Discard;
-
-impl Sink for Discard {
-    fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
-        Ok(())
-    }
-}
-
-/// Everything a render needs, loaded and checked.
-pub struct Loaded {
-    pub playbook: Playbook,
-    pub theme: Theme,
-    pub warnings: Vec<Diagnostic>,
-    pub base_url: Option<String>,
-    pub today: Option<time::Date>,
-    /// Set for an encrypted build: pages get keyed names.
-    pub sealer: Option<Arc<Sealer>>,
-}
-
-/// Reads the configuration, the theme and the content; theme and content problems are
-/// reported together.
-pub fn load(options: &BuildOptions) -> Result<Loaded, Failure> {
-    load_with_config(options, Config::load(&options.root)?)
-}
-
-fn load_with_config(options: &BuildOptions, config: Config) -> Result<Loaded, Failure> {
-    let root = options.root.as_path();
-    let base_url = options.base_url.clone().or_else(|| config.base_url.clone());
-    let for_theme = config.clone();
-    let (theme, content) = rayon::join(
-        || load_theme(root, &for_theme),
-        || load_playbook(root, config, options.drafts),
-    );
-    match (theme, content) {
-        (Ok(theme), Ok((playbook, warnings))) => Ok(Loaded {
-            playbook,
-            theme,
-            warnings,
-            base_url,
-            today: options.today,
-            sealer: None,
-        }),
-        (theme, content) => {
-            let mut diagnostics = Vec::new();
-            if let Ok((_, warnings)) = &content {
-                diagnostics.extend(warnings.iter().cloned());
-            }
-            for failure in [theme.err(), content.err()].into_iter().flatten() {
-                diagnostics.extend(failure.0);
-            }
-            Err(Failure(diagnostics))
-        }
-    }
-}
-
-/// Renders every page, static file and robots.txt into `sink`, pages in parallel; returns the
-/// number of pages.
-pub fn render_site(loaded: &Loaded, sink: &dyn Sink) -> Result<usize, Failure> {
-    let pages = plan_pages(&loaded.playbook);
-    let links = Links::new(loaded.base_url.as_deref()).sealed(loaded.sealer.clone());
-    let mut renderer = Renderer::new(&loaded.theme, &loaded.playbook, links);
-    if let Some(today) = loaded.today {
-        renderer = renderer.with_today(today);
-    }
-    let rendered = pages
-        .par_iter()
-        .try_for_each(|page| sink.write(&page.path, &renderer.render(page)?));
-    if let Err(diagnostic) = rendered {
-        let mut diagnostics = loaded.warnings.clone();
-        diagnostics.push(diagnostic);
-        return Err(Failure(diagnostics));
-    }
-    let count = pages.len();
-    drop_in_background((pages, renderer.into_cards()));
-    for (path, bytes) in static_files(&loaded.theme) {
-        sink.write(path, bytes)?;
-    }
-    Ok(count)
 }
 
 /// `playbook build`: the site, written atomically into the output folder.
@@ -260,25 +174,29 @@ pub fn stage(options: &BuildOptions) -> Result<Staged, Failure> {
         )?)),
         false => None,
     };
-    let mut loaded = load_with_config(options, config)?;
-    loaded.sealer = sealer;
+    let settings = Settings {
+        drafts: options.drafts,
+        links: Links::new(options.base_url.as_deref().or(config.base_url.as_deref()))
+            .sealed(sealer.clone()),
+        today: options.today,
+    };
+    let (sources, playbook, warnings) = pipeline::load(root, config, &settings, false)?;
     let staging = Staging::begin(&output)?;
-    let pages = match &loaded.sealer {
+    let rendered = match &sealer {
         Some(sealer) => {
-            let sealer = sealer.clone();
             staging.write(UNLOCK_SCRIPT, sealer.unlock_script().as_bytes())?;
-            let shell = locked_shell(&loaded.theme).map_err(Failure::one)?;
+            let shell = locked_shell(&sources.theme).map_err(Failure::one)?;
             let sink = Sealing {
                 staging: &staging,
-                sealer: &sealer,
+                sealer,
                 shell,
             };
-            render_site(&loaded, &sink)?
+            render_site(&sources.theme, &playbook, &settings, &sink)
         }
-        None => render_site(&loaded, &staging)?,
+        None => render_site(&sources.theme, &playbook, &settings, &staging),
     };
-    let report = report(&loaded, pages, started, output);
-    drop_in_background(loaded);
+    let report = report(&playbook, rendered, warnings, started, output)?;
+    drop_in_background((sources, playbook));
     Ok(Staged {
         staging,
         report,
@@ -344,20 +262,44 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 /// when it renders), nothing written.
 pub fn check(options: &BuildOptions) -> Result<BuildReport, Failure> {
     let started = Instant::now();
-    let loaded = load(options)?;
-    let pages = render_site(&loaded, &Discard)?;
-    let report = report(&loaded, pages, started, PathBuf::new());
-    drop_in_background(loaded);
+    let config = Config::load(&options.root)?;
+    let settings = Settings {
+        drafts: options.drafts,
+        links: Links::new(options.base_url.as_deref().or(config.base_url.as_deref())),
+        today: options.today,
+    };
+    let (sources, playbook, warnings) = pipeline::load(&options.root, config, &settings, false)?;
+    let rendered = render_site(&sources.theme, &playbook, &settings, &Discard);
+    let report = report(&playbook, rendered, warnings, started, PathBuf::new())?;
+    drop_in_background((sources, playbook));
     Ok(report)
 }
 
-fn report(loaded: &Loaded, pages: usize, started: Instant, output: PathBuf) -> BuildReport {
-    BuildReport {
-        entries: loaded.playbook.entries.len(),
-        pages,
-        elapsed: started.elapsed(),
-        output,
-        warnings: loaded.warnings.clone(),
+/// What a build or check did, or, when a page failed to render, its warnings and the error.
+fn report(
+    playbook: &Playbook,
+    rendered: Result<Prepared, Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    started: Instant,
+    output: PathBuf,
+) -> Result<BuildReport, Failure> {
+    match rendered {
+        Ok(prepared) => {
+            let report = BuildReport {
+                entries: playbook.entries.len(),
+                pages: prepared.plan.len(),
+                elapsed: started.elapsed(),
+                output,
+                warnings,
+            };
+            drop_in_background(prepared);
+            Ok(report)
+        }
+        Err(diagnostic) => {
+            let mut diagnostics = warnings;
+            diagnostics.push(diagnostic);
+            Err(Failure(diagnostics))
+        }
     }
 }
 

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use time::Date;
 
-use crate::build::{BuildOptions, load};
+use crate::build::pipeline::{self, Settings};
+use crate::config::Config;
 use crate::content::date::iso_day;
 use crate::error::Failure;
 use crate::markdown;
@@ -27,11 +28,13 @@ pub struct ReviewOptions {
 
 /// The document, ready to print.
 pub fn review(options: &ReviewOptions) -> Result<String, Failure> {
-    let loaded = load(&BuildOptions {
-        root: options.root.clone(),
-        ..BuildOptions::default()
-    })?;
-    let playbook = &loaded.playbook;
+    let config = Config::load(&options.root)?;
+    let settings = Settings {
+        drafts: false,
+        ..Settings::default()
+    };
+    let (_, playbook, _) = pipeline::load(&options.root, config, &settings, false)?;
+    let playbook = &playbook;
     let period = match (options.since, options.until) {
         (Some(since), Some(until)) => format!("{} to {}", iso_day(since), iso_day(until)),
         (Some(since), None) => format!("since {}", iso_day(since)),

@@ -211,28 +211,20 @@ pub struct Renderer<'a> {
     cards: Vec<Value>,
     /// The day the dashboard counts from: what is overdue, what is going stale.
     today: time::Date,
-    /// Search index rows made beforehand (serve reuses unchanged ones); made on demand if not.
-    search_rows: Option<Vec<Arc<str>>>,
+    /// Search index rows, made beforehand (see `search::search_rows`).
+    search_rows: Vec<Arc<str>>,
 }
 
 impl<'a> Renderer<'a> {
-    /// The cards, for the caller to free when it suits it.
-    pub fn into_cards(self) -> Vec<Value> {
-        self.cards
-    }
-
-    /// Prepares what every page shares: cards, and the site and its navigation.
-    pub fn new(theme: &'a Theme, playbook: &'a Playbook, links: Links) -> Renderer<'a> {
-        let cards = make_cards(playbook, &links, None);
-        Renderer::with_cards(theme, playbook, links, cards)
-    }
-
-    /// A renderer over cards made beforehand (see `make_cards`).
-    pub fn with_cards(
+    /// A renderer over cards and search rows made beforehand (see `make_cards` and
+    /// `search::search_rows`: serve carries over those of unchanged entries); prepares the
+    /// site and its navigation, which every page shows.
+    pub fn new(
         theme: &'a Theme,
         playbook: &'a Playbook,
         links: Links,
         cards: Vec<Value>,
+        search_rows: Vec<Arc<str>>,
     ) -> Renderer<'a> {
         let site = Value::from_serializable(&site_view(playbook, &links));
         Renderer {
@@ -242,14 +234,13 @@ impl<'a> Renderer<'a> {
             site,
             cards,
             today: crate::content::date::today(),
-            search_rows: None,
+            search_rows,
         }
     }
 
-    /// Uses search index rows made beforehand (see `search::search_rows`).
-    pub fn with_search_rows(mut self, rows: Vec<Arc<str>>) -> Self {
-        self.search_rows = Some(rows);
-        self
+    /// The cards and search rows, for the caller to keep or free when it suits it.
+    pub fn into_parts(self) -> (Vec<Value>, Vec<Arc<str>>) {
+        (self.cards, self.search_rows)
     }
 
     /// Counts from `today` instead of the build's date (`--today`, for reproducible builds).

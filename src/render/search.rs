@@ -53,15 +53,7 @@ pub fn search_rows(
 /// `search-index.js`: the rows as a script that sets `window.playbookSearch`; in an encrypted
 /// build, the same array sealed for that file, set as `window.playbookSealedSearch`.
 pub(super) fn index_script(r: &Renderer<'_>, path: &str) -> Result<Vec<u8>, Diagnostic> {
-    let made;
-    let rows: &[Arc<str>] = match &r.search_rows {
-        Some(rows) => rows,
-        None => {
-            made = search_rows(r.playbook, &r.links, None);
-            &made
-        }
-    };
-    let array = index_array(rows);
+    let array = index_array(&r.search_rows);
     let script = match &r.links.sealer {
         Some(sealer) => {
             let sealed = sealer.seal(path, &array)?;
