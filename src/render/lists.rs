@@ -44,7 +44,12 @@ pub(super) fn tags_index(r: &Renderer<'_>, context: &mut Context) -> &'static st
         .playbook
         .tags
         .iter()
-        .map(|tag| counted(super::tag_link(&tag.name, &r.links), tag.entries.len()))
+        .map(|tag| {
+            counted(
+                super::cards::tag_link(&tag.name, &r.links),
+                tag.entries.len(),
+            )
+        })
         .collect();
     context.insert("tags", &tags);
     "tags.html"
@@ -91,7 +96,7 @@ pub(super) fn person_page(r: &Renderer<'_>, index: usize, context: &mut Context)
     tags.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     let tags: Vec<_> = tags
         .into_iter()
-        .map(|(count, _, name)| counted(super::tag_link(name, &r.links), count))
+        .map(|(count, _, name)| counted(super::cards::tag_link(name, &r.links), count))
         .collect();
     context.insert("person", &r.person_link(&person.id));
     context.insert("count", &person.entries.len());
