@@ -17,7 +17,7 @@ use crate::output::Staging;
 use crate::render::Links;
 use crate::seal::{Lock, Sealer, Secret, UNLOCK_SCRIPT};
 use crate::theme::Theme;
-use pipeline::{Discard, Prepared, Settings, Sink, render_site};
+use pipeline::{Collect, Discard, File, Prepared, Settings, Sink, Sources, render_site};
 
 /// What `build` was asked to do.
 #[derive(Clone, Debug, Default)]
@@ -87,7 +87,7 @@ impl Sink for Staging {
 /// keyed name; the search index comes sealed from the renderer, the theme's files stay as
 /// they are.
 struct Sealing<'a> {
-    staging: &'a Staging,
+    inner: &'a dyn Sink,
     sealer: &'a Sealer,
     /// The theme's `locked.html` before and after the sealed text.
     shell: (String, String),
@@ -104,10 +104,10 @@ impl Sink for Sealing<'_> {
                 .map_err(|_| Diagnostic::error(path, "could not encrypt this page"))?;
             let (head, tail) = &self.shell;
             return self
-                .staging
+                .inner
                 .write(&name, format!("{head}{sealed}{tail}").as_bytes());
         }
-        self.staging.write(path, bytes)
+        self.inner.write(path, bytes)
     }
 }
 
@@ -147,11 +147,55 @@ impl Staged {
 /// The build, written into the output's staging folder but not swapped in.
 pub fn stage(options: &BuildOptions) -> Result<Staged, Failure> {
     let started = Instant::now();
+    let planned = plan(options, true)?;
+    let (sources, playbook, warnings) = planned.load()?;
+    let staging = Staging::begin(&planned.output)?;
+    let rendered = planned.render(&sources.theme, &playbook, &staging)?;
+    let report = report(&playbook, rendered, warnings, started, planned.output)?;
+    drop_in_background((sources, playbook));
+    Ok(Staged {
+        staging,
+        report,
+        started,
+    })
+}
+
+/// The build in memory, for a dry run: every file's output path and bytes, and nothing
+/// written anywhere (not even the clean-up of killed builds).
+pub fn build_in_memory(options: &BuildOptions) -> Result<(Vec<File>, BuildReport), Failure> {
+    let started = Instant::now();
+    let planned = plan(options, false)?;
+    let (sources, playbook, warnings) = planned.load()?;
+    let files = Collect::default();
+    let rendered = planned.render(&sources.theme, &playbook, &files)?;
+    let report = report(&playbook, rendered, warnings, started, planned.output)?;
+    drop_in_background((sources, playbook));
+    Ok((files.into_files(), report))
+}
+
+/// A build about to run: where it goes and how it renders.
+struct Planned {
+    root: PathBuf,
+    config: Config,
+    output: PathBuf,
+    settings: Settings,
+    /// Set for an encrypted build.
+    sealer: Option<Arc<Sealer>>,
+}
+
+/// Reads the configuration and settles where the build goes and whether it is encrypted
+/// (checking the passphrase against the output's lock). With `recover`, first clears up after
+/// builds that were killed (putting back an output a killed swap left aside), so that the lock
+/// is read where it is and even a build that fails finds the previous output where it was;
+/// without, writes nothing.
+fn plan(options: &BuildOptions, recover: bool) -> Result<Planned, Failure> {
     let root = options.root.as_path();
     let config = Config::load(root)?;
     let output = output_folder(options, &config);
     check_output_location(root, &output)?;
-    crate::output::recover_interrupted(&output);
+    if recover {
+        crate::output::recover_interrupted(&output);
+    }
     let encrypt = options.encrypt || config.encrypt;
     if !encrypt && Lock::read(&output).is_some() {
         return Err(Failure::one(Diagnostic::error(
@@ -180,28 +224,41 @@ pub fn stage(options: &BuildOptions) -> Result<Staged, Failure> {
             .sealed(sealer.clone()),
         today: options.today,
     };
-    let (sources, playbook, warnings) = pipeline::load(root, config, &settings, false)?;
-    let staging = Staging::begin(&output)?;
-    let rendered = match &sealer {
-        Some(sealer) => {
-            staging.write(UNLOCK_SCRIPT, sealer.unlock_script().as_bytes())?;
-            let shell = locked_shell(&sources.theme).map_err(Failure::one)?;
-            let sink = Sealing {
-                staging: &staging,
-                sealer,
-                shell,
-            };
-            render_site(&sources.theme, &playbook, &settings, &sink)
-        }
-        None => render_site(&sources.theme, &playbook, &settings, &staging),
-    };
-    let report = report(&playbook, rendered, warnings, started, output)?;
-    drop_in_background((sources, playbook));
-    Ok(Staged {
-        staging,
-        report,
-        started,
+    Ok(Planned {
+        root: options.root.clone(),
+        config,
+        output,
+        settings,
+        sealer,
     })
+}
+
+impl Planned {
+    /// The pipeline's load: sources, the playbook and its warnings.
+    fn load(&self) -> Result<(Sources, Playbook, Vec<Diagnostic>), Failure> {
+        pipeline::load(&self.root, self.config.clone(), &self.settings, false)
+    }
+
+    /// Renders the whole site into `sink`; an encrypted build's pages sealed, with the unlock
+    /// script beside them. The outer error is the sink's; the inner one a page's.
+    fn render(
+        &self,
+        theme: &Theme,
+        playbook: &Playbook,
+        sink: &dyn Sink,
+    ) -> Result<Result<Prepared, Diagnostic>, Failure> {
+        let Some(sealer) = &self.sealer else {
+            return Ok(render_site(theme, playbook, &self.settings, sink));
+        };
+        sink.write(UNLOCK_SCRIPT, sealer.unlock_script().as_bytes())?;
+        let shell = locked_shell(theme).map_err(Failure::one)?;
+        let sealing = Sealing {
+            inner: sink,
+            sealer,
+            shell,
+        };
+        Ok(render_site(theme, playbook, &self.settings, &sealing))
+    }
 }
 
 /// The theme's `locked.html`, split where each page's sealed text goes.

@@ -31,6 +31,11 @@ fn site_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// Three edits: a body changed below its summary, an entry removed, an entry added.
+/// The files a publish run says it added, changed and removed: its output after the summary.
+fn listed(run: &Run) -> Vec<String> {
+    run.stdout.lines().skip(1).map(str::to_string).collect()
+}
+
 fn edit(playbook: &Playbook) {
     let text = playbook.read(ADVICE);
     playbook.write(
@@ -109,13 +114,6 @@ fn publish_edit_publish(playbook: &Playbook, site: &Path, env: &[(&str, &str)]) 
     let run = publish(playbook, &[], env);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_edits_reported(&run);
-    let listed = |run: &Run| {
-        run.stdout
-            .lines()
-            .skip(1)
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
     assert_eq!(
         listed(&run),
         listed(&dry),
@@ -497,4 +495,57 @@ fn a_dry_run_with_basic_auth_changes_neither_the_output_nor_the_target() {
         .filter(|name| name.contains("playbook-tmp"))
         .collect();
     assert!(beside.is_empty(), "{beside:?}");
+}
+
+/// A dry run builds in memory: it writes nothing, not even the clean-up of a killed build's
+/// leftover beside the output, which any real build removes.
+#[test]
+fn a_dry_run_writes_nothing_anywhere() {
+    let playbook = Playbook::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let site = target.path().join("site");
+    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    edit(&playbook);
+    let leftover = playbook.path().join(".public.playbook-tmp-999999");
+    std::fs::create_dir(&leftover).unwrap();
+    let (before, published) = (snapshot(playbook.path()), snapshot(&site));
+    let names = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|item| item.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let folders = names(playbook.path());
+
+    let dry = publish(&playbook, &["--dry-run"], &[]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_edits_reported(&dry);
+    assert!(
+        leftover.is_dir(),
+        "the dry run cleaned up beside the output"
+    );
+    assert_eq!(
+        names(playbook.path()),
+        folders,
+        "the dry run wrote beside the output"
+    );
+    assert!(
+        snapshot(playbook.path()) == before,
+        "the dry run changed the playbook"
+    );
+    assert!(
+        snapshot(&site) == published,
+        "the dry run changed the target"
+    );
+
+    // A real publish sends what the dry run told, and clears the leftover as builds do.
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(listed(&run), listed(&dry));
+    assert!(!leftover.exists(), "a real build leaves the leftover");
 }

@@ -3,20 +3,19 @@
 use super::*;
 use crate::output::{TEMP_SUFFIX, is_temp_copy, write_beside};
 
-/// Sends the site in `site` (the output folder, or a dry run's uncommitted build of it).
+/// Sends `site` (the output folder; a dry run's, in memory, is only compared).
 pub fn sync(
     root: &Path,
     output: &Path,
-    site: &Path,
+    site: &Site,
     target: &Path,
-    dry_run: bool,
     force: bool,
 ) -> Result<Published, Failure> {
     let io = |path: &Path, action: &str, err: std::io::Error| {
         Failure::one(Diagnostic::io(path, action, &err))
     };
     check_target(root, output, target)?;
-    let source = files_under(site);
+    let source = site.files();
     let mut existing = if target.is_dir() {
         files_under(target)
     } else {
@@ -50,11 +49,11 @@ pub fn sync(
     for file in &source {
         if !existing.contains(file) {
             published.added.push(file.clone());
-        } else if !same_bytes(&site.join(file), &target.join(file)) {
+        } else if !site.same_as(file, &target.join(file)) {
             published.changed.push(file.clone());
         }
     }
-    if dry_run {
+    if site.dry_run() {
         return Ok(published);
     }
     for file in &leftovers {
@@ -73,12 +72,11 @@ pub fn sync(
     let list = published_list(&growing);
     write_beside(&mark, |temp| fs::write(temp, &list)).map_err(|err| io(&mark, "write", err))?;
     for file in published.added.iter().chain(&published.changed) {
-        let (from, to) = (site.join(file), target.join(file));
+        let to = target.join(file);
         if let Some(dir) = to.parent() {
             fs::create_dir_all(dir).map_err(|err| io(dir, "create folder", err))?;
         }
-        write_beside(&to, |temp| fs::copy(&from, temp).map(drop))
-            .map_err(|err| io(&to, "copy", err))?;
+        write_beside(&to, |temp| site.copy(file, temp)).map_err(|err| io(&to, "copy", err))?;
     }
     for file in &published.removed {
         let path = target.join(file);
@@ -120,12 +118,4 @@ fn check_target(root: &Path, output: &Path, target: &Path) -> Result<(), Failure
         }
     }
     Ok(())
-}
-
-fn same_bytes(a: &Path, b: &Path) -> bool {
-    let same_size = match (fs::metadata(a), fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.len() == b.len(),
-        _ => false,
-    };
-    same_size && fs::read(a).ok() == fs::read(b).ok()
 }

@@ -4,12 +4,15 @@
 //! removed. A target remembers what playbook put there (`.playbook-published`), so that files
 //! someone else put there are never deleted without `--force`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
-use crate::build::{BuildOptions, PassphraseWanted, passphrase_wanted, stage};
+use crate::build::{
+    BuildOptions, PassphraseWanted, Staged, build_in_memory, passphrase_wanted, stage,
+};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::{Diagnostic, Failure};
 use crate::output::MARK_FILE;
@@ -102,8 +105,13 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
     }
     let output = output_folder(&options.root, &config);
     let previous_htpasswd = fs::read_to_string(output.join(auth::HTPASSWD)).ok();
-    // A build that fails stops here, before anything is sent.
-    let staged = stage(&build_options(options, &config))?;
+    // A build that fails stops here, before anything is sent. A dry run builds in memory and
+    // writes nothing anywhere.
+    let build = build_options(options, &config);
+    let mut built = match options.dry_run {
+        true => Built::Memory(build_in_memory(&build)?.0.into_iter().collect()),
+        false => Built::Staged(Box::new(stage(&build)?)),
+    };
     let destination = Destination::parse(&options.root, &target)
         .map_err(|message| setting_error(&["publish", "target"], message))?;
     if settings.auth.as_deref() == Some("basic") {
@@ -126,32 +134,19 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
             previous_htpasswd.as_deref(),
         )?;
         for (name, text) in files {
-            staged.write(name, text.as_bytes())?;
+            built.write(name, text.as_bytes())?;
         }
     }
-    // A dry run compares the staged build and drops it: the output stays as it was.
-    let (site, _staged) = match options.dry_run {
-        true => (staged.folder().to_path_buf(), Some(staged)),
-        false => (staged.commit()?.output, None),
-    };
+    let site = built.into_site()?;
     let encrypted = config.encrypt;
     let mut published = match &destination {
         Destination::Folder(folder) => {
             if !encrypted && !options.force && crate::seal::Lock::read(folder).is_some() {
                 return Err(refuse_plain_over_encrypted(&target));
             }
-            folder::sync(
-                &options.root,
-                &output,
-                &site,
-                folder,
-                options.dry_run,
-                options.force,
-            )?
+            folder::sync(&options.root, &output, &site, folder, options.force)?
         }
-        Destination::Rsync(remote) => {
-            rsync::sync(&site, remote, encrypted, options.dry_run, options.force)?
-        }
+        Destination::Rsync(remote) => rsync::sync(&site, remote, encrypted, options.force)?,
     };
     published.target = target;
     published.dry_run = options.dry_run;
@@ -204,6 +199,111 @@ impl Destination {
                 .filter(|path| path.starts_with('/')),
         }
     }
+}
+
+/// The build a publish sends, before it is in place: staged beside the output, or, for a dry
+/// run, in memory.
+enum Built {
+    Staged(Box<Staged>),
+    Memory(BTreeMap<Arc<str>, Arc<[u8]>>),
+}
+
+impl Built {
+    /// Adds a file the pages do not make (the host's rules).
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), Failure> {
+        match self {
+            Built::Staged(staged) => staged.write(path, bytes),
+            Built::Memory(files) => {
+                files.insert(Arc::from(path), Arc::from(bytes));
+                Ok(())
+            }
+        }
+    }
+
+    /// The site to send: the staged build swapped into the output folder, or the dry run's,
+    /// which stays in memory.
+    fn into_site(self) -> Result<Site, Failure> {
+        Ok(match self {
+            Built::Staged(staged) => Site::Folder(staged.commit()?.output),
+            Built::Memory(files) => Site::Memory(files),
+        })
+    }
+}
+
+/// The site a publish sends: the output folder, or a dry run's build in memory.
+pub enum Site {
+    Folder(PathBuf),
+    Memory(BTreeMap<Arc<str>, Arc<[u8]>>),
+}
+
+impl Site {
+    /// Whether this is a dry run's site, which nothing is to be written from.
+    fn dry_run(&self) -> bool {
+        matches!(self, Site::Memory(_))
+    }
+
+    /// Its files, relative and `/`-separated, without playbook's own marks.
+    fn files(&self) -> BTreeSet<String> {
+        match self {
+            Site::Folder(dir) => files_under(dir),
+            Site::Memory(files) => files
+                .keys()
+                .filter(|path| ***path != *MARK_FILE && ***path != *PUBLISHED_MARK)
+                .map(|path| path.to_string())
+                .collect(),
+        }
+    }
+
+    /// Whether the site's `file` has the bytes of the file at `other`.
+    fn same_as(&self, file: &str, other: &Path) -> bool {
+        match self {
+            Site::Folder(dir) => same_bytes(&dir.join(file), other),
+            Site::Memory(files) => {
+                let size = fs::metadata(other).map(|m| m.len()).ok();
+                files.get(file).is_some_and(|bytes| {
+                    size == Some(bytes.len() as u64)
+                        && fs::read(other).ok().as_deref() == Some(&bytes[..])
+                })
+            }
+        }
+    }
+
+    /// A folder holding the site, for rsync to compare: the output folder itself, or a
+    /// private temporary copy of a dry run's, removed when the returned `TempDir` drops.
+    fn on_disk(&self) -> std::io::Result<(PathBuf, Option<tempfile::TempDir>)> {
+        let files = match self {
+            Site::Folder(dir) => return Ok((dir.clone(), None)),
+            Site::Memory(files) => files,
+        };
+        let copy = tempfile::tempdir()?;
+        for (path, bytes) in files {
+            let to = copy.path().join(&**path);
+            if let Some(dir) = to.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            fs::write(to, bytes)?;
+        }
+        Ok((copy.path().to_path_buf(), Some(copy)))
+    }
+
+    /// Copies the site's `file` to `to`.
+    fn copy(&self, file: &str, to: &Path) -> std::io::Result<()> {
+        match self {
+            Site::Folder(dir) => fs::copy(dir.join(file), to).map(drop),
+            Site::Memory(files) => match files.get(file) {
+                Some(bytes) => fs::write(to, bytes),
+                None => Err(std::io::ErrorKind::NotFound.into()),
+            },
+        }
+    }
+}
+
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    let same_size = match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.len() == b.len(),
+        _ => false,
+    };
+    same_size && fs::read(a).ok() == fs::read(b).ok()
 }
 
 /// Files under `dir`, relative and `/`-separated, without playbook's own marks.

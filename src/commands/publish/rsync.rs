@@ -3,13 +3,9 @@
 
 use super::*;
 
-pub fn sync(
-    output: &Path,
-    remote: &str,
-    encrypted: bool,
-    dry_run: bool,
-    force: bool,
-) -> Result<Published, Failure> {
+/// Sends `site` (the output folder; a dry run's, in memory, is only compared, from a private
+/// temporary copy, since rsync compares files).
+pub fn sync(site: &Site, remote: &str, encrypted: bool, force: bool) -> Result<Published, Failure> {
     let ours = remote_published_list(remote);
     if !encrypted
         && !force
@@ -19,6 +15,14 @@ pub fn sync(
     {
         return Err(refuse_plain_over_encrypted(remote));
     }
+    let (output, _copy) = site.on_disk().map_err(|err| {
+        Failure::one(Diagnostic::io(
+            Path::new(remote),
+            "copy the site for rsync",
+            &err,
+        ))
+    })?;
+    let output = output.as_path();
     // Always look first: what would be deleted or overwritten tells foreign files.
     let planned = run(output, remote, true)?;
     let foreign: Vec<String> = planned
@@ -29,7 +33,7 @@ pub fn sync(
         .cloned()
         .collect();
     refuse_foreign(remote, &foreign, force)?;
-    if dry_run {
+    if site.dry_run() {
         return Ok(planned);
     }
     // The list grows before the files arrive, so that a publish cut short leaves no file
