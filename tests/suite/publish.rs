@@ -31,6 +31,15 @@ fn site_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// Three edits: a body changed below its summary, an entry removed, an entry added.
+/// The `basic` playbook, publishing to `site` in a temporary folder (kept while `target` lives).
+fn publishing_to_a_folder() -> (Playbook, tempfile::TempDir, PathBuf) {
+    let playbook = Playbook::fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let site = target.path().join("site");
+    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    (playbook, target, site)
+}
+
 /// The files a publish run says it added, changed and removed: its output after the summary.
 fn listed(run: &Run) -> Vec<String> {
     run.stdout.lines().skip(1).map(str::to_string).collect()
@@ -140,19 +149,13 @@ fn publish_edit_publish(playbook: &Playbook, site: &Path, env: &[(&str, &str)]) 
 
 #[test]
 fn publish_to_a_folder_adds_changes_and_removes_the_right_files() {
-    let playbook = Playbook::fixture("basic");
-    let target = tempfile::tempdir().unwrap();
-    let site = target.path().join("site");
-    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    let (playbook, _target, site) = publishing_to_a_folder();
     publish_edit_publish(&playbook, &site, &[]);
 }
 
 #[test]
 fn publish_refuses_a_failed_build_and_sends_nothing() {
-    let playbook = Playbook::fixture("basic");
-    let target = tempfile::tempdir().unwrap();
-    let site = target.path().join("site");
-    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    let (playbook, _target, site) = publishing_to_a_folder();
     playbook.write(
         "content/goals/bad.md",
         "---\ntitle: x\ndate: 2026-01-01\nprogress: 200\n---\n",
@@ -240,10 +243,7 @@ fn a_target_holding_files_playbook_did_not_put_there_is_refused_unless_forced() 
 /// next publish clears them away without listing them and succeeds the first time.
 #[test]
 fn publish_after_an_interrupted_publish_succeeds_the_first_time() {
-    let playbook = Playbook::fixture("basic");
-    let target = tempfile::tempdir().unwrap();
-    let site = target.path().join("site");
-    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    let (playbook, target, site) = publishing_to_a_folder();
     let run = publish(&playbook, &[], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // What a kill leaves: a copy of a file this publish sends again, one of a file that is
@@ -310,10 +310,7 @@ fn publish_over_rsync_and_ssh_adds_changes_and_removes_the_right_files() {
 
 #[test]
 fn basic_auth_writes_host_rules_only_when_asked() {
-    let playbook = Playbook::fixture("basic");
-    let target = tempfile::tempdir().unwrap();
-    let site = target.path().join("site");
-    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    let (playbook, _target, site) = publishing_to_a_folder();
     assert_eq!(publish(&playbook, &[], &[]).code, 0);
     assert!(!site.join(".htaccess").exists() && !site.join("_headers").exists());
 
@@ -382,10 +379,7 @@ fn a_target_that_holds_the_playbook_is_refused_even_with_force() {
 
 #[test]
 fn an_unencrypted_build_does_not_replace_an_encrypted_site_unless_forced() {
-    let playbook = Playbook::fixture("basic");
-    let target = tempfile::tempdir().unwrap();
-    let site = target.path().join("site");
-    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    let (playbook, _target, site) = publishing_to_a_folder();
     let config = playbook.read("playbook.yaml");
     playbook.write("playbook.yaml", format!("encrypt: true\n{config}"));
     let env = [("PLAYBOOK_PASSPHRASE", "a long passphrase for tests")];
@@ -501,10 +495,7 @@ fn a_dry_run_with_basic_auth_changes_neither_the_output_nor_the_target() {
 /// leftover beside the output, which any real build removes.
 #[test]
 fn a_dry_run_writes_nothing_anywhere() {
-    let playbook = Playbook::fixture("basic");
-    let target = tempfile::tempdir().unwrap();
-    let site = target.path().join("site");
-    with_publish(&playbook, &format!("  target: {}\n", site.display()));
+    let (playbook, _target, site) = publishing_to_a_folder();
     let run = publish(&playbook, &[], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     edit(&playbook);
