@@ -156,6 +156,26 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
+        let mut config = Config::from_yaml(text)?;
+        let mut diagnostics = config.setting_problems();
+        match build_schema(&config.kinds) {
+            Ok(schema) => config.schema = schema,
+            Err(problems) => diagnostics.extend(
+                problems
+                    .into_iter()
+                    .map(|(path, message)| config.error_at_path(&path, message)),
+            ),
+        }
+        if diagnostics.is_empty() {
+            Ok(config)
+        } else {
+            Err(Failure(diagnostics))
+        }
+    }
+
+    /// The settings as written; an error for a file too large, broken YAML, or an unknown key
+    /// or a wrong type.
+    fn from_yaml(text: &str) -> Result<Config, Failure> {
         if text.len() as u64 > MAX_CONFIG_BYTES {
             return Err(Diagnostic::error(
                 CONFIG_FILE,
@@ -170,80 +190,95 @@ impl Config {
         serde_yaml::from_str::<serde_yaml::Value>(text).map_err(yaml_error)?;
         let mut config: Config = serde_yaml::from_str(text).map_err(yaml_error)?;
         config.text = text.to_string();
-        let mut diagnostics = Vec::new();
-        let at = |path: &[PathSeg], message: String| {
-            let (line, column) = locate(text, path);
-            Diagnostic::error(CONFIG_FILE, message).at(line, column)
+        Ok(config)
+    }
+
+    /// What is wrong with the values of the settings, `kinds:` aside: the publish settings,
+    /// the theme, the boss, then the person ids.
+    fn setting_problems(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = self.publish_problems();
+        diagnostics.extend(self.theme_problem());
+        diagnostics.extend(self.boss_problem());
+        diagnostics.extend(self.person_id_problems());
+        diagnostics
+    }
+
+    /// `publish.encrypt` and `publish.auth` each know one value.
+    fn publish_problems(&self) -> Vec<Diagnostic> {
+        let Some(publish) = &self.publish else {
+            return Vec::new();
         };
-        if let Some(publish) = &config.publish {
-            let allowed = [
-                ("encrypt", &publish.encrypt, "required"),
-                ("auth", &publish.auth, "basic"),
-            ];
-            for (key, value, only) in allowed {
-                if let Some(value) = value.as_deref().filter(|value| *value != only) {
-                    diagnostics.push(at(
-                        &[PathSeg::Key("publish".into()), PathSeg::Key(key.into())],
-                        format!("publish.{key} `{value}` is not known: the one value is `{only}`"),
-                    ));
-                }
-            }
-        }
-        if slugify(&config.theme) != config.theme {
-            diagnostics.push(at(
-                &[PathSeg::Key("theme".into())],
-                format!(
-                    "theme `{}` must be a folder name under themes/ (a-z, 0-9, `-`)",
-                    config.theme
-                ),
-            ));
-        }
-        if let Some(boss) = &config.boss
-            && !config.people.is_empty()
-            && !config.people.contains_key(boss)
-        {
-            diagnostics.push(at(
-                &[PathSeg::Key("boss".into())],
-                format!(
-                    "`boss: {boss}` is not one of the ids under `people:`{}",
-                    did_you_mean(boss, config.people.keys().map(String::as_str))
-                ),
-            ));
-        }
-        for id in config.people.keys() {
-            let place = [PathSeg::Key("people".into()), PathSeg::Key(id.clone())];
-            if let Some(problem) = too_long_for_a_file_name("person id", id) {
-                diagnostics.push(at(&place, problem));
-            } else if slugify(id) != *id {
-                diagnostics.push(at(
-                    &place,
-                    format!(
-                        "person id `{id}` may hold only a-z, 0-9 and `-` (e.g. `{}`)",
-                        slugify(id)
-                    ),
+        let allowed = [
+            ("encrypt", &publish.encrypt, "required"),
+            ("auth", &publish.auth, "basic"),
+        ];
+        let mut diagnostics = Vec::new();
+        for (key, value, only) in allowed {
+            if let Some(value) = value.as_deref().filter(|value| *value != only) {
+                diagnostics.push(self.error_at(
+                    &["publish", key],
+                    format!("publish.{key} `{value}` is not known: the one value is `{only}`"),
                 ));
             }
         }
-        match build_schema(&config.kinds) {
-            Ok(schema) => config.schema = schema,
-            Err(problems) => diagnostics.extend(
-                problems
-                    .into_iter()
-                    .map(|(path, message)| at(&path, message)),
+        diagnostics
+    }
+
+    /// The theme is named by its folder under themes/.
+    fn theme_problem(&self) -> Option<Diagnostic> {
+        (slugify(&self.theme) != self.theme).then(|| {
+            self.error_at(
+                &["theme"],
+                format!(
+                    "theme `{}` must be a folder name under themes/ (a-z, 0-9, `-`)",
+                    self.theme
+                ),
+            )
+        })
+    }
+
+    /// The boss is one of `people:`, when there are any.
+    fn boss_problem(&self) -> Option<Diagnostic> {
+        let boss = self.boss.as_ref()?;
+        if self.people.is_empty() || self.people.contains_key(boss) {
+            return None;
+        }
+        Some(self.error_at(
+            &["boss"],
+            format!(
+                "`boss: {boss}` is not one of the ids under `people:`{}",
+                did_you_mean(boss, self.people.keys().map(String::as_str))
             ),
+        ))
+    }
+
+    /// Person ids name pages, so they are short and hold only a-z, 0-9 and `-`.
+    fn person_id_problems(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        for id in self.people.keys() {
+            let at = |message| self.error_at(&["people", id], message);
+            if let Some(problem) = too_long_for_a_file_name("person id", id) {
+                diagnostics.push(at(problem));
+            } else if slugify(id) != *id {
+                diagnostics.push(at(format!(
+                    "person id `{id}` may hold only a-z, 0-9 and `-` (e.g. `{}`)",
+                    slugify(id)
+                )));
+            }
         }
-        if diagnostics.is_empty() {
-            Ok(config)
-        } else {
-            Err(Failure(diagnostics))
-        }
+        diagnostics
     }
 
     /// An error about the setting at `keys` (`["publish", "target"]`), at its line and column
     /// in playbook.yaml; at its first line when the setting is not written there.
     pub fn error_at(&self, keys: &[&str], message: impl Into<String>) -> Diagnostic {
         let path: Vec<PathSeg> = keys.iter().map(|k| PathSeg::Key(k.to_string())).collect();
-        let (line, column) = locate(&self.text, &path);
+        self.error_at_path(&path, message)
+    }
+
+    /// An error about the setting at `path`, at its line and column in playbook.yaml.
+    fn error_at_path(&self, path: &[PathSeg], message: impl Into<String>) -> Diagnostic {
+        let (line, column) = locate(&self.text, path);
         Diagnostic::error(CONFIG_FILE, message).at(line, column)
     }
 
