@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::content::fields::did_you_mean;
-use crate::content::schema::{FieldSpec, FieldType, KindSpec, Practice, Schema, Section};
+use crate::content::schema::{FieldSpec, FieldType, KindId, KindSpec, Practice, Schema, Section};
 use crate::content::{slugify, too_long_for_a_file_name};
 use crate::error::{Diagnostic, Failure};
 use crate::text::read_text_file;
@@ -156,6 +156,26 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
+        let mut config = Config::from_yaml(text)?;
+        let mut diagnostics = config.setting_problems();
+        match build_schema(&config.kinds) {
+            Ok(schema) => config.schema = schema,
+            Err(problems) => diagnostics.extend(
+                problems
+                    .into_iter()
+                    .map(|(path, message)| config.error_at_path(&path, message)),
+            ),
+        }
+        if diagnostics.is_empty() {
+            Ok(config)
+        } else {
+            Err(Failure(diagnostics))
+        }
+    }
+
+    /// The settings as written; an error for a file too large, broken YAML, or an unknown key
+    /// or a wrong type.
+    fn from_yaml(text: &str) -> Result<Config, Failure> {
         if text.len() as u64 > MAX_CONFIG_BYTES {
             return Err(Diagnostic::error(
                 CONFIG_FILE,
@@ -170,80 +190,95 @@ impl Config {
         serde_yaml::from_str::<serde_yaml::Value>(text).map_err(yaml_error)?;
         let mut config: Config = serde_yaml::from_str(text).map_err(yaml_error)?;
         config.text = text.to_string();
-        let mut diagnostics = Vec::new();
-        let at = |path: &[PathSeg], message: String| {
-            let (line, column) = locate(text, path);
-            Diagnostic::error(CONFIG_FILE, message).at(line, column)
+        Ok(config)
+    }
+
+    /// What is wrong with the values of the settings, `kinds:` aside: the publish settings,
+    /// the theme, the boss, then the person ids.
+    fn setting_problems(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = self.publish_problems();
+        diagnostics.extend(self.theme_problem());
+        diagnostics.extend(self.boss_problem());
+        diagnostics.extend(self.person_id_problems());
+        diagnostics
+    }
+
+    /// `publish.encrypt` and `publish.auth` each know one value.
+    fn publish_problems(&self) -> Vec<Diagnostic> {
+        let Some(publish) = &self.publish else {
+            return Vec::new();
         };
-        if let Some(publish) = &config.publish {
-            let allowed = [
-                ("encrypt", &publish.encrypt, "required"),
-                ("auth", &publish.auth, "basic"),
-            ];
-            for (key, value, only) in allowed {
-                if let Some(value) = value.as_deref().filter(|value| *value != only) {
-                    diagnostics.push(at(
-                        &[PathSeg::Key("publish".into()), PathSeg::Key(key.into())],
-                        format!("publish.{key} `{value}` is not known: the one value is `{only}`"),
-                    ));
-                }
-            }
-        }
-        if slugify(&config.theme) != config.theme {
-            diagnostics.push(at(
-                &[PathSeg::Key("theme".into())],
-                format!(
-                    "theme `{}` must be a folder name under themes/ (a-z, 0-9, `-`)",
-                    config.theme
-                ),
-            ));
-        }
-        if let Some(boss) = &config.boss
-            && !config.people.is_empty()
-            && !config.people.contains_key(boss)
-        {
-            diagnostics.push(at(
-                &[PathSeg::Key("boss".into())],
-                format!(
-                    "`boss: {boss}` is not one of the ids under `people:`{}",
-                    did_you_mean(boss, config.people.keys().map(String::as_str))
-                ),
-            ));
-        }
-        for id in config.people.keys() {
-            let place = [PathSeg::Key("people".into()), PathSeg::Key(id.clone())];
-            if let Some(problem) = too_long_for_a_file_name("person id", id) {
-                diagnostics.push(at(&place, problem));
-            } else if slugify(id) != *id {
-                diagnostics.push(at(
-                    &place,
-                    format!(
-                        "person id `{id}` may hold only a-z, 0-9 and `-` (e.g. `{}`)",
-                        slugify(id)
-                    ),
+        let allowed = [
+            ("encrypt", &publish.encrypt, "required"),
+            ("auth", &publish.auth, "basic"),
+        ];
+        let mut diagnostics = Vec::new();
+        for (key, value, only) in allowed {
+            if let Some(value) = value.as_deref().filter(|value| *value != only) {
+                diagnostics.push(self.error_at(
+                    &["publish", key],
+                    format!("publish.{key} `{value}` is not known: the one value is `{only}`"),
                 ));
             }
         }
-        match build_schema(&config.kinds) {
-            Ok(schema) => config.schema = schema,
-            Err(problems) => diagnostics.extend(
-                problems
-                    .into_iter()
-                    .map(|(path, message)| at(&path, message)),
+        diagnostics
+    }
+
+    /// The theme is named by its folder under themes/.
+    fn theme_problem(&self) -> Option<Diagnostic> {
+        (slugify(&self.theme) != self.theme).then(|| {
+            self.error_at(
+                &["theme"],
+                format!(
+                    "theme `{}` must be a folder name under themes/ (a-z, 0-9, `-`)",
+                    self.theme
+                ),
+            )
+        })
+    }
+
+    /// The boss is one of `people:`, when there are any.
+    fn boss_problem(&self) -> Option<Diagnostic> {
+        let boss = self.boss.as_ref()?;
+        if self.people.is_empty() || self.people.contains_key(boss) {
+            return None;
+        }
+        Some(self.error_at(
+            &["boss"],
+            format!(
+                "`boss: {boss}` is not one of the ids under `people:`{}",
+                did_you_mean(boss, self.people.keys().map(String::as_str))
             ),
+        ))
+    }
+
+    /// Person ids name pages, so they are short and hold only a-z, 0-9 and `-`.
+    fn person_id_problems(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        for id in self.people.keys() {
+            let at = |message| self.error_at(&["people", id], message);
+            if let Some(problem) = too_long_for_a_file_name("person id", id) {
+                diagnostics.push(at(problem));
+            } else if slugify(id) != *id {
+                diagnostics.push(at(format!(
+                    "person id `{id}` may hold only a-z, 0-9 and `-` (e.g. `{}`)",
+                    slugify(id)
+                )));
+            }
         }
-        if diagnostics.is_empty() {
-            Ok(config)
-        } else {
-            Err(Failure(diagnostics))
-        }
+        diagnostics
     }
 
     /// An error about the setting at `keys` (`["publish", "target"]`), at its line and column
     /// in playbook.yaml; at its first line when the setting is not written there.
     pub fn error_at(&self, keys: &[&str], message: impl Into<String>) -> Diagnostic {
         let path: Vec<PathSeg> = keys.iter().map(|k| PathSeg::Key(k.to_string())).collect();
-        let (line, column) = locate(&self.text, &path);
+        self.error_at_path(&path, message)
+    }
+
+    /// An error about the setting at `path`, at its line and column in playbook.yaml.
+    fn error_at_path(&self, path: &[PathSeg], message: impl Into<String>) -> Diagnostic {
+        let (line, column) = locate(&self.text, path);
         Diagnostic::error(CONFIG_FILE, message).at(line, column)
     }
 
@@ -261,111 +296,135 @@ fn build_schema(kinds: &IndexMap<String, KindConfig>) -> Result<Schema, Vec<Conf
     let mut problems = Vec::new();
     for (name, kind) in kinds {
         let path = vec![PathSeg::Key("kinds".into()), PathSeg::Key(name.clone())];
-        let id = match schema.kind_by_name(name) {
-            Some(id)
-                if kind
-                    .folder
-                    .as_ref()
-                    .is_some_and(|f| *f != schema.kinds[id].folder) =>
-            {
-                problems.push((
-                    path.clone(),
-                    format!(
-                        "the folder of the built-in kind `{name}` is `{}` and cannot change",
-                        schema.kinds[id].folder
-                    ),
-                ));
+        let id = match kind_to_configure(&mut schema, name, kind) {
+            Ok(id) => id,
+            Err(message) => {
+                problems.push((path, message));
                 continue;
-            }
-            Some(id) => id,
-            None => {
-                let folder = kind.folder.clone().unwrap_or_else(|| name.clone());
-                if slugify(name) != *name || slugify(&folder) != folder {
-                    problems.push((
-                        path.clone(),
-                        format!("kind `{name}` and its folder may hold only a-z, 0-9 and `-`"),
-                    ));
-                    continue;
-                }
-                if let Some(problem) = too_long_for_a_file_name("the kind's folder", &folder) {
-                    problems.push((path.clone(), problem));
-                    continue;
-                }
-                if schema.kind_by_folder(&folder).is_some()
-                    || Section::ALL
-                        .iter()
-                        .any(|section| section.folder() == folder)
-                {
-                    problems.push((
-                        path.clone(),
-                        format!("folder `{folder}` is already used by the site"),
-                    ));
-                    continue;
-                }
-                let Some(practice) = kind.practice else {
-                    problems.push((
-                        path.clone(),
-                        format!(
-                            "new kind `{name}` needs `practice:`, one of {}",
-                            practice_ids()
-                        ),
-                    ));
-                    continue;
-                };
-                let label = kind.label.clone().unwrap_or_else(|| capitalise(name));
-                schema.kinds.push(KindSpec {
-                    name: name.clone(),
-                    folder,
-                    plural: kind.plural.clone().unwrap_or_else(|| label.clone()),
-                    label,
-                    practice,
-                    intro: kind.intro.clone().unwrap_or_default(),
-                    fields: Vec::new(),
-                });
-                schema.kinds.len() - 1
             }
         };
         let spec = &mut schema.kinds[id];
-        if let Some(label) = &kind.label {
-            spec.label = label.clone();
+        apply_kind_settings(spec, kind);
+        configure_fields(&schema.common, spec, kind, &path, &mut problems);
+    }
+    problems.extend(dangling_references(&schema));
+    if problems.is_empty() {
+        Ok(schema)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The kind that `kinds: <name>` configures: a built-in one (whose folder cannot change), or a
+/// new one added to `schema`.
+fn kind_to_configure(schema: &mut Schema, name: &str, kind: &KindConfig) -> Result<KindId, String> {
+    match schema.kind_by_name(name) {
+        Some(id)
+            if kind
+                .folder
+                .as_ref()
+                .is_some_and(|f| *f != schema.kinds[id].folder) =>
+        {
+            Err(format!(
+                "the folder of the built-in kind `{name}` is `{}` and cannot change",
+                schema.kinds[id].folder
+            ))
         }
-        if let Some(plural) = &kind.plural {
-            spec.plural = plural.clone();
+        Some(id) => Ok(id),
+        None => add_kind(schema, name, kind),
+    }
+}
+
+/// Adds the new kind `name` to `schema`, when its name, its folder and its practice allow.
+fn add_kind(schema: &mut Schema, name: &str, kind: &KindConfig) -> Result<KindId, String> {
+    let folder = kind.folder.clone().unwrap_or_else(|| name.to_string());
+    if slugify(name) != *name || slugify(&folder) != folder {
+        return Err(format!(
+            "kind `{name}` and its folder may hold only a-z, 0-9 and `-`"
+        ));
+    }
+    if let Some(problem) = too_long_for_a_file_name("the kind's folder", &folder) {
+        return Err(problem);
+    }
+    if schema.kind_by_folder(&folder).is_some()
+        || Section::ALL
+            .iter()
+            .any(|section| section.folder() == folder)
+    {
+        return Err(format!("folder `{folder}` is already used by the site"));
+    }
+    let Some(practice) = kind.practice else {
+        return Err(format!(
+            "new kind `{name}` needs `practice:`, one of {}",
+            practice_ids()
+        ));
+    };
+    let label = kind.label.clone().unwrap_or_else(|| capitalise(name));
+    schema.kinds.push(KindSpec {
+        name: name.to_string(),
+        folder,
+        plural: kind.plural.clone().unwrap_or_else(|| label.clone()),
+        label,
+        practice,
+        intro: kind.intro.clone().unwrap_or_default(),
+        fields: Vec::new(),
+    });
+    Ok(schema.kinds.len() - 1)
+}
+
+/// The label, plural, intro and practice written under a kind replace its own.
+fn apply_kind_settings(spec: &mut KindSpec, kind: &KindConfig) {
+    if let Some(label) = &kind.label {
+        spec.label = label.clone();
+    }
+    if let Some(plural) = &kind.plural {
+        spec.plural = plural.clone();
+    }
+    if let Some(intro) = &kind.intro {
+        spec.intro = intro.clone();
+    }
+    if let Some(practice) = kind.practice {
+        spec.practice = practice;
+    }
+}
+
+/// Adds the fields declared under a kind to `spec`, each replacing a field of the same name;
+/// the fields every entry shares (`common`) cannot be declared again.
+fn configure_fields(
+    common: &[FieldSpec],
+    spec: &mut KindSpec,
+    kind: &KindConfig,
+    path: &[PathSeg],
+    problems: &mut Vec<ConfigProblem>,
+) {
+    for (field, config) in &kind.fields {
+        let mut field_path = path.to_vec();
+        field_path.extend([PathSeg::Key("fields".into()), PathSeg::Key(field.clone())]);
+        if common.iter().any(|shared| shared.name == *field) {
+            problems.push((
+                field_path,
+                format!("`{field}` is a field of every entry already; choose another name"),
+            ));
+            continue;
         }
-        if let Some(intro) = &kind.intro {
-            spec.intro = intro.clone();
-        }
-        if let Some(practice) = kind.practice {
-            spec.practice = practice;
-        }
-        for (field, config) in &kind.fields {
-            let mut field_path = path.clone();
-            field_path.extend([PathSeg::Key("fields".into()), PathSeg::Key(field.clone())]);
-            if schema.common.iter().any(|shared| shared.name == *field) {
-                problems.push((
-                    field_path,
-                    format!("`{field}` is a field of every entry already; choose another name"),
-                ));
-                continue;
-            }
-            match field_spec(field, config) {
-                Ok(new) => match spec.fields.iter_mut().find(|f| f.name == *field) {
-                    Some(existing) => *existing = new,
-                    None => spec.fields.push(new),
-                },
-                Err(message) => problems.push((field_path, message)),
-            }
+        match field_spec(field, config) {
+            Ok(new) => match spec.fields.iter_mut().find(|f| f.name == *field) {
+                Some(existing) => *existing = new,
+                None => spec.fields.push(new),
+            },
+            Err(message) => problems.push((field_path, message)),
         }
     }
-    let folders = schema
-        .folders()
-        .into_iter()
-        .map(str::to_string)
-        .collect::<Vec<_>>();
+}
+
+/// Reference fields whose kind folder is none of the schema's, once every kind is in.
+fn dangling_references(schema: &Schema) -> Vec<ConfigProblem> {
+    let folders = schema.folders();
+    let mut problems = Vec::new();
     for kind in &schema.kinds {
         for field in &kind.fields {
             if let Some(folder) = referenced_folder(&field.ty)
-                && !folders.iter().any(|f| f == folder)
+                && !folders.contains(&folder)
             {
                 problems.push((
                     vec![PathSeg::Key("kinds".into())],
@@ -377,11 +436,7 @@ fn build_schema(kinds: &IndexMap<String, KindConfig>) -> Result<Schema, Vec<Conf
             }
         }
     }
-    if problems.is_empty() {
-        Ok(schema)
-    } else {
-        Err(problems)
-    }
+    problems
 }
 
 /// The kind folder a reference field (or a list of references) must point into.

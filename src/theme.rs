@@ -60,23 +60,7 @@ pub struct Theme {
 /// `root/themes/<name>/templates/` and `static/`, so a theme may change a single template.
 pub fn load_theme(root: &Path, config: &crate::config::Config) -> Result<Theme, Failure> {
     let name = config.theme.as_str();
-    let mut templates: BTreeMap<String, (PathBuf, Cow<'static, str>)> = BTreeMap::new();
-    let mut assets: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
-    for (file, bytes) in EMBEDDED_DEFAULT {
-        let origin = PathBuf::from(format!("(embedded theme)/{file}"));
-        match file.strip_prefix("templates/") {
-            Some(template) => {
-                let text = std::str::from_utf8(bytes)
-                    .expect("embedded templates are UTF-8: they are files of this repository");
-                templates.insert(template.to_string(), (origin, Cow::Borrowed(text)));
-            }
-            None => {
-                let asset = file.strip_prefix("static/").unwrap_or(file);
-                assets.insert(asset.to_string(), Cow::Borrowed(*bytes));
-            }
-        }
-    }
-
+    let mut files = ThemeFiles::embedded();
     let theme_dir = root.join("themes").join(name);
     if !theme_dir.is_dir() && name != "default" {
         return Err(Failure::one(config.error_at(
@@ -84,77 +68,138 @@ pub fn load_theme(root: &Path, config: &crate::config::Config) -> Result<Theme, 
             format!("theme `{name}` not found: expected a folder themes/{name}/"),
         )));
     }
-    let mut diagnostics = Vec::new();
-    for (section, is_template) in [("templates", true), ("static", false)] {
-        let dir = theme_dir.join(section);
-        if !dir.is_dir() {
-            continue;
-        }
-        for item in WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
-            let item = match item {
-                Ok(item) if item.file_type().is_file() => item,
-                Ok(_) => continue,
-                Err(err) => {
-                    let path = err.path().unwrap_or(&dir);
-                    let rel = path.strip_prefix(root).unwrap_or(path);
-                    diagnostics.push(Diagnostic::error(rel, error_chain(&err)));
-                    continue;
+    let diagnostics = files.read_overrides(root, &theme_dir);
+    files.compile(diagnostics)
+}
+
+/// A theme's files before its templates are compiled.
+struct ThemeFiles {
+    /// Each template by name, with where it came from.
+    templates: BTreeMap<String, (PathBuf, Cow<'static, str>)>,
+    /// Each static file by its path in the output.
+    assets: BTreeMap<String, Cow<'static, [u8]>>,
+}
+
+impl ThemeFiles {
+    /// The default theme compiled into the binary.
+    fn embedded() -> ThemeFiles {
+        let mut files = ThemeFiles {
+            templates: BTreeMap::new(),
+            assets: BTreeMap::new(),
+        };
+        for (file, bytes) in EMBEDDED_DEFAULT {
+            let origin = PathBuf::from(format!("(embedded theme)/{file}"));
+            match file.strip_prefix("templates/") {
+                Some(template) => {
+                    let text = std::str::from_utf8(bytes)
+                        .expect("embedded templates are UTF-8: they are files of this repository");
+                    files
+                        .templates
+                        .insert(template.to_string(), (origin, Cow::Borrowed(text)));
                 }
-            };
-            let rel = item
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(item.path())
-                .to_path_buf();
-            let Ok(key) = item.path().strip_prefix(&dir) else {
-                continue;
-            };
-            let key = key.to_string_lossy().replace('\\', "/");
-            if crate::content::walk::is_ignored_file_name(&item.file_name().to_string_lossy()) {
-                continue;
-            }
-            if is_template {
-                match std::fs::read_to_string(item.path()) {
-                    Ok(text) => {
-                        templates.insert(key, (rel, Cow::Owned(text)));
-                    }
-                    Err(err) => diagnostics.push(Diagnostic::io(&rel, "read template", &err)),
-                }
-            } else {
-                match std::fs::read(item.path()) {
-                    Ok(bytes) => {
-                        assets.insert(key, Cow::Owned(bytes));
-                    }
-                    Err(err) => diagnostics.push(Diagnostic::io(&rel, "read", &err)),
+                None => {
+                    let asset = file.strip_prefix("static/").unwrap_or(file);
+                    files
+                        .assets
+                        .insert(asset.to_string(), Cow::Borrowed(*bytes));
                 }
             }
         }
+        files
     }
 
-    let mut tera = Tera::new();
-    // Autoescape covers every template name ending in .html (tera's default), which is all of ours.
-    let sources: BTreeMap<String, PathBuf> = templates
-        .iter()
-        .map(|(name, (path, _))| (name.clone(), path.clone()))
-        .collect();
-    if let Err(err) = tera.add_raw_templates(
-        templates
+    /// Reads `templates/` and `static/` of `theme_dir` over the files of the same name; what
+    /// cannot be read is a diagnostic.
+    fn read_overrides(&mut self, root: &Path, theme_dir: &Path) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        for (section, is_template) in [("templates", true), ("static", false)] {
+            let dir = theme_dir.join(section);
+            if !dir.is_dir() {
+                continue;
+            }
+            for item in WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
+                let item = match item {
+                    Ok(item) if item.file_type().is_file() => item,
+                    Ok(_) => continue,
+                    Err(err) => {
+                        let path = err.path().unwrap_or(&dir);
+                        let rel = path.strip_prefix(root).unwrap_or(path);
+                        diagnostics.push(Diagnostic::error(rel, error_chain(&err)));
+                        continue;
+                    }
+                };
+                if let Err(diagnostic) = self.read_override(root, &dir, &item, is_template) {
+                    diagnostics.push(diagnostic);
+                }
+            }
+        }
+        diagnostics
+    }
+
+    /// Reads one file of the theme's `dir` over the one of the same name; files an editor
+    /// leaves beside its work are skipped.
+    fn read_override(
+        &mut self,
+        root: &Path,
+        dir: &Path,
+        item: &walkdir::DirEntry,
+        is_template: bool,
+    ) -> Result<(), Diagnostic> {
+        let rel = item
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(item.path())
+            .to_path_buf();
+        let Ok(key) = item.path().strip_prefix(dir) else {
+            return Ok(());
+        };
+        let key = key.to_string_lossy().replace('\\', "/");
+        if crate::content::walk::is_ignored_file_name(&item.file_name().to_string_lossy()) {
+            return Ok(());
+        }
+        if is_template {
+            let text = std::fs::read_to_string(item.path())
+                .map_err(|err| Diagnostic::io(&rel, "read template", &err))?;
+            self.templates.insert(key, (rel, Cow::Owned(text)));
+        } else {
+            let bytes =
+                std::fs::read(item.path()).map_err(|err| Diagnostic::io(&rel, "read", &err))?;
+            self.assets.insert(key, Cow::Owned(bytes));
+        }
+        Ok(())
+    }
+
+    /// Compiles the templates together into the theme; fails with every problem, those of
+    /// reading the files (`diagnostics`) first.
+    fn compile(self, mut diagnostics: Vec<Diagnostic>) -> Result<Theme, Failure> {
+        let mut tera = Tera::new();
+        // Autoescape covers every template name ending in .html (tera's default), which is all
+        // of ours.
+        let sources: BTreeMap<String, PathBuf> = self
+            .templates
             .iter()
-            .map(|(name, (_, text))| (name.as_str(), text.as_ref())),
-    ) {
-        diagnostics.extend(template_diagnostics(&sources, &err));
+            .map(|(name, (path, _))| (name.clone(), path.clone()))
+            .collect();
+        if let Err(err) = tera.add_raw_templates(
+            self.templates
+                .iter()
+                .map(|(name, (_, text))| (name.as_str(), text.as_ref())),
+        ) {
+            diagnostics.extend(template_diagnostics(&sources, &err));
+        }
+        if !diagnostics.is_empty() {
+            return Err(Failure(diagnostics));
+        }
+        Ok(Theme {
+            tera,
+            assets: self
+                .assets
+                .into_iter()
+                .map(|(path, bytes)| Asset { path, bytes })
+                .collect(),
+            template_sources: sources,
+        })
     }
-    if !diagnostics.is_empty() {
-        return Err(Failure(diagnostics));
-    }
-    Ok(Theme {
-        tera,
-        assets: assets
-            .into_iter()
-            .map(|(path, bytes)| Asset { path, bytes })
-            .collect(),
-        template_sources: sources,
-    })
 }
 
 /// A tera error as diagnostics on the template files and lines it names (checking the

@@ -176,6 +176,16 @@ fn has_problem_under(findings: &Findings, parent: &[PathSeg], name: &str) -> boo
     })
 }
 
+/// Why a value was not taken.
+enum Rejection {
+    /// Not of the field's type at all: `expected <type>, found <value>`.
+    WrongType,
+    /// Of the type, but wrong; the whole message.
+    Problem(String),
+}
+
+/// Checks one value against its field's type `ty` (the field's own, or its list's item type)
+/// and reports why it is not taken, if it is not.
 fn check_value(
     value: &Value,
     spec: &FieldSpec,
@@ -184,153 +194,164 @@ fn check_value(
     findings: &mut Findings,
 ) -> Option<FieldValue> {
     let value = untag(value);
-    let expected = |found: &Value| {
-        format!(
-            "expected {}, found {}",
-            ty.describe(),
-            describe_value(found)
-        )
-    };
-    match ty {
-        FieldType::Text => match scalar_text(value) {
-            Some(text) => Some(FieldValue::Text(text)),
-            None => {
-                findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
-                None
-            }
-        },
+    let checked = match ty {
+        FieldType::Text => scalar_text(value)
+            .map(FieldValue::Text)
+            .ok_or(Rejection::WrongType),
         FieldType::Bool => match value {
-            Value::Bool(b) => Some(FieldValue::Bool(*b)),
-            other => {
-                findings.error(path, format!("`{}`: {}", spec.name, expected(other)));
-                None
-            }
+            Value::Bool(b) => Ok(FieldValue::Bool(*b)),
+            _ => Err(Rejection::WrongType),
         },
-        FieldType::Date => match value.as_str().map(EntryDate::parse) {
-            Some(Ok(date)) => Some(FieldValue::Date(date)),
-            Some(Err(message)) => {
-                findings.error(path, format!("`{}`: {message}", spec.name));
-                None
-            }
-            None => {
-                findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
-                None
-            }
-        },
-        FieldType::Integer { min, max } => match value.as_i64() {
-            Some(n) if min.is_some_and(|min| n < min) || max.is_some_and(|max| n > max) => {
-                findings.error(
-                    path,
-                    format!(
-                        "`{}`: {n} is out of range: expected {}",
-                        spec.name,
-                        ty.describe()
-                    ),
-                );
-                None
-            }
-            Some(n) => Some(FieldValue::Integer(n)),
-            None => {
-                findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
-                None
-            }
-        },
-        FieldType::Enum(allowed) => match scalar_text(value) {
-            Some(word) if allowed.contains(&word) => Some(FieldValue::Text(word)),
-            Some(word) => {
-                let hint = did_you_mean(&word, allowed.iter().map(String::as_str));
-                findings.error(
-                    path,
-                    format!(
-                        "`{}`: `{word}` is not allowed; expected {}{hint}",
-                        spec.name,
-                        ty.describe()
-                    ),
-                );
-                None
-            }
-            None => {
-                findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
-                None
-            }
-        },
-        FieldType::Tag => match scalar_text(value) {
-            Some(tag) => match address_problem("tag", &tag) {
-                Some(problem) => {
-                    findings.error(path, problem);
-                    None
-                }
-                None => Some(FieldValue::Text(tag)),
-            },
-            None => {
-                findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
-                None
-            }
-        },
-        FieldType::Person | FieldType::Reference(_) => {
-            let text = scalar_text(value);
-            let address = match (&text, ty) {
-                (Some(text), FieldType::Person) => address_problem("person id", text),
-                _ => None,
-            };
-            match (text, address) {
-                (_, Some(problem)) => {
-                    findings.error(path, problem);
-                    None
-                }
-                (Some(text), None) if !text.trim().is_empty() => {
-                    let mention = Mention {
-                        path: path.clone(),
-                        value: text.trim().to_string(),
-                        folder: match ty {
-                            FieldType::Reference(folder) => folder.clone(),
-                            _ => None,
-                        },
-                    };
-                    if matches!(ty, FieldType::Person) {
-                        findings.people.push(mention);
-                    } else {
-                        findings.references.push(mention);
-                    }
-                    Some(FieldValue::Text(text.trim().to_string()))
-                }
-                _ => {
-                    findings.error(path, format!("`{}`: {}", spec.name, expected(value)));
-                    None
-                }
-            }
-        }
-        FieldType::List(item) => {
-            let items: Vec<&Value> = match value {
-                Value::Sequence(items) => items.iter().collect(),
-                single => vec![single],
-            };
-            let is_sequence = value.is_sequence();
-            let mut checked = Vec::with_capacity(items.len());
-            for (index, item_value) in items.into_iter().enumerate() {
-                if is_sequence {
-                    path.push(PathSeg::Index(index));
-                }
-                if let Some(v) = check_value(item_value, spec, item, path, findings) {
-                    checked.push(v);
-                }
-                if is_sequence {
-                    path.pop();
-                }
-            }
-            Some(FieldValue::List(checked))
-        }
+        FieldType::Date => check_date(value, spec),
+        FieldType::Integer { min, max } => check_integer(value, (*min, *max), spec, ty),
+        FieldType::Enum(allowed) => check_enum(value, allowed, spec, ty),
+        FieldType::Tag => check_tag(value),
+        FieldType::Person | FieldType::Reference(_) => check_mention(value, ty, path, findings),
+        FieldType::List(item) => return Some(check_list(value, spec, item, path, findings)),
         FieldType::Record(fields) => match value {
             Value::Mapping(map) => {
                 let mut values = check_mapping(map, &[fields], path, findings);
-                Some(FieldValue::Record(values.remove(0)))
+                return Some(FieldValue::Record(values.remove(0)));
             }
-            other => {
-                findings.error(path, format!("`{}`: {}", spec.name, expected(other)));
-                None
-            }
+            _ => Err(Rejection::WrongType),
         },
+    };
+    match checked {
+        Ok(checked) => Some(checked),
+        Err(Rejection::WrongType) => {
+            let (expected, found) = (ty.describe(), describe_value(value));
+            let message = format!("`{}`: expected {expected}, found {found}", spec.name);
+            findings.error(path, message);
+            None
+        }
+        Err(Rejection::Problem(message)) => {
+            findings.error(path, message);
+            None
+        }
     }
+}
+
+/// A date written `YYYY-MM-DD` that names a real day.
+fn check_date(value: &Value, spec: &FieldSpec) -> Result<FieldValue, Rejection> {
+    match value.as_str().map(EntryDate::parse) {
+        Some(Ok(date)) => Ok(FieldValue::Date(date)),
+        Some(Err(message)) => Err(Rejection::Problem(format!("`{}`: {message}", spec.name))),
+        None => Err(Rejection::WrongType),
+    }
+}
+
+/// A whole number within the field's `(min, max)`, where it has them.
+fn check_integer(
+    value: &Value,
+    (min, max): (Option<i64>, Option<i64>),
+    spec: &FieldSpec,
+    ty: &FieldType,
+) -> Result<FieldValue, Rejection> {
+    match value.as_i64() {
+        Some(n) if min.is_some_and(|min| n < min) || max.is_some_and(|max| n > max) => {
+            Err(Rejection::Problem(format!(
+                "`{}`: {n} is out of range: expected {}",
+                spec.name,
+                ty.describe()
+            )))
+        }
+        Some(n) => Ok(FieldValue::Integer(n)),
+        None => Err(Rejection::WrongType),
+    }
+}
+
+/// One of the `allowed` words; a near miss is named as the likely typo.
+fn check_enum(
+    value: &Value,
+    allowed: &[String],
+    spec: &FieldSpec,
+    ty: &FieldType,
+) -> Result<FieldValue, Rejection> {
+    match scalar_text(value) {
+        Some(word) if allowed.contains(&word) => Ok(FieldValue::Text(word)),
+        Some(word) => {
+            let hint = did_you_mean(&word, allowed.iter().map(String::as_str));
+            Err(Rejection::Problem(format!(
+                "`{}`: `{word}` is not allowed; expected {}{hint}",
+                spec.name,
+                ty.describe()
+            )))
+        }
+        None => Err(Rejection::WrongType),
+    }
+}
+
+/// A tag that can give its page address.
+fn check_tag(value: &Value) -> Result<FieldValue, Rejection> {
+    let tag = scalar_text(value).ok_or(Rejection::WrongType)?;
+    match address_problem("tag", &tag) {
+        Some(problem) => Err(Rejection::Problem(problem)),
+        None => Ok(FieldValue::Text(tag)),
+    }
+}
+
+/// A person id or an entry reference, noted as a mention to be checked against the whole
+/// playbook once it is loaded.
+fn check_mention(
+    value: &Value,
+    ty: &FieldType,
+    path: &[PathSeg],
+    findings: &mut Findings,
+) -> Result<FieldValue, Rejection> {
+    let text = scalar_text(value);
+    let address = match (&text, ty) {
+        (Some(text), FieldType::Person) => address_problem("person id", text),
+        _ => None,
+    };
+    match (text, address) {
+        (_, Some(problem)) => Err(Rejection::Problem(problem)),
+        (Some(text), None) if !text.trim().is_empty() => {
+            let mention = Mention {
+                path: path.to_vec(),
+                value: text.trim().to_string(),
+                folder: match ty {
+                    FieldType::Reference(folder) => folder.clone(),
+                    _ => None,
+                },
+            };
+            if matches!(ty, FieldType::Person) {
+                findings.people.push(mention);
+            } else {
+                findings.references.push(mention);
+            }
+            Ok(FieldValue::Text(text.trim().to_string()))
+        }
+        _ => Err(Rejection::WrongType),
+    }
+}
+
+/// The items of a list, each checked against `item`; a single value is a list of one (and
+/// keeps the field's own path). Items that fail are left out.
+fn check_list(
+    value: &Value,
+    spec: &FieldSpec,
+    item: &FieldType,
+    path: &mut Vec<PathSeg>,
+    findings: &mut Findings,
+) -> FieldValue {
+    let items: Vec<&Value> = match value {
+        Value::Sequence(items) => items.iter().collect(),
+        single => vec![single],
+    };
+    let is_sequence = value.is_sequence();
+    let mut checked = Vec::with_capacity(items.len());
+    for (index, item_value) in items.into_iter().enumerate() {
+        if is_sequence {
+            path.push(PathSeg::Index(index));
+        }
+        if let Some(v) = check_value(item_value, spec, item, path, findings) {
+            checked.push(v);
+        }
+        if is_sequence {
+            path.pop();
+        }
+    }
+    FieldValue::List(checked)
 }
 
 /// `!tag value` is read as `value`.

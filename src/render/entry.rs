@@ -157,7 +157,6 @@ fn fact_value<'a>(
     ty: &'a FieldType,
     value: &'a FieldValue,
 ) -> Option<FactValue<'a>> {
-    let words = |raw: String| spec.words_for(&raw).map(str::to_string).unwrap_or(raw);
     Some(match (ty, value) {
         (FieldType::Integer { .. }, FieldValue::Integer(n)) if spec.widget == Widget::Progress => {
             FactValue::Progress { percent: *n }
@@ -176,65 +175,92 @@ fn fact_value<'a>(
                 .to_string(),
         },
         (FieldType::List(item), FieldValue::List(items)) if !items.is_empty() => {
-            match (&**item, spec.widget) {
-                (FieldType::Record(fields), Widget::Checklist) => {
-                    let value_of = |record: &'a [Option<FieldValue>], name: &str| {
-                        let at = fields.iter().position(|f| f.name == name)?;
-                        record.get(at)?.as_ref()
-                    };
-                    let items: Vec<ChecklistItem<'a>> = records(items)
-                        .map(|record| ChecklistItem {
-                            task: value_of(record, field::TASK)
-                                .and_then(FieldValue::as_text)
-                                .unwrap_or(""),
-                            done: value_of(record, field::DONE)
-                                .and_then(FieldValue::as_bool)
-                                .unwrap_or(false),
-                        })
-                        .collect();
-                    let done = items.iter().filter(|i| i.done).count();
-                    FactValue::Checklist { items, done }
-                }
-                (FieldType::Record(fields), _) => FactValue::Table {
-                    columns: fields.iter().map(|f| f.label.as_str()).collect(),
-                    rows: records(items)
-                        .map(|record| {
-                            record
-                                .iter()
-                                .map(|v| v.as_ref().map(plain_text).unwrap_or_default())
-                                .collect()
-                        })
-                        .collect(),
-                },
-                (FieldType::Person, _) => FactValue::People {
-                    people: items
-                        .iter()
-                        .filter_map(FieldValue::as_text)
-                        .map(|id| r.person_link(id))
-                        .collect(),
-                },
-                (FieldType::Reference(_), _) => {
-                    let entries: Vec<Value> = items
-                        .iter()
-                        .filter_map(FieldValue::as_text)
-                        .filter_map(|key| r.playbook.index_of(key))
-                        .map(|i| r.cards[i].clone())
-                        .collect();
-                    if entries.is_empty() {
-                        return None;
-                    }
-                    FactValue::Entries { entries }
-                }
-                _ => FactValue::List {
-                    items: items.iter().map(|v| words(plain_text(v))).collect(),
-                },
-            }
+            return list_fact(r, spec, item, items);
         }
         (FieldType::List(_), _) => return None,
         (_, other) => FactValue::Text {
-            text: words(plain_text(other)),
+            text: in_words(spec, plain_text(other)),
         },
     })
+}
+
+/// The shape a list that is not empty takes, by its item type; `None` when none of the
+/// entries it names is shown.
+fn list_fact<'a>(
+    r: &Renderer<'a>,
+    spec: &'a FieldSpec,
+    item: &'a FieldType,
+    items: &'a [FieldValue],
+) -> Option<FactValue<'a>> {
+    Some(match (item, spec.widget) {
+        (FieldType::Record(fields), Widget::Checklist) => checklist(fields, items),
+        (FieldType::Record(fields), _) => table(fields, items),
+        (FieldType::Person, _) => FactValue::People {
+            people: items
+                .iter()
+                .filter_map(FieldValue::as_text)
+                .map(|id| r.person_link(id))
+                .collect(),
+        },
+        (FieldType::Reference(_), _) => {
+            let entries: Vec<Value> = items
+                .iter()
+                .filter_map(FieldValue::as_text)
+                .filter_map(|key| r.playbook.index_of(key))
+                .map(|i| r.cards[i].clone())
+                .collect();
+            if entries.is_empty() {
+                return None;
+            }
+            FactValue::Entries { entries }
+        }
+        _ => FactValue::List {
+            items: items
+                .iter()
+                .map(|v| in_words(spec, plain_text(v)))
+                .collect(),
+        },
+    })
+}
+
+/// Records of a task and whether it is done, as a checklist that counts the done ones.
+fn checklist<'a>(fields: &[FieldSpec], items: &'a [FieldValue]) -> FactValue<'a> {
+    let value_of = |record: &'a [Option<FieldValue>], name: &str| {
+        let at = fields.iter().position(|f| f.name == name)?;
+        record.get(at)?.as_ref()
+    };
+    let items: Vec<ChecklistItem<'a>> = records(items)
+        .map(|record| ChecklistItem {
+            task: value_of(record, field::TASK)
+                .and_then(FieldValue::as_text)
+                .unwrap_or(""),
+            done: value_of(record, field::DONE)
+                .and_then(FieldValue::as_bool)
+                .unwrap_or(false),
+        })
+        .collect();
+    let done = items.iter().filter(|i| i.done).count();
+    FactValue::Checklist { items, done }
+}
+
+/// Records as a table: a column per field, a row per record.
+fn table<'a>(fields: &'a [FieldSpec], items: &'a [FieldValue]) -> FactValue<'a> {
+    FactValue::Table {
+        columns: fields.iter().map(|f| f.label.as_str()).collect(),
+        rows: records(items)
+            .map(|record| {
+                record
+                    .iter()
+                    .map(|v| v.as_ref().map(plain_text).unwrap_or_default())
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// A raw value in the words the schema gives for it, if it gives some.
+fn in_words(spec: &FieldSpec, raw: String) -> String {
+    spec.words_for(&raw).map(str::to_string).unwrap_or(raw)
 }
 
 fn records(items: &[FieldValue]) -> impl Iterator<Item = &[Option<FieldValue>]> {

@@ -11,18 +11,46 @@ pub fn sync(
     target: &Path,
     force: bool,
 ) -> Result<Published, Failure> {
-    let io = |path: &Path, action: &str, err: std::io::Error| {
-        Failure::one(Diagnostic::io(path, action, &err))
-    };
     check_target(root, output, target)?;
+    let plan = compare(site, target, force)?;
+    if site.dry_run() {
+        return Ok(plan.published);
+    }
+    remove_leftovers(target, &plan.leftovers)?;
+    // The list grows before the files arrive, so that a publish cut short leaves no file
+    // the next one would take for someone else's.
+    fs::create_dir_all(target).map_err(|err| io_failure(target, "create folder", err))?;
+    let mark = target.join(PUBLISHED_MARK);
+    let growing: BTreeSet<String> = plan.ours.union(&plan.source).cloned().collect();
+    write_list(&mark, &growing)?;
+    copy_files(site, target, &plan.published)?;
+    remove_files(target, &plan.published.removed)?;
+    write_list(&mark, &plan.source)?;
+    Ok(plan.published)
+}
+
+/// What a publish to a folder will do, worked out before anything is written.
+struct Plan {
+    /// The files of the site.
+    source: BTreeSet<String>,
+    /// The files the target's list says playbook put there (none when it has no list).
+    ours: BTreeSet<String>,
+    /// Copies a publish cut short left in the target, to clear away first.
+    leftovers: Vec<String>,
+    published: Published,
+}
+
+/// Compares the site with the target file by file; refuses a target holding files playbook
+/// did not put there, unless `force`.
+fn compare(site: &Site, target: &Path, force: bool) -> Result<Plan, Failure> {
     let source = site.files();
     let mut existing = if target.is_dir() {
         files_under(target)
     } else {
         BTreeSet::new()
     };
-    let mark = target.join(PUBLISHED_MARK);
-    let ours = fs::read_to_string(&mark).map(|text| read_published_list(&text));
+    let ours =
+        fs::read_to_string(target.join(PUBLISHED_MARK)).map(|text| read_published_list(&text));
     // Copies left by a publish cut short are ours where our list is: they are cleared away
     // first, never listed, so that no copy of this publish trips over one.
     // A copy of the list itself is ours wherever it is: a first publish killed while writing
@@ -53,34 +81,52 @@ pub fn sync(
             published.changed.push(file.clone());
         }
     }
-    if site.dry_run() {
-        return Ok(published);
-    }
-    for file in &leftovers {
+    Ok(Plan {
+        source,
+        ours,
+        leftovers,
+        published,
+    })
+}
+
+/// Clears away the copies a publish cut short left; one already gone is no matter.
+fn remove_leftovers(target: &Path, leftovers: &[String]) -> Result<(), Failure> {
+    for file in leftovers {
         let path = target.join(file);
         match fs::remove_file(&path) {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-                return Err(io(&path, "remove", err));
+                return Err(io_failure(&path, "remove", err));
             }
             _ => {}
         }
     }
-    // The list grows before the files arrive, so that a publish cut short leaves no file
-    // the next one would take for someone else's.
-    fs::create_dir_all(target).map_err(|err| io(target, "create folder", err))?;
-    let growing: BTreeSet<String> = ours.union(&source).cloned().collect();
-    let list = published_list(&growing);
-    write_beside(&mark, |temp| fs::write(temp, &list)).map_err(|err| io(&mark, "write", err))?;
+    Ok(())
+}
+
+/// Writes the target's publish list of `files`, whole or not at all.
+fn write_list(mark: &Path, files: &BTreeSet<String>) -> Result<(), Failure> {
+    let list = published_list(files);
+    write_beside(mark, |temp| fs::write(temp, &list)).map_err(|err| io_failure(mark, "write", err))
+}
+
+/// Copies the site's added and changed files into the target, each whole or not at all.
+fn copy_files(site: &Site, target: &Path, published: &Published) -> Result<(), Failure> {
     for file in published.added.iter().chain(&published.changed) {
         let to = target.join(file);
         if let Some(dir) = to.parent() {
-            fs::create_dir_all(dir).map_err(|err| io(dir, "create folder", err))?;
+            fs::create_dir_all(dir).map_err(|err| io_failure(dir, "create folder", err))?;
         }
-        write_beside(&to, |temp| site.copy(file, temp)).map_err(|err| io(&to, "copy", err))?;
+        write_beside(&to, |temp| site.copy(file, temp))
+            .map_err(|err| io_failure(&to, "copy", err))?;
     }
-    for file in &published.removed {
+    Ok(())
+}
+
+/// Removes from the target the files the site no longer has.
+fn remove_files(target: &Path, removed: &[String]) -> Result<(), Failure> {
+    for file in removed {
         let path = target.join(file);
-        fs::remove_file(&path).map_err(|err| io(&path, "remove", err))?;
+        fs::remove_file(&path).map_err(|err| io_failure(&path, "remove", err))?;
         // Folders left empty go too, up to the target.
         let mut dir = path.parent();
         while let Some(folder) = dir.filter(|d| *d != target) {
@@ -90,9 +136,12 @@ pub fn sync(
             dir = folder.parent();
         }
     }
-    let list = published_list(&source);
-    write_beside(&mark, |temp| fs::write(temp, &list)).map_err(|err| io(&mark, "write", err))?;
-    Ok(published)
+    Ok(())
+}
+
+/// The failure of an I/O `action` on `path`.
+fn io_failure(path: &Path, action: &str, err: std::io::Error) -> Failure {
+    Failure::one(Diagnostic::io(path, action, &err))
 }
 
 /// A target may not hold the playbook, nor be inside what playbook reads or writes: a
