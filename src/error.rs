@@ -1,4 +1,5 @@
-//! Diagnostics: every problem a run finds, each pinned to a file, a line and a column where known.
+//! Diagnostics: every problem a run finds, each pinned to a file, a line and a column where
+//! known, and the "did you mean" hint their messages end with.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -118,4 +119,22 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+/// `; did you mean `near`?` when a candidate is near enough to `word` to be a likely typo, or
+/// nothing; for the end of a message.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(word, candidates)
+        .map(|near| format!("; did you mean `{near}`?"))
+        .unwrap_or_default()
+}
+
+/// The candidate nearest to `word`, if it is near enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
 }

@@ -14,8 +14,10 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod seal;
 pub mod serve;
+pub mod slug;
 #[cfg(test)]
 mod testing;
 pub mod text;

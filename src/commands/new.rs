@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::content::date::{EntryDate, iso_day, today};
-use crate::content::fields::closest;
-use crate::content::schema::{FieldSpec, FieldType, KindSpec};
 use crate::content::{MAX_SLUG_BYTES, slugify};
+use crate::error::closest;
 use crate::error::{Diagnostic, Failure};
+use crate::schema::{FieldSpec, FieldType, KindSpec};
 
 pub struct NewOptions {
     pub root: PathBuf,

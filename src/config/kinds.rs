@@ -4,8 +4,8 @@
 use indexmap::IndexMap;
 
 use super::{FieldConfig, FieldTypeName, KindConfig};
-use crate::content::schema::{FieldSpec, FieldType, KindId, KindSpec, Practice, Schema, Section};
-use crate::content::{slugify, too_long_for_a_file_name};
+use crate::schema::{FieldSpec, FieldType, KindId, KindSpec, Practice, Schema, Section};
+use crate::slug::{slugify, too_long_for_a_file_name};
 use crate::yaml::PathSeg;
 
 /// Where in playbook.yaml a problem is, and what it is.

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::content::fields::did_you_mean;
-use crate::content::schema::{Practice, Schema};
-use crate::content::{slugify, too_long_for_a_file_name};
+use crate::error::did_you_mean;
 use crate::error::{Diagnostic, Failure};
+use crate::schema::{Practice, Schema};
+use crate::slug::{slugify, too_long_for_a_file_name};
 use crate::text::read_text_file;
 use crate::yaml::{PathSeg, guard_yaml, locate, yaml_diagnostic};
 

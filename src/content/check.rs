@@ -5,9 +5,9 @@ use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::fields::did_you_mean;
 use super::model::{Entry, Playbook};
 use crate::error::Diagnostic;
+use crate::error::did_you_mean;
 
 /// Every entry's `<kind-folder>/<slug>` is its own.
 pub(super) fn check_unique_slugs(entries: &[Arc<Entry>]) -> Vec<Diagnostic> {

@@ -5,8 +5,8 @@
 use serde_yaml::Mapping;
 
 use super::date::EntryDate;
-use super::schema::FieldSpec;
-use crate::error::Severity;
+use crate::error::{Severity, did_you_mean};
+use crate::schema::FieldSpec;
 use crate::yaml::PathSeg;
 use value::{check_value, scalar_text};
 
@@ -179,30 +179,12 @@ fn has_problem_under(findings: &Findings, parent: &[PathSeg], name: &str) -> boo
     })
 }
 
-/// `; did you mean `near`?` when a candidate is near enough to `word` to be a likely typo, or
-/// nothing; for the end of a message.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    closest(word, candidates)
-        .map(|near| format!("; did you mean `{near}`?"))
-        .unwrap_or_default()
-}
-
-/// The candidate nearest to `word`, if it is near enough to be a likely typo.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
-}
-
 #[cfg(test)]
 mod tests {
     use serde_yaml::Value;
 
     use super::*;
-    use crate::content::schema::Schema;
+    use crate::schema::Schema;
 
     pub(super) fn check(yaml: &str, kind: &str) -> (Vec<Vec<Option<FieldValue>>>, Findings) {
         let schema = Schema::default();

@@ -9,9 +9,10 @@ use ahash::AHashMap as HashMap;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::model::{Entry, MonthGroup, PersonGroup, Playbook, TagGroup, url_slug};
-use super::schema::Practice;
+use super::model::{Entry, MonthGroup, PersonGroup, Playbook, TagGroup};
 use crate::config::Config;
+use crate::schema::Practice;
+use crate::slug::url_slug;
 
 mod edit;
 

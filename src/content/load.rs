@@ -9,9 +9,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::check::{check_references, check_unique_slugs};
-use super::model::{Entry, Playbook, slugify};
+use super::model::{Entry, Playbook};
 use crate::config::Config;
 use crate::error::{Diagnostic, Failure, Severity};
+use crate::slug::slugify;
 use crate::text::read_text_file;
 
 use super::parse::parse_entry;

@@ -7,14 +7,13 @@ pub mod front_matter;
 pub mod index;
 pub mod load;
 pub mod model;
-pub mod names;
 pub mod parse;
-pub mod schema;
 pub mod walk;
 
+pub use crate::schema::{KindId, KindSpec, Practice, Schema};
+pub use crate::slug::{MAX_SLUG_BYTES, slugify, too_long_for_a_file_name, url_slug};
 pub use date::EntryDate;
 pub use fields::FieldValue;
 pub use index::Delta;
 pub use load::load_playbook;
-pub use model::{Entry, MAX_SLUG_BYTES, Playbook, slugify, too_long_for_a_file_name, url_slug};
-pub use schema::{KindId, KindSpec, Practice, Schema};
+pub use model::{Entry, Playbook};

@@ -5,13 +5,15 @@
 use std::path::Path;
 
 use super::date::EntryDate;
-use super::fields::{FieldValue, Findings, check_mapping, did_you_mean};
+use super::fields::{FieldValue, Findings, check_mapping};
 use super::front_matter::split_front_matter;
-use super::model::{Entry, Reference, slugify, too_long_for_a_file_name, url_slug};
-use super::schema::{FieldSpec, KindId, Practice, field};
+use super::model::{Entry, Reference};
 use crate::config::Config;
+use crate::error::did_you_mean;
 use crate::error::{Diagnostic, Severity};
 use crate::markdown;
+use crate::schema::{FieldSpec, KindId, Practice, field};
+use crate::slug::{slugify, too_long_for_a_file_name, url_slug};
 use crate::yaml::{PathSeg, guard_yaml, locate, yaml_diagnostic};
 
 /// serde_yaml spends quadratic time on aliased anchors; a front matter this size is plenty.

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
 
-use super::fields::did_you_mean;
-use super::schema::{KindId, Schema};
+use crate::error::did_you_mean;
 use crate::error::{Diagnostic, Failure};
+use crate::schema::{KindId, Schema};
 
 /// A Markdown file found under a kind folder.
 #[derive(Clone, Debug)]

@@ -7,8 +7,8 @@ use serde::Serialize;
 use tera::Value;
 
 use super::Links;
-use crate::content::schema::Section;
 use crate::content::{Delta, Entry, Playbook, Schema, url_slug};
+use crate::schema::Section;
 
 /// A link to a person, a tag or another entry, as every template receives it.
 #[derive(Serialize)]

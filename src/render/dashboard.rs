@@ -7,8 +7,8 @@ use tera::Context;
 use time::Date;
 
 use super::Renderer;
-use crate::content::schema::{Section, field, kind_name};
 use crate::content::{Entry, FieldValue, Practice};
+use crate::schema::{Section, field, kind_name};
 
 const RECENT_ENTRIES: usize = 10;
 /// The window of "practised lately".
@@ -189,10 +189,10 @@ pub(super) fn open_actions<'a>(r: &Renderer<'a>, today: Date) -> Vec<ActionView<
     let Some((_, actions_spec)) = schema.kind(kind).field(field::ACTIONS) else {
         return Vec::new();
     };
-    let crate::content::schema::FieldType::List(item) = &actions_spec.ty else {
+    let crate::schema::FieldType::List(item) = &actions_spec.ty else {
         return Vec::new();
     };
-    let crate::content::schema::FieldType::Record(fields) = &**item else {
+    let crate::schema::FieldType::Record(fields) = &**item else {
         return Vec::new();
     };
     let position = |name: &str| fields.iter().position(|f| f.name == name);

@@ -4,8 +4,8 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::{PersonView, Renderer};
-use crate::content::schema::{FieldSpec, FieldType, Widget, field};
 use crate::content::{EntryDate, FieldValue};
+use crate::schema::{FieldSpec, FieldType, Widget, field};
 
 #[derive(Serialize)]
 struct DateView {

@@ -19,9 +19,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::content::schema::Section;
 use crate::content::{KindId, Playbook, Practice, url_slug};
 use crate::error::Diagnostic;
+use crate::schema::Section;
 use crate::seal::Sealer;
 use crate::theme::Theme;
 

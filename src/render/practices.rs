@@ -6,7 +6,7 @@ use tera::{Context, Value};
 
 use super::Renderer;
 use crate::content::Practice;
-use crate::content::schema::Section;
+use crate::schema::Section;
 
 #[derive(Serialize)]
 struct PracticeView {

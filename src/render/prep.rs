@@ -7,7 +7,7 @@ use time::Duration;
 use super::Renderer;
 use super::dashboard::{goals, open_actions, practice_health};
 use crate::content::FieldValue;
-use crate::content::schema::{field, kind_name};
+use crate::schema::{field, kind_name};
 
 /// Goals due within this many days are on the agenda (overdue ones too).
 const DUE_SOON_DAYS: i64 = 30;

@@ -6,8 +6,8 @@ use serde::Serialize;
 use time::Date;
 
 use super::Links;
-use crate::content::schema::{field, kind_name};
 use crate::content::{Entry, FieldValue, Playbook, Practice};
+use crate::schema::{field, kind_name};
 
 #[derive(Serialize)]
 pub struct Item<'a> {

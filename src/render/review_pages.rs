@@ -6,7 +6,7 @@ use time::{Date, Month};
 
 use super::Renderer;
 use super::review::packet;
-use crate::content::schema::Section;
+use crate::schema::Section;
 
 #[derive(Serialize)]
 struct YearLink {

@@ -4,10 +4,11 @@
 
 use serde_yaml::Value;
 
-use super::{FieldValue, Findings, Mention, check_mapping, did_you_mean};
+use super::{FieldValue, Findings, Mention, check_mapping};
 use crate::content::date::EntryDate;
-use crate::content::model::{too_long_for_a_file_name, url_slug};
-use crate::content::schema::{FieldSpec, FieldType};
+use crate::error::did_you_mean;
+use crate::schema::{FieldSpec, FieldType};
+use crate::slug::{too_long_for_a_file_name, url_slug};
 use crate::yaml::PathSeg;
 
 /// Why a value was not taken.

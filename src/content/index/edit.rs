@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use super::{Delta, months_of, newest_first, reference_targets};
 use crate::config::Config;
-use crate::content::model::{Entry, PersonGroup, Playbook, TagGroup, url_slug};
+use crate::content::model::{Entry, PersonGroup, Playbook, TagGroup};
+use crate::slug::url_slug;
 
 impl Playbook {
     /// This playbook with `edited` entries in place of the ones with their keys, its indexes

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::names::{Section, field, kind_name};
+pub mod names;
+
+pub use names::{Section, field, kind_name};
 
 /// The nine practices of a strong working relationship with a manager.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
