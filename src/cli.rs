@@ -35,6 +35,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new entry, e.g. `playbook new advice "Asked Dana about estimates"`
     New(NewArgs),
+    /// Open the entry whose slug or title matches in $VISUAL or $EDITOR, then check it
+    Edit(EditArgs),
     /// Create a new playbook (configuration and one sample entry per kind)
     Init(InitArgs),
     /// Build, serve on 127.0.0.1, rebuild on every save and reload the open tabs
@@ -219,6 +221,16 @@ pub struct NewArgs {
     /// The entry's date, YYYY-MM-DD or RFC 3339 (default: today)
     #[arg(long, value_name = "DATE", value_parser = parse_entry_date)]
     pub date: Option<String>,
+    /// Open the new entry in $VISUAL (else $EDITOR, else vi), then check it
+    #[arg(long)]
+    pub edit: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The entry: its slug, the start of its slug, or words of its title
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
 }
 
 #[derive(Debug, Args)]

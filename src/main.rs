@@ -1,12 +1,13 @@
 //! The `playbook` binary: parse the command line, run the command, print diagnostics once.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 use playbook::cli::{Cli, Command};
+use playbook::commands::edit::{Found, check_entry, find_entry, open_in_editor};
 use playbook::commands::new::NewError;
-use playbook::error::Failure;
+use playbook::error::{Diagnostic, Failure, Severity};
 use playbook::report::{print_diagnostics, print_failure_summary};
 
 fn main() -> ExitCode {
@@ -43,13 +44,13 @@ fn main() -> ExitCode {
             })
         }
         Command::New(args) => {
+            let edit = args.edit;
             match playbook::commands::new::new_entry(&args.into_options(cli.root)) {
-                Ok(path) if root == Path::new(".") => {
-                    println!("{}", path.display());
-                    Ok(())
-                }
                 Ok(path) => {
-                    println!("{}", root.join(path).display());
+                    println!("{}", shown(&root, &path).display());
+                    if edit {
+                        return edit_and_check(&root, &path);
+                    }
                     Ok(())
                 }
                 Err(NewError::Usage(message)) => {
@@ -57,6 +58,29 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
                 Err(NewError::Failure(failure)) => Err(failure),
+            }
+        }
+        Command::Edit(args) => {
+            let query = args.query.join(" ");
+            match find_entry(&root, &query) {
+                Ok(Found::One(path)) => {
+                    println!("{}", shown(&root, &path).display());
+                    return edit_and_check(&root, &path);
+                }
+                Ok(Found::Several(found)) => {
+                    eprintln!(
+                        "error: `{query}` matches {} entries; name one:",
+                        found.len()
+                    );
+                    for (path, title) in found {
+                        eprintln!("  {}  {title}", shown(&root, &path).display());
+                    }
+                    return ExitCode::from(2);
+                }
+                Ok(Found::None) => Err(Failure::one(Diagnostic::general(format!(
+                    "no entry matches `{query}` (by slug, start of a slug, or words of a title)"
+                )))),
+                Err(failure) => Err(failure),
             }
         }
         Command::Serve(args) => playbook::serve::serve(
@@ -79,6 +103,41 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => fail(&root, &failure),
     }
+}
+
+/// A path under the playbook as the person at the terminal reaches it.
+fn shown(root: &Path, rel: &Path) -> PathBuf {
+    match root == Path::new(".") {
+        true => rel.to_path_buf(),
+        false => root.join(rel),
+    }
+}
+
+/// Opens the entry at `rel` in the editor, then checks it: exit 0 when it is sound (warnings
+/// printed), 1 with its errors printed otherwise; the file is kept either way.
+fn edit_and_check(root: &Path, rel: &Path) -> ExitCode {
+    let checked = open_in_editor(&root.join(rel)).and_then(|()| check_entry(root, rel));
+    match checked {
+        Ok(diagnostics) => {
+            print_diagnostics(root, &diagnostics);
+            if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+                eprintln!(
+                    "the entry is kept; fix it with: playbook edit {}",
+                    stem(rel)
+                );
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => fail(root, &failure),
+    }
+}
+
+fn stem(rel: &Path) -> String {
+    rel.file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn fail(root: &Path, failure: &Failure) -> ExitCode {

@@ -83,7 +83,10 @@ pub fn new_entry(options: &NewOptions) -> Result<PathBuf, NewError> {
         .join(&spec.folder)
         .join(format!("{slug}.md"));
     let path = options.root.join(&rel);
-    let text = entry_text(&config, spec, &options.title, &date);
+    let text = match archetype(&options.root, spec)? {
+        Some(template) => fill_archetype(&template, &options.title, &date, &spec.name),
+        None => entry_text(&config, spec, &options.title, &date),
+    };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|err| Diagnostic::io(dir, "create folder", &err))?;
     }
@@ -105,6 +108,47 @@ pub fn new_entry(options: &NewOptions) -> Result<PathBuf, NewError> {
         .into()),
         Err(err) => Err(Diagnostic::io(&rel, "create", &err).into()),
     }
+}
+
+/// The folder of a playbook's own templates for `new`, one per kind (Hugo's name for them).
+pub const ARCHETYPES: &str = "archetypes";
+
+/// The playbook's own template for new entries of `spec`: `archetypes/<kind>.md`, or
+/// `archetypes/<kind-folder>.md` as Hugo names them, if there is one.
+fn archetype(root: &Path, spec: &KindSpec) -> Result<Option<String>, Diagnostic> {
+    for name in [&spec.name, &spec.folder] {
+        let rel = Path::new(ARCHETYPES).join(format!("{name}.md"));
+        let path = root.join(&rel);
+        if path.is_file() {
+            let text = crate::text::read_text_file(&path, &rel, 1024 * 1024, "an archetype")?;
+            return Ok(Some(text));
+        }
+    }
+    Ok(None)
+}
+
+/// An archetype with its placeholders filled: `{{ title }}` (written as a YAML string, quoted
+/// when it must be), `{{ date }}` and `{{ kind }}`; Hugo's `{{ .Title }}`, `{{ .Date }}` and
+/// `{{ .Type }}` too. Any other `{{ … }}` is left as written.
+fn fill_archetype(template: &str, title: &str, date: &str, kind: &str) -> String {
+    let mut filled = String::with_capacity(template.len() + title.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let Some(length) = rest[start..].find("}}") else {
+            break;
+        };
+        let (before, token) = (&rest[..start], &rest[start..start + length + 2]);
+        filled.push_str(before);
+        match token[2..token.len() - 2].trim() {
+            "title" | ".Title" => filled.push_str(&yaml_string(title)),
+            "date" | ".Date" => filled.push_str(date),
+            "kind" | ".Type" => filled.push_str(kind),
+            _ => filled.push_str(token),
+        }
+        rest = &rest[start + length + 2..];
+    }
+    filled.push_str(rest);
+    filled
 }
 
 /// The file name (without `.md`) made from a title: its slug, cut at a word to fit the longest

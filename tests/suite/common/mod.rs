@@ -175,3 +175,11 @@ pub fn html_files(dir: &Path) -> Vec<PathBuf> {
         .filter(|path| path.extension().is_some_and(|ext| ext == "html"))
         .collect()
 }
+
+/// Asserts that `text` (a run's output) holds each of `wanted`, showing the text when not.
+#[track_caller]
+pub fn assert_holds(text: &str, wanted: &[&str]) {
+    for piece in wanted {
+        assert!(text.contains(piece), "`{piece}` missing from:\n{text}");
+    }
+}
