@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::build::{BuildOptions, passphrase_wanted};
+use crate::commands::add::AddOptions;
 use crate::commands::new::NewOptions;
 use crate::seal::Secret;
 
@@ -35,6 +36,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new entry, e.g. `playbook new advice "Asked Dana about estimates"`
     New(NewArgs),
+    /// Write a complete entry in one line, checked before it is written
+    Add(AddArgs),
     /// Open the entry whose slug or title matches in $VISUAL or $EDITOR, then check it
     Edit(EditArgs),
     /// Create a new playbook (configuration and one sample entry per kind)
@@ -224,6 +227,59 @@ pub struct NewArgs {
     /// Open the new entry in $VISUAL (else $EDITOR, else vi), then check it
     #[arg(long)]
     pub edit: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  playbook add feedback \"Mid-year review\" --set from=dana --set tone=praise \\\n    --set action=\"Share the plan earlier\" --tag review --body \"Dana liked the ledger work.\""
+)]
+pub struct AddArgs {
+    /// The kind: goal, advice, feedback, loyalty, achievement, contribution, conversation (or
+    /// its folder name, or a kind from playbook.yaml)
+    pub kind: String,
+    /// The entry's title; its file name is made from it
+    pub title: String,
+    /// A field's value, read as the field's type: a list as `a,b`, one item of a list of
+    /// records (a feedback's `actions`) as `--set action=TEXT`; repeat for each field
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// A tag; repeat for each
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// The body (Markdown); without it, standard input when it is not a terminal
+    #[arg(long, value_name = "TEXT")]
+    pub body: Option<String>,
+    /// The entry's date, YYYY-MM-DD or RFC 3339 (default: today)
+    #[arg(long, value_name = "DATE", value_parser = parse_entry_date)]
+    pub date: Option<String>,
+}
+
+impl AddArgs {
+    /// The options, the body read from standard input when `--body` is not given and the
+    /// input is not a terminal.
+    pub fn into_options(self, root: PathBuf) -> std::io::Result<AddOptions> {
+        use std::io::{IsTerminal, Read};
+        let body = match self.body {
+            Some(body) => body,
+            None if !std::io::stdin().is_terminal() => {
+                let mut body = String::new();
+                std::io::stdin().read_to_string(&mut body)?;
+                body
+            }
+            None => String::new(),
+        };
+        Ok(AddOptions {
+            new: NewOptions {
+                root,
+                kind: self.kind,
+                title: self.title,
+                date: self.date,
+            },
+            set: self.set,
+            tags: self.tags,
+            body,
+        })
+    }
 }
 
 #[derive(Debug, Args)]

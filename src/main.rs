@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use playbook::cli::{Cli, Command};
+use playbook::commands::add::add_entry;
 use playbook::commands::edit::{Found, check_entry, find_entry, open_in_editor};
 use playbook::commands::new::NewError;
 use playbook::error::{Diagnostic, Failure, Severity};
@@ -51,6 +52,23 @@ fn main() -> ExitCode {
                     if edit {
                         return edit_and_check(&root, &path);
                     }
+                    Ok(())
+                }
+                Err(NewError::Usage(message)) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+                Err(NewError::Failure(failure)) => Err(failure),
+            }
+        }
+        Command::Add(args) => {
+            let added = match args.into_options(cli.root) {
+                Ok(options) => add_entry(&options),
+                Err(err) => Err(NewError::Usage(format!("could not read the body: {err}"))),
+            };
+            match added {
+                Ok(path) => {
+                    println!("{}", shown(&root, &path).display());
                     Ok(())
                 }
                 Err(NewError::Usage(message)) => {

@@ -1,5 +1,6 @@
 //! The commands besides `build` and `check`: each takes an options struct and calls the library.
 
+pub mod add;
 pub mod edit;
 pub mod init;
 pub mod new;

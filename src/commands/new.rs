@@ -9,7 +9,7 @@ use crate::content::date::{EntryDate, iso_day, today};
 use crate::content::{MAX_SLUG_BYTES, slugify};
 use crate::error::closest;
 use crate::error::{Diagnostic, Failure};
-use crate::schema::{FieldSpec, FieldType, KindSpec};
+use crate::schema::{FieldSpec, FieldType, KindId, KindSpec};
 
 pub struct NewOptions {
     pub root: PathBuf,
@@ -42,26 +42,25 @@ impl From<Diagnostic> for NewError {
 /// Creates the entry and returns its path relative to the root. Never overwrites.
 pub fn new_entry(options: &NewOptions) -> Result<PathBuf, NewError> {
     let config = Config::load(&options.root)?;
+    let (kind, rel, date) = entry_path(&config, options)?;
+    let spec = config.schema.kind(kind);
+    let text = match archetype(&options.root, spec)? {
+        Some(template) => fill_archetype(&template, &options.title, &date, &spec.name),
+        None => entry_text(&config, spec, &options.title, &date),
+    };
+    create_entry(&options.root, &rel, &text)?;
+    Ok(rel)
+}
+
+/// The kind, the path (relative to the root) and the date of the entry `options` ask for; an
+/// unknown kind, a title without a letter or digit and a date that is not one are usage errors.
+pub fn entry_path(
+    config: &Config,
+    options: &NewOptions,
+) -> Result<(KindId, PathBuf, String), NewError> {
     let schema = &config.schema;
     let Some(kind) = schema.kind_by_name(&options.kind) else {
-        let kinds: Vec<String> = schema
-            .kinds
-            .iter()
-            .map(|k| format!("  {:<14} content/{}/", k.name, k.folder))
-            .collect();
-        let names = schema
-            .kinds
-            .iter()
-            .flat_map(|k| [k.name.as_str(), k.folder.as_str()]);
-        let hint = match closest(&options.kind, names) {
-            Some(near) => format!("; did you mean `{near}`? The kinds are"),
-            None => "; the kinds are".to_string(),
-        };
-        return Err(NewError::Usage(format!(
-            "unknown kind `{}`{hint}:\n{}",
-            options.kind,
-            kinds.join("\n")
-        )));
+        return Err(NewError::Usage(unknown_kind(config, &options.kind)));
     };
     let spec = schema.kind(kind);
     let date = match &options.date {
@@ -82,11 +81,32 @@ pub fn new_entry(options: &NewOptions) -> Result<PathBuf, NewError> {
     let rel = Path::new("content")
         .join(&spec.folder)
         .join(format!("{slug}.md"));
-    let path = options.root.join(&rel);
-    let text = match archetype(&options.root, spec)? {
-        Some(template) => fill_archetype(&template, &options.title, &date, &spec.name),
-        None => entry_text(&config, spec, &options.title, &date),
+    Ok((kind, rel, date))
+}
+
+/// The message for a KIND that names no kind: the nearest one, and every kind with its folder.
+fn unknown_kind(config: &Config, wanted: &str) -> String {
+    let schema = &config.schema;
+    let kinds: Vec<String> = schema
+        .kinds
+        .iter()
+        .map(|k| format!("  {:<14} content/{}/", k.name, k.folder))
+        .collect();
+    let names = schema
+        .kinds
+        .iter()
+        .flat_map(|k| [k.name.as_str(), k.folder.as_str()]);
+    let hint = match closest(wanted, names) {
+        Some(near) => format!("; did you mean `{near}`? The kinds are"),
+        None => "; the kinds are".to_string(),
     };
+    format!("unknown kind `{wanted}`{hint}:\n{}", kinds.join("\n"))
+}
+
+/// Writes `text` as the new file `rel` under `root`, its folders made as needed; refuses an
+/// existing file.
+pub fn create_entry(root: &Path, rel: &Path, text: &str) -> Result<(), NewError> {
+    let path = root.join(rel);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|err| Diagnostic::io(dir, "create folder", &err))?;
     }
@@ -98,15 +118,15 @@ pub fn new_entry(options: &NewOptions) -> Result<PathBuf, NewError> {
     match file {
         Ok(mut file) => {
             std::io::Write::write_all(&mut file, text.as_bytes())
-                .map_err(|err| Diagnostic::io(&rel, "write", &err))?;
-            Ok(rel)
+                .map_err(|err| Diagnostic::io(rel, "write", &err))?;
+            Ok(())
         }
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Err(Diagnostic::error(
-            &rel,
+            rel,
             "already exists; playbook new never overwrites: edit it, or choose another title",
         )
         .into()),
-        Err(err) => Err(Diagnostic::io(&rel, "create", &err).into()),
+        Err(err) => Err(Diagnostic::io(rel, "create", &err).into()),
     }
 }
 

@@ -54,6 +54,18 @@ pub fn check_edited_references(playbook: &Playbook, edited: &[Arc<Entry>]) -> Ve
     )
 }
 
+/// The references of a new `entry`, checked against the `keys` of the playbook's entries.
+pub fn check_references_to(
+    entry: &Entry,
+    keys: &std::collections::HashSet<String>,
+) -> Vec<Diagnostic> {
+    references_among(
+        &[Arc::new(entry.clone())],
+        |key| keys.contains(key),
+        keys.iter().map(String::as_str),
+    )
+}
+
 /// The references of `entries` that name no key of `keys` (`known` says whether one does).
 fn references_among<'k>(
     entries: &[Arc<Entry>],

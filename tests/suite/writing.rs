@@ -140,3 +140,77 @@ fn an_archetype_replaces_the_template_of_new() {
             .contains("# summary:")
     );
 }
+
+#[test]
+fn add_writes_a_complete_entry_with_typed_values() {
+    let playbook = Playbook::fixture("basic");
+    let run = playbook.run(&[
+        "add",
+        "feedback",
+        "Mid-year review",
+        "--date",
+        "2026-06-30",
+        "--set",
+        "from=dana",
+        "--set",
+        "tone=praise",
+        "--set",
+        "action=Share the plan, earlier",
+        "--set",
+        "action=Ask about Q3",
+        "--set",
+        "people=dana,lee",
+        "--tag",
+        "review",
+        "--body",
+        "Dana liked the ledger work.",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        playbook.read("content/feedback/mid-year-review.md"),
+        "---\ntitle: Mid-year review\ndate: 2026-06-30\ntags: [\"review\"]\nfrom: dana\n\
+         tone: praise\nactions: [{\"task\": \"Share the plan, earlier\"}, {\"task\": \"Ask about Q3\"}]\n\
+         people: [\"dana\", \"lee\"]\n---\nDana liked the ledger work.\n"
+    );
+    let built = playbook.build(&[]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let page = playbook.read("public/feedback/mid-year-review/index.html");
+    assert_holds(&page, &["Share the plan, earlier", "Ask about Q3"]);
+}
+
+#[test]
+fn add_refuses_a_bad_value_at_the_command_line_and_writes_nothing() {
+    let playbook = Playbook::fixture("basic");
+    let before = common::snapshot(playbook.path());
+    let run = playbook.run(&[
+        "add",
+        "goal",
+        "Grow the team",
+        "--set",
+        "progress=lots",
+        "--set",
+        "status=done",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &[
+            "error: --set progress=lots: `progress`: expected a whole number from 0 to 100",
+            "error: --set status=done: `status`: `done` is not allowed",
+        ],
+    );
+    for args in [
+        &["add", "goal", "Grow", "--set", "related=goals/nope"][..],
+        &["add", "goal", "Grow", "--set", "colour=red"],
+        &["add", "goal", "Grow", "--set", "progress"],
+        &["add", "goal", "Ship the ledger"],
+    ] {
+        let run = playbook.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    }
+    assert!(
+        common::snapshot(playbook.path()) == before,
+        "a refused add wrote something"
+    );
+}
