@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::build::{BuildOptions, passphrase_wanted};
 use crate::commands::add::AddOptions;
@@ -12,7 +12,19 @@ use crate::seal::Secret;
 /// A private career playbook: Markdown notes on how you work with your manager, built into a
 /// static site you read before a 1:1, a review or a promotion case.
 #[derive(Debug, Parser)]
-#[command(name = "playbook", version, about, long_about = None)]
+#[command(
+    name = "playbook",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:
+  playbook init my-playbook
+  playbook new advice \"Asked Dana about estimates\"
+  playbook serve --open
+  playbook --root ~/playbook check
+
+Each command's --help ends with examples of its own."
+)]
 pub struct Cli {
     /// The playbook folder (the one holding content/ and playbook.yaml)
     #[arg(
@@ -31,23 +43,118 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into the output folder (default: public/)
+    #[command(after_help = "Examples:
+  playbook build
+  playbook build --drafts --output /tmp/preview
+  playbook build --base-url https://me.example/playbook
+  playbook build --today 2026-06-30
+  playbook build --encrypt")]
     Build(BuildArgs),
     /// Check every entry, the configuration and the templates; write nothing
+    #[command(after_help = "Examples:
+  playbook check
+  playbook --root ~/playbook check --drafts")]
     Check(CheckArgs),
     /// Create a new entry, e.g. `playbook new advice "Asked Dana about estimates"`
+    #[command(after_help = "Examples:
+  playbook new advice \"Asked Dana about estimates\"
+  playbook new feedback \"Dana: more context, please\" --date 2026-05-02
+  playbook new goal \"Lead the billing migration\"")]
     New(NewArgs),
     /// Write a complete entry in one line, checked before it is written
     Add(AddArgs),
     /// Open the entry whose slug or title matches in $VISUAL or $EDITOR, then check it
     Edit(EditArgs),
     /// Create a new playbook (configuration and one sample entry per kind)
+    #[command(after_help = "Examples:
+  playbook init my-playbook
+  playbook init ~/notes/playbook")]
     Init(InitArgs),
     /// Build, serve on 127.0.0.1, rebuild on every save and reload the open tabs
+    #[command(after_help = "Examples:
+  playbook serve --open
+  playbook serve --port 0
+  playbook --root ~/playbook serve --port 8080")]
     Serve(ServeArgs),
     /// Print a brag document for a period: achievements, goals met, praise, loyalty, contributions
+    #[command(after_help = "Examples:
+  playbook review --since 2026-01-01 --until 2026-06-30 > review.md
+  playbook review --since 2026-01-01 --format html > review.html")]
     Review(ReviewArgs),
     /// Build (encrypted when configured) and send the site to publish.target of playbook.yaml
+    #[command(after_help = "Examples:
+  playbook publish --dry-run
+  playbook publish")]
     Publish(PublishArgs),
+    /// Print a shell completion script for bash, zsh, fish, powershell or elvish
+    #[command(after_help = "Examples:
+  playbook completions bash > ~/.local/share/bash-completion/completions/playbook
+  playbook completions zsh > ~/.zfunc/_playbook
+  playbook completions fish > ~/.config/fish/completions/playbook.fish
+  playbook completions powershell > ~/Documents/PowerShell/playbook.ps1")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) of playbook, or of one of its commands
+    #[command(after_help = "Examples:
+  playbook man > ~/.local/share/man/man1/playbook.1
+  playbook man build > ~/.local/share/man/man1/playbook-build.1
+  playbook man | man -l -")]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+impl CompletionsArgs {
+    /// The completion script, generated from the clap definitions of [`Cli`].
+    pub fn script(&self) -> String {
+        let mut script = Vec::new();
+        clap_complete::generate(self.shell, &mut Cli::command(), "playbook", &mut script);
+        String::from_utf8(script).expect("clap_complete writes UTF-8")
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command, for its own page (playbook-COMMAND(1), which playbook(1) refers to)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+impl ManArgs {
+    /// The roff page of playbook, or of the command asked for; an unknown command is clap's
+    /// usage error, listing the commands that have a page.
+    pub fn page(&self) -> Result<String, clap::Error> {
+        // No `help` command in the manual: `--help` is there on every page.
+        let mut playbook = Cli::command().disable_help_subcommand(true);
+        playbook.build();
+        let command = match &self.command {
+            None => playbook,
+            Some(name) => match playbook.find_subcommand(name) {
+                Some(command) => command.clone(),
+                None => {
+                    let names: Vec<&str> =
+                        playbook.get_subcommands().map(|c| c.get_name()).collect();
+                    return Err(Cli::command().error(
+                        clap::error::ErrorKind::InvalidValue,
+                        format!(
+                            "no manual page for `{name}`; the commands are: {}",
+                            names.join(", ")
+                        ),
+                    ));
+                }
+            },
+        };
+        let mut page = Vec::new();
+        clap_mangen::Man::new(command)
+            .source(format!("playbook {}", env!("CARGO_PKG_VERSION")))
+            .render(&mut page)
+            .expect("rendering into memory cannot fail");
+        Ok(String::from_utf8(page).expect("clap_mangen writes UTF-8"))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -367,7 +474,6 @@ impl NewArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_definition_is_consistent() {

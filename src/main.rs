@@ -116,6 +116,14 @@ fn main() -> ExitCode {
             playbook::commands::init::init(&dir)
                 .map(|report| print_init(&report.dir, &report.files))
         }
+        Command::Completions(args) => {
+            print!("{}", args.script());
+            Ok(())
+        }
+        Command::Man(args) => {
+            print!("{}", args.page().unwrap_or_else(|usage| usage.exit()));
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

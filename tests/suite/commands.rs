@@ -355,3 +355,137 @@ fn each_year_has_a_review_packet_page() {
     assert!(page.contains("Covered the review"));
     assert!(!page.contains("Half-written"), "drafts stay out");
 }
+
+/// The commands `playbook --help` lists (`help` included), so a new command cannot be left out
+/// of the checks below.
+fn listed_commands() -> Vec<String> {
+    let run = common::run(&["--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let commands: Vec<String> = run
+        .stdout
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_string)
+        .collect();
+    for expected in ["build", "completions", "man", "help"] {
+        assert!(
+            commands.iter().any(|c| c == expected),
+            "{expected} missing from {commands:?} parsed out of:\n{}",
+            run.stdout
+        );
+    }
+    commands
+}
+
+#[test]
+fn bash_completions_offer_every_command() {
+    let run = common::run(&["completions", "bash"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The words offered after `playbook `: options, then the commands.
+    let top = run
+        .stdout
+        .lines()
+        .find(|line| line.trim_start().starts_with("opts=\"-h -V --root"))
+        .unwrap_or_else(|| panic!("no top-level word list in:\n{}", run.stdout));
+    let offered: Vec<&str> = top
+        .trim()
+        .trim_start_matches("opts=\"")
+        .trim_end_matches('"')
+        .split(' ')
+        .collect();
+    for command in listed_commands() {
+        assert!(
+            offered.contains(&command.as_str()),
+            "`{command}` is not completed: {top}"
+        );
+        assert!(
+            run.stdout.contains(&format!("playbook,{command})")),
+            "`{command}`'s own options are not completed"
+        );
+    }
+}
+
+#[test]
+fn completions_exist_for_zsh_fish_and_powershell_and_an_unknown_shell_is_a_usage_error() {
+    for (shell, marker) in [
+        ("zsh", "#compdef playbook"),
+        ("fish", "complete -c playbook"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let run = common::run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.contains(marker), "{shell}:\n{}", run.stdout);
+        assert!(run.stdout.contains("publish"), "{shell}:\n{}", run.stdout);
+    }
+    let run = common::run(&["completions", "tcsh"]);
+    assert_usage_error(&run, "error: invalid value 'tcsh' for '<SHELL>'");
+    assert!(run.stderr.contains("bash"), "{}", run.stderr);
+}
+
+/// Exit 2, nothing on stdout, and clap's message on stderr.
+fn assert_usage_error(run: &common::Run, message: &str) {
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(run.stderr.starts_with(message), "{}", run.stderr);
+}
+
+#[test]
+fn man_prints_a_page_naming_every_command_and_a_page_per_command() {
+    let run = common::run(&["man"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\n.TH playbook 1 "), "{}", run.stdout);
+    assert!(run.stdout.contains("\n.SH SYNOPSIS\n"), "{}", run.stdout);
+    for command in listed_commands() {
+        if command == "help" {
+            // --help is on every page; a `help` page would say nothing more.
+            continue;
+        }
+        assert!(
+            run.stdout.contains(&format!("playbook\\-{command}(1)")),
+            "{command} missing from playbook(1)"
+        );
+        let page = common::run(&["man", &command]);
+        assert_eq!(page.code, 0, "{command}: {}", page.stderr);
+        assert!(
+            page.stdout
+                .contains(&format!("\n.TH playbook-{command} 1  \"playbook ")),
+            "{}",
+            page.stdout
+        );
+        assert!(page.stdout.contains("Examples:"), "{}", page.stdout);
+    }
+
+    assert_usage_error(
+        &common::run(&["man", "nosuch"]),
+        "error: no manual page for `nosuch`; the commands are: build, check,",
+    );
+}
+
+#[test]
+fn every_command_help_ends_with_examples() {
+    for command in listed_commands() {
+        if command == "help" {
+            continue;
+        }
+        for flag in ["--help", "-h"] {
+            let run = common::run(&[&command, flag]);
+            assert_eq!(run.code, 0, "{command} {flag}: {}", run.stderr);
+            let examples = run
+                .stdout
+                .split("\nExamples:\n")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{command} {flag} has no examples:\n{}", run.stdout));
+            let lines: Vec<&str> = examples.lines().collect();
+            assert!(!lines.is_empty());
+            for line in lines {
+                assert!(
+                    line.starts_with("  playbook "),
+                    "{command} {flag}: not a command a user types: {line:?}"
+                );
+            }
+        }
+    }
+}
