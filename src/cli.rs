@@ -59,11 +59,21 @@ pub enum Command {
     #[command(after_help = "Examples:
   playbook new advice \"Asked Dana about estimates\"
   playbook new feedback \"Dana: more context, please\" --date 2026-05-02
-  playbook new goal \"Lead the billing migration\"")]
+  playbook new goal \"Lead the billing migration\"
+  playbook new conversation \"Weekly with Dana\" --edit")]
     New(NewArgs),
     /// Write a complete entry in one line, checked before it is written
+    #[command(after_help = "Examples:
+  playbook add advice \"Rank requests by impact\" --set from=dana --set applied=true
+  playbook add feedback \"Mid-year review\" --set from=dana --set tone=praise --set action=\"Share the plan earlier\" --tag review
+  playbook add conversation \"Weekly with Dana\" --set with=dana < notes.md")]
     Add(AddArgs),
     /// Open the entry whose slug or title matches in $VISUAL or $EDITOR, then check it
+    #[command(after_help = "Examples:
+  playbook edit ship-the-ledger
+  playbook edit ship
+  playbook edit ledger ship
+  playbook edit weekly")]
     Edit(EditArgs),
     /// Create a new playbook (configuration and one sample entry per kind)
     #[command(after_help = "Examples:
@@ -337,9 +347,6 @@ pub struct NewArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Example:\n  playbook add feedback \"Mid-year review\" --set from=dana --set tone=praise \\\n    --set action=\"Share the plan earlier\" --tag review --body \"Dana liked the ledger work.\""
-)]
 pub struct AddArgs {
     /// The kind: goal, advice, feedback, loyalty, achievement, contribution, conversation (or
     /// its folder name, or a kind from playbook.yaml)
