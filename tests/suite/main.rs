@@ -13,3 +13,4 @@ mod fuzz;
 mod links;
 mod publish;
 mod serve;
+mod status;
