@@ -44,42 +44,27 @@ pub enum Command {
     /// Build (encrypted when configured) and send the site to publish.target of playbook.yaml
     Publish(PublishArgs),
     /// What needs attention, in a few lines; exit status 3 when anything does
-    Status(StatusArgs),
+    #[command(
+        after_help = "Exit status: 0 when nothing needs attention, 3 when something \
+                            does (an overdue action, a goal due within 14 days, a practice \
+                            going quiet), 1 on errors, 2 on usage errors."
+    )]
+    Status(DayArgs),
     /// Print an iCalendar file of follow-ups and goal due dates, to import into a calendar
-    Calendar(CalendarArgs),
+    Calendar(DayArgs),
 }
 
+/// `status` and `calendar`: the playbook as of a day.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Exit status: 0 when nothing needs attention, 3 when something does \
-                        (an overdue action, a goal due within 14 days, a practice going quiet), \
-                        1 on errors, 2 on usage errors."
-)]
-pub struct StatusArgs {
-    /// Count from this day (YYYY-MM-DD) instead of today
+pub struct DayArgs {
+    /// Count from this day (YYYY-MM-DD) instead of today; calendar stamps its events with it
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub today: Option<time::Date>,
 }
 
-impl StatusArgs {
-    pub fn into_options(self, root: PathBuf) -> crate::commands::status::StatusOptions {
-        crate::commands::status::StatusOptions {
-            root,
-            today: self.today,
-        }
-    }
-}
-
-#[derive(Debug, Args)]
-pub struct CalendarArgs {
-    /// The day stamped on the events (YYYY-MM-DD; default: today)
-    #[arg(long, value_name = "DATE", value_parser = parse_day)]
-    pub today: Option<time::Date>,
-}
-
-impl CalendarArgs {
-    pub fn into_options(self, root: PathBuf) -> crate::commands::calendar::CalendarOptions {
-        crate::commands::calendar::CalendarOptions {
+impl DayArgs {
+    pub fn into_options(self, root: PathBuf) -> crate::commands::DayOptions {
+        crate::commands::DayOptions {
             root,
             today: self.today,
         }

@@ -7,12 +7,9 @@
 //! instead of adding copies; DTSTAMP is the day given (or today), so the same playbook on the
 //! same day gives the same bytes; lines end in CRLF and are folded at 75 octets.
 
-use std::path::PathBuf;
-
 use time::Date;
 
-use crate::build::pipeline::{self, Settings};
-use crate::config::Config;
+use super::{DayOptions, load_published};
 use crate::content::agenda;
 use crate::content::date;
 use crate::content::{Entry, FieldValue, Playbook};
@@ -22,20 +19,9 @@ use crate::schema::{field, kind_name};
 /// The longest line, in octets, without its CRLF.
 const MAX_LINE_OCTETS: usize = 75;
 
-pub struct CalendarOptions {
-    pub root: PathBuf,
-    /// The day stamped on the events (default: today).
-    pub today: Option<Date>,
-}
-
 /// Loads the playbook (drafts left out) and writes its calendar.
-pub fn calendar(options: &CalendarOptions) -> Result<String, Failure> {
-    let config = Config::load(&options.root)?;
-    let settings = Settings {
-        drafts: false,
-        ..Settings::default()
-    };
-    let (_, playbook, _) = pipeline::load(&options.root, config, &settings, false)?;
+pub fn calendar(options: &DayOptions) -> Result<String, Failure> {
+    let playbook = load_published(&options.root)?;
     Ok(calendar_of(
         &playbook,
         options.today.unwrap_or_else(date::today),

@@ -6,12 +6,9 @@
 //! than `stale_after_days`). The last 1:1 and the entries of the month are told, not judged.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
-
 use time::Date;
 
-use crate::build::pipeline::{self, Settings};
-use crate::config::Config;
+use super::{DayOptions, load_published};
 use crate::content::Playbook;
 use crate::content::agenda::{self, days_between};
 use crate::content::date::{self, iso_day};
@@ -23,12 +20,6 @@ pub const NEEDS_ATTENTION: u8 = 3;
 /// Active goals due within this many days are told.
 pub const GOALS_DUE_DAYS: i64 = 14;
 
-pub struct StatusOptions {
-    pub root: PathBuf,
-    /// The day to count from (default: today).
-    pub today: Option<Date>,
-}
-
 /// What `status` found.
 pub struct Status {
     /// The lines to print, each ending in a newline.
@@ -38,13 +29,8 @@ pub struct Status {
 }
 
 /// Loads the playbook (drafts left out) and tells what needs attention.
-pub fn status(options: &StatusOptions) -> Result<Status, Failure> {
-    let config = Config::load(&options.root)?;
-    let settings = Settings {
-        drafts: false,
-        ..Settings::default()
-    };
-    let (_, playbook, _) = pipeline::load(&options.root, config, &settings, false)?;
+pub fn status(options: &DayOptions) -> Result<Status, Failure> {
+    let playbook = load_published(&options.root)?;
     Ok(status_of(
         &playbook,
         options.today.unwrap_or_else(date::today),

@@ -8,24 +8,27 @@ use crate::common;
 
 use common::Playbook;
 
+/// `status --today day`'s output, after checking its exit status.
+fn status_on(playbook: &Playbook, day: &str, code: i32) -> String {
+    let run = playbook.run(&["status", "--today", day]);
+    assert_eq!(run.code, code, "{}{}", run.stdout, run.stderr);
+    run.stdout
+}
+
 #[test]
 fn status_exits_0_before_the_due_dates_and_3_after() {
     let playbook = Playbook::fixture("status");
 
-    let run = playbook.run(&["status", "--today", "2026-06-10"]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(
-        run.stdout,
+        status_on(&playbook, "2026-06-10", 0),
         "status on 2026-06-10\n\
          last 1:1 with Dana Boss: 9 days ago (2026-06-01)\n\
          entries this month: 1\n\
          nothing needs attention\n"
     );
 
-    let run = playbook.run(&["status", "--today", "2026-07-01"]);
-    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     assert_eq!(
-        run.stdout,
+        status_on(&playbook, "2026-07-01", 3),
         "status on 2026-07-01\n\
          last 1:1 with Dana Boss: 30 days ago (2026-06-01)\n\
          overdue actions: 1\n  \
@@ -41,24 +44,20 @@ fn status_exits_0_before_the_due_dates_and_3_after() {
 fn status_tells_goals_due_within_14_days_and_quiet_practices() {
     let playbook = Playbook::fixture("status");
     // 14 days before the goal is due: told, though nothing is late yet.
-    let run = playbook.run(&["status", "--today", "2026-06-16"]);
-    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let stdout = status_on(&playbook, "2026-06-16", 3);
     assert!(
-        run.stdout
-            .contains("  - Ship v2, the ledger; finally (goals/ship-v2, due 2026-06-30, 40%)\n"),
+        stdout.contains("  - Ship v2, the ledger; finally (goals/ship-v2, due 2026-06-30, 40%)\n"),
         "{}",
-        run.stdout
+        stdout
     );
-    assert!(!run.stdout.contains("overdue actions"), "{}", run.stdout);
+    assert!(!stdout.contains("overdue actions"), "{}", stdout);
 
     // More than stale_after_days (45) after the last entry every practice goes quiet.
-    let run = playbook.run(&["status", "--today", "2026-07-20"]);
-    assert_eq!(run.code, 3);
+    let stdout = status_on(&playbook, "2026-07-20", 3);
     assert!(
-        run.stdout
-            .contains("practices going quiet: 9: Learn their goals (49 days ago), "),
+        stdout.contains("practices going quiet: 9: Learn their goals (49 days ago), "),
         "{}",
-        run.stdout
+        stdout
     );
 }
 
