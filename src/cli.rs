@@ -109,6 +109,39 @@ pub enum Command {
   playbook man build > ~/.local/share/man/man1/playbook-build.1
   playbook man | man -l -")]
     Man(ManArgs),
+    /// What needs attention, in a few lines; exit status 3 when anything does
+    #[command(
+        after_help = "Exit status: 0 when nothing needs attention, 3 when something does (an \
+overdue action, a goal due within 14 days, a practice going quiet), 1 on errors, 2 on usage errors.
+
+Examples:
+  playbook status
+  playbook status --today 2026-07-01
+  playbook --root ~/playbook status"
+    )]
+    Status(DayArgs),
+    /// Print an iCalendar file of follow-ups and goal due dates, to import into a calendar
+    #[command(after_help = "Examples:
+  playbook calendar > playbook.ics
+  playbook calendar --today 2026-07-01 > playbook.ics")]
+    Calendar(DayArgs),
+}
+
+/// `status` and `calendar`: the playbook as of a day.
+#[derive(Debug, Args)]
+pub struct DayArgs {
+    /// Count from this day (YYYY-MM-DD) instead of today; calendar stamps its events with it
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<time::Date>,
+}
+
+impl DayArgs {
+    pub fn into_options(self, root: PathBuf) -> crate::commands::DayOptions {
+        crate::commands::DayOptions {
+            root,
+            today: self.today,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

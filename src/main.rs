@@ -111,6 +111,22 @@ fn main() -> ExitCode {
             playbook::commands::publish::publish(&args.into_options(cli.root))
                 .map(|published| print_published(&published))
         }
+        Command::Status(args) => {
+            match playbook::commands::status::status(&args.into_options(cli.root)) {
+                Ok(status) => {
+                    print!("{}", status.text);
+                    if status.attention > 0 {
+                        return ExitCode::from(playbook::commands::status::NEEDS_ATTENTION);
+                    }
+                    Ok(())
+                }
+                Err(failure) => Err(failure),
+            }
+        }
+        Command::Calendar(args) => {
+            playbook::commands::calendar::calendar(&args.into_options(cli.root))
+                .map(|ics| print!("{ics}"))
+        }
         Command::Init(args) => {
             let dir = args.dir.unwrap_or_else(|| root.clone());
             playbook::commands::init::init(&dir)

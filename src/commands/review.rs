@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use time::Date;
 
-use crate::build::pipeline::{self, Settings};
-use crate::config::Config;
 use crate::content::date::iso_day;
 use crate::error::Failure;
 use crate::markdown;
@@ -28,12 +26,7 @@ pub struct ReviewOptions {
 
 /// The document, ready to print.
 pub fn review(options: &ReviewOptions) -> Result<String, Failure> {
-    let config = Config::load(&options.root)?;
-    let settings = Settings {
-        drafts: false,
-        ..Settings::default()
-    };
-    let (_, playbook, _) = pipeline::load(&options.root, config, &settings, false)?;
+    let playbook = super::load_published(&options.root)?;
     let playbook = &playbook;
     let period = match (options.since, options.until) {
         (Some(since), Some(until)) => format!("{} to {}", iso_day(since), iso_day(until)),

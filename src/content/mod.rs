@@ -1,5 +1,6 @@
 //! Reading `content/` into a checked `Playbook`: walk, split, parse, validate, index.
 
+pub mod agenda;
 pub mod check;
 pub mod date;
 pub mod fields;

@@ -7,12 +7,11 @@ use tera::Context;
 use time::Date;
 
 use super::Renderer;
-use crate::content::{Entry, FieldValue, Practice};
-use crate::schema::{Section, field, kind_name};
+use crate::content::Entry;
+use crate::content::agenda::{self, ActiveGoal};
+use crate::schema::Section;
 
 const RECENT_ENTRIES: usize = 10;
-/// The window of "practised lately".
-const RECENT_DAYS: i64 = 90;
 /// Months in the activity chart, ending with today's.
 const CHART_MONTHS: usize = 12;
 
@@ -33,8 +32,8 @@ pub(super) struct GoalView<'a> {
     url: String,
     progress: Option<i64>,
     due: Option<String>,
-    pub(super) due_iso: Option<String>,
-    pub(super) overdue: bool,
+    due_iso: Option<String>,
+    overdue: bool,
     status: &'a str,
 }
 
@@ -95,39 +94,19 @@ pub(super) fn dashboard(r: &Renderer<'_>, context: &mut Context) -> &'static str
     "dashboard.html"
 }
 
-fn days_between(from: Date, to: Date) -> i64 {
-    (to - from).whole_days()
-}
-
 pub(super) fn practice_health(r: &Renderer<'_>, today: Date) -> Vec<PracticeHealth> {
-    let stale_after = i64::from(r.playbook.config.stale_after_days);
-    Practice::ALL
-        .iter()
-        .enumerate()
-        .map(|(index, practice)| {
-            let entries = &r.playbook.by_practice[index];
-            // Newest first; an entry dated after today does not count as practised yet.
-            let past: Vec<&Entry> = entries
-                .iter()
-                .map(|&i| &*r.playbook.entries[i])
-                .filter(|e| e.date.day <= today)
-                .collect();
-            let last = past.first().map(|e| e.date);
-            let days_since = last.map(|d| days_between(d.day, today));
-            PracticeHealth {
-                label: practice.label(),
-                url: r
-                    .links
-                    .folder(&Section::Practices.path(&format!("{}/", practice.id()))),
-                last: last.map(|d| d.long()),
-                last_iso: last.map(|d| d.iso()),
-                days_since,
-                recent: past
-                    .iter()
-                    .filter(|e| days_between(e.date.day, today) < RECENT_DAYS)
-                    .count(),
-                stale: days_since.is_none_or(|days| days > stale_after),
-            }
+    agenda::practice_health(r.playbook, today)
+        .into_iter()
+        .map(|health| PracticeHealth {
+            label: health.practice.label(),
+            url: r
+                .links
+                .folder(&Section::Practices.path(&format!("{}/", health.practice.id()))),
+            last: health.last.map(|d| d.long()),
+            last_iso: health.last.map(|d| d.iso()),
+            days_since: health.days_since,
+            recent: health.recent,
+            stale: health.stale,
         })
         .collect()
 }
@@ -138,107 +117,37 @@ fn entry_url(r: &Renderer<'_>, entry: &Entry) -> String {
 
 /// Goals still in progress, soonest due first, then goals without a due date.
 pub(super) fn goals<'a>(r: &Renderer<'a>, today: Date) -> Vec<GoalView<'a>> {
-    let Some(kind) = r.playbook.config.schema.kind_by_name(kind_name::GOAL) else {
-        return Vec::new();
-    };
-    let mut goals: Vec<GoalView<'a>> = r.playbook.by_kind[kind]
+    agenda::active_goals(r.playbook, today)
         .iter()
-        .map(|&i| &r.playbook.entries[i])
-        .filter_map(|entry| {
-            let status = r
-                .playbook
-                .field(entry, field::STATUS)
-                .and_then(FieldValue::as_text)
-                .unwrap_or("active");
-            if status != "active" {
-                return None;
-            }
-            let due = r
-                .playbook
-                .field(entry, field::DUE)
-                .and_then(FieldValue::as_date);
-            Some(GoalView {
-                title: &entry.title,
-                url: entry_url(r, entry),
-                progress: match r.playbook.field(entry, field::PROGRESS) {
-                    Some(FieldValue::Integer(n)) => Some(*n),
-                    _ => None,
-                },
-                due: due.map(|d| d.long()),
-                due_iso: due.map(|d| d.iso()),
-                overdue: due.is_some_and(|d| d.day < today),
-                status,
-            })
-        })
-        .collect();
-    goals.sort_by(|a, b| match (&a.due_iso, &b.due_iso) {
-        (Some(x), Some(y)) => x.cmp(y),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.title.cmp(b.title),
-    });
-    goals
+        .map(|goal| goal_view(r, goal))
+        .collect()
+}
+
+pub(super) fn goal_view<'a>(r: &Renderer<'a>, goal: &ActiveGoal<'a>) -> GoalView<'a> {
+    GoalView {
+        title: &goal.entry.title,
+        url: entry_url(r, goal.entry),
+        progress: goal.progress,
+        due: goal.due.map(|d| d.long()),
+        due_iso: goal.due.map(|d| d.iso()),
+        overdue: goal.overdue,
+        status: goal.status,
+    }
 }
 
 /// Feedback actions not done yet, the oldest follow-up first.
 pub(super) fn open_actions<'a>(r: &Renderer<'a>, today: Date) -> Vec<ActionView<'a>> {
-    let schema = &r.playbook.config.schema;
-    let Some(kind) = schema.kind_by_name(kind_name::FEEDBACK) else {
-        return Vec::new();
-    };
-    let Some((_, actions_spec)) = schema.kind(kind).field(field::ACTIONS) else {
-        return Vec::new();
-    };
-    let crate::schema::FieldType::List(item) = &actions_spec.ty else {
-        return Vec::new();
-    };
-    let crate::schema::FieldType::Record(fields) = &**item else {
-        return Vec::new();
-    };
-    let position = |name: &str| fields.iter().position(|f| f.name == name);
-    let (Some(task_at), Some(done_at)) = (position(field::TASK), position(field::DONE)) else {
-        return Vec::new();
-    };
-    let mut actions = Vec::new();
-    for &i in &r.playbook.by_kind[kind] {
-        let entry = &r.playbook.entries[i];
-        let follow_up = r
-            .playbook
-            .field(entry, field::FOLLOW_UP)
-            .and_then(FieldValue::as_date);
-        let Some(FieldValue::List(items)) = r.playbook.field(entry, field::ACTIONS) else {
-            continue;
-        };
-        for item in items {
-            let FieldValue::Record(values) = item else {
-                continue;
-            };
-            let done = values
-                .get(done_at)
-                .and_then(|v| v.as_ref())
-                .and_then(FieldValue::as_bool)
-                .unwrap_or(false);
-            let task = values
-                .get(task_at)
-                .and_then(|v| v.as_ref())
-                .and_then(FieldValue::as_text);
-            if let (false, Some(task)) = (done, task) {
-                actions.push((
-                    follow_up.copied().unwrap_or(entry.date),
-                    ActionView {
-                        task,
-                        title: &entry.title,
-                        url: entry_url(r, entry),
-                        follow_up: follow_up.map(|d| d.long()),
-                        follow_up_iso: follow_up.map(|d| d.iso()),
-                        overdue: follow_up.is_some_and(|d| d.day < today),
-                    },
-                ));
-            }
-        }
-    }
-    actions.sort_by_key(|(date, _)| *date);
-    actions.into_iter().map(|(_, action)| action).collect()
+    agenda::open_actions(r.playbook, today)
+        .into_iter()
+        .map(|action| ActionView {
+            task: action.task,
+            title: &action.entry.title,
+            url: entry_url(r, action.entry),
+            follow_up: action.follow_up.map(|d| d.long()),
+            follow_up_iso: action.follow_up.map(|d| d.iso()),
+            overdue: action.overdue,
+        })
+        .collect()
 }
 
 /// Entries per month and kind over the last `CHART_MONTHS` months, as stacked bars in a
@@ -311,16 +220,4 @@ fn activity<'a>(r: &Renderer<'a>, today: Date) -> (Vec<MonthBar>, Vec<LegendItem
         })
         .collect();
     (bars, legend)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::Duration;
-
-    #[test]
-    fn days_between_counts_calendar_days() {
-        let a = Date::from_calendar_date(2026, time::Month::January, 30).unwrap();
-        assert_eq!(days_between(a, a + Duration::days(45)), 45);
-    }
 }

@@ -2,11 +2,11 @@
 //! the last one — as an agenda that fits one printed page.
 
 use tera::Context;
-use time::Duration;
 
 use super::Renderer;
-use super::dashboard::{goals, open_actions, practice_health};
+use super::dashboard::{goal_view, open_actions, practice_health};
 use crate::content::FieldValue;
+use crate::content::agenda;
 use crate::schema::{field, kind_name};
 
 /// Goals due within this many days are on the agenda (overdue ones too).
@@ -20,15 +20,7 @@ pub(super) fn prep(r: &Renderer<'_>, context: &mut Context) -> &'static str {
     let boss = config.boss.as_deref();
 
     // The last conversation with the boss (or any conversation, if no boss is named).
-    let last = schema
-        .kind_by_name(kind_name::CONVERSATION)
-        .and_then(|kind| {
-            playbook.by_kind[kind].iter().copied().find(|&i| {
-                let entry = &playbook.entries[i];
-                entry.date.day <= today
-                    && boss.is_none_or(|boss| entry.people.iter().any(|p| p == boss))
-            })
-        });
+    let last = agenda::last_one_on_one(playbook, today);
     let since = last.map(|i| playbook.entries[i].date.day);
     let is_new = |i: &usize| {
         let day = playbook.entries[*i].date.day;
@@ -55,18 +47,10 @@ pub(super) fn prep(r: &Renderer<'_>, context: &mut Context) -> &'static str {
                 == Some(true)
         })
         .collect();
-    let horizon = today
-        .checked_add(Duration::days(DUE_SOON_DAYS))
-        .unwrap_or(today);
-    let due_soon: Vec<_> = goals(r, today)
-        .into_iter()
-        .filter(|goal| {
-            goal.overdue
-                || goal
-                    .due_iso
-                    .as_deref()
-                    .is_some_and(|due| due <= crate::content::date::iso_day(horizon).as_str())
-        })
+    let due_soon: Vec<_> = agenda::active_goals(playbook, today)
+        .iter()
+        .filter(|goal| goal.due_within(today, DUE_SOON_DAYS))
+        .map(|goal| goal_view(r, goal))
         .collect();
     let stale: Vec<_> = practice_health(r, today)
         .into_iter()

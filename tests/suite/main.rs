@@ -13,4 +13,5 @@ mod fuzz;
 mod links;
 mod publish;
 mod serve;
+mod status;
 mod writing;
