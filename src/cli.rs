@@ -120,6 +120,12 @@ Examples:
   playbook --root ~/playbook status"
     )]
     Status(DayArgs),
+    /// Print the agenda of the next 1:1 (the prep page) as Markdown to paste, or as HTML
+    #[command(after_help = "Examples:
+  playbook prep > next-one-on-one.md
+  playbook prep --today 2026-07-01
+  playbook prep --format html > prep.html")]
+    Prep(PrepArgs),
     /// Print an iCalendar file of follow-ups and goal due dates, to import into a calendar
     #[command(after_help = "Examples:
   playbook calendar > playbook.ics
@@ -325,10 +331,37 @@ impl ReviewArgs {
             root,
             since: self.since,
             until: self.until,
-            format: match self.format {
-                ReviewFormat::Md => crate::commands::review::Format::Markdown,
-                ReviewFormat::Html => crate::commands::review::Format::Html,
-            },
+            format: self.format.into(),
+        }
+    }
+}
+
+/// `prep`: the agenda of the next 1:1, as of a day.
+#[derive(Debug, Args)]
+pub struct PrepArgs {
+    /// Count from this day (YYYY-MM-DD) instead of today
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<time::Date>,
+    /// md to paste into a shared 1:1 document, html for a standalone page
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: ReviewFormat,
+}
+
+impl PrepArgs {
+    pub fn into_options(self, root: PathBuf) -> crate::commands::prep::PrepOptions {
+        crate::commands::prep::PrepOptions {
+            root,
+            today: self.today,
+            format: self.format.into(),
+        }
+    }
+}
+
+impl From<ReviewFormat> for crate::commands::review::Format {
+    fn from(format: ReviewFormat) -> Self {
+        match format {
+            ReviewFormat::Md => crate::commands::review::Format::Markdown,
+            ReviewFormat::Html => crate::commands::review::Format::Html,
         }
     }
 }

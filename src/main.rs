@@ -123,6 +123,8 @@ fn main() -> ExitCode {
                 Err(failure) => Err(failure),
             }
         }
+        Command::Prep(args) => playbook::commands::prep::prep(&args.into_options(cli.root))
+            .map(|text| print!("{text}")),
         Command::Calendar(args) => {
             playbook::commands::calendar::calendar(&args.into_options(cli.root))
                 .map(|ics| print!("{ics}"))

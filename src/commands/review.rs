@@ -53,7 +53,7 @@ pub fn review(options: &ReviewOptions) -> Result<String, Failure> {
 }
 
 /// A page that stands alone: no theme, no link, styles for the screen and for A4 and Letter.
-fn html_document(title: &str, body: &str) -> String {
+pub(crate) fn html_document(title: &str, body: &str) -> String {
     let mut escaped = Vec::new();
     let _ = tera::escape_html(title, &mut escaped);
     let title = String::from_utf8_lossy(&escaped);

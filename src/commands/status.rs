@@ -1,7 +1,8 @@
 //! `playbook status`: what needs attention as of a day, in a few lines of plain text, and
 //! whether anything does, so that a cron job or a shell prompt can act on the exit status.
 //!
-//! Needs attention: an open feedback action whose follow-up date has passed, an active goal
+//! Needs attention: an open action (of a feedback or a conversation) whose due date (its own
+//! `due:`, else the entry's `follow_up:`) has passed, an active goal
 //! due within `GOALS_DUE_DAYS` days (or overdue), a practice going quiet (no entry for more
 //! than `stale_after_days`). The last 1:1 and the entries of the month are told, not judged.
 
@@ -72,9 +73,15 @@ pub fn status_of(playbook: &Playbook, today: Date) -> Status {
         attention += overdue.len();
         line(format!("overdue actions: {}", overdue.len()));
         for action in &overdue {
-            let follow_up = action.follow_up.map(|d| d.iso()).unwrap_or_default();
+            let when = match (action.due, action.follow_up) {
+                (Some(due), Some(follow_up)) if due == follow_up => {
+                    format!("follow up {}", due.iso())
+                }
+                (Some(due), _) => format!("due {}", due.iso()),
+                (None, _) => String::new(),
+            };
             line(format!(
-                "  - {} ({}, follow up {follow_up})",
+                "  - {} ({}, {when})",
                 action.task, action.entry.key
             ));
         }
@@ -109,6 +116,12 @@ pub fn status_of(playbook: &Playbook, today: Date) -> Status {
         .into_iter()
         .filter(|health| health.stale)
         .collect();
+    // Not judged: a practice no kind feeds is recorded by naming it in an entry.
+    for health in agenda::practice_health(playbook, today) {
+        if let Some(how) = &health.how_to_record {
+            line(format!("to record {}: {how}", health.practice.label()));
+        }
+    }
     if !quiet.is_empty() {
         attention += quiet.len();
         let names: Vec<String> = quiet

@@ -1,6 +1,6 @@
 //! What needs attention as of a day, read from a `Playbook`: active goals and their due dates,
-//! feedback actions not done yet and their follow-ups, how recently each practice was shown,
-//! and the last 1:1 with the boss. The dashboard, the prep page, `status` and `calendar` all
+//! actions of feedback and conversations not done yet and when they are due, how recently each
+//! practice was shown, the last 1:1 with the boss, and the agenda of the next one (`prep`). The dashboard, the prep page, `status` and `calendar` all
 //! ask here, so they never disagree about what is overdue.
 //!
 //! Entries dated after `today` do not count as done yet; a date is overdue when it is before
@@ -31,8 +31,27 @@ pub struct PracticeHealth {
     pub days_since: Option<i64>,
     /// Entries showing it in the last `RECENT_DAYS` days.
     pub recent: usize,
-    /// Never shown, or not for more than `stale_after_days`.
+    /// Never shown, or not for more than `stale_after_days` (a practice no kind feeds and never
+    /// shown is not stale: it has `how_to_record` instead).
     pub stale: bool,
+    /// How to record a practice that no kind feeds and no entry has shown yet: "add
+    /// `practices: [collaborate]` to an entry".
+    pub how_to_record: Option<String>,
+}
+
+/// Whether some kind of the schema feeds the practice by default.
+pub fn fed_by_a_kind(playbook: &Playbook, practice: Practice) -> bool {
+    playbook
+        .config
+        .schema
+        .kinds
+        .iter()
+        .any(|kind| kind.practice == practice)
+}
+
+/// The hint for a practice no kind feeds.
+pub fn how_to_record(practice: Practice) -> String {
+    format!("add `practices: [{}]` to an entry", practice.id())
 }
 
 /// Every practice, in `Practice::ALL` order.
@@ -50,6 +69,7 @@ pub fn practice_health(playbook: &Playbook, today: Date) -> Vec<PracticeHealth> 
                 .collect();
             let last = past.first().map(|e| e.date);
             let days_since = last.map(|d| days_between(d.day, today));
+            let unrecorded = last.is_none() && !fed_by_a_kind(playbook, practice);
             PracticeHealth {
                 practice,
                 last,
@@ -58,7 +78,8 @@ pub fn practice_health(playbook: &Playbook, today: Date) -> Vec<PracticeHealth> 
                     .iter()
                     .filter(|e| days_between(e.date.day, today) < RECENT_DAYS)
                     .count(),
-                stale: days_since.is_none_or(|days| days > stale_after),
+                stale: !unrecorded && days_since.is_none_or(|days| days > stale_after),
+                how_to_record: unrecorded.then(|| how_to_record(practice)),
             }
         })
         .collect()
@@ -122,68 +143,83 @@ pub fn active_goals(playbook: &Playbook, today: Date) -> Vec<ActiveGoal<'_>> {
     goals
 }
 
-/// A feedback action not done yet.
+/// An action not done yet, from a feedback or a conversation (any kind with `actions:`
+/// records `{task, done, due}`).
 pub struct OpenAction<'a> {
     pub entry: &'a Entry,
     pub task: &'a str,
-    /// The feedback's `follow_up:`, when it has one.
+    /// The entry's `follow_up:`, when it has one.
     pub follow_up: Option<EntryDate>,
+    /// When it is due: the action's own `due:`, else the entry's `follow_up:`.
+    pub due: Option<EntryDate>,
+    /// Due before `today`.
     pub overdue: bool,
+    /// Due on `today`.
+    pub due_today: bool,
 }
 
-/// Feedback actions not done yet, the oldest follow-up (else the feedback's date) first.
+/// The kinds whose open actions are on the agenda.
+const ACTION_KINDS: [&str; 2] = [kind_name::FEEDBACK, kind_name::CONVERSATION];
+
+/// Open actions of feedback and conversations, the soonest due (else the entry's date) first.
 pub fn open_actions(playbook: &Playbook, today: Date) -> Vec<OpenAction<'_>> {
     let schema = &playbook.config.schema;
-    let Some(kind) = schema.kind_by_name(kind_name::FEEDBACK) else {
-        return Vec::new();
-    };
-    let Some((_, actions_spec)) = schema.kind(kind).field(field::ACTIONS) else {
-        return Vec::new();
-    };
-    let FieldType::List(item) = &actions_spec.ty else {
-        return Vec::new();
-    };
-    let FieldType::Record(fields) = &**item else {
-        return Vec::new();
-    };
-    let position = |name: &str| fields.iter().position(|f| f.name == name);
-    let (Some(task_at), Some(done_at)) = (position(field::TASK), position(field::DONE)) else {
-        return Vec::new();
-    };
     let mut actions = Vec::new();
-    for &i in &playbook.by_kind[kind] {
-        let entry = &*playbook.entries[i];
-        let follow_up = follow_up(playbook, entry);
-        let Some(FieldValue::List(items)) = playbook.field(entry, field::ACTIONS) else {
+    for kind in ACTION_KINDS
+        .iter()
+        .filter_map(|name| schema.kind_by_name(name))
+    {
+        let Some((_, actions_spec)) = schema.kind(kind).field(field::ACTIONS) else {
             continue;
         };
-        for item in items {
-            let FieldValue::Record(values) = item else {
+        let FieldType::List(item) = &actions_spec.ty else {
+            continue;
+        };
+        let FieldType::Record(fields) = &**item else {
+            continue;
+        };
+        let position = |name: &str| fields.iter().position(|f| f.name == name);
+        let (Some(task_at), Some(done_at)) = (position(field::TASK), position(field::DONE)) else {
+            continue;
+        };
+        let due_at = position(field::DUE);
+        for &i in &playbook.by_kind[kind] {
+            let entry = &*playbook.entries[i];
+            let follow_up = follow_up(playbook, entry);
+            let Some(FieldValue::List(items)) = playbook.field(entry, field::ACTIONS) else {
                 continue;
             };
-            let done = values
-                .get(done_at)
-                .and_then(|v| v.as_ref())
-                .and_then(FieldValue::as_bool)
-                .unwrap_or(false);
-            let task = values
-                .get(task_at)
-                .and_then(|v| v.as_ref())
-                .and_then(FieldValue::as_text);
-            if let (false, Some(task)) = (done, task) {
-                actions.push((
-                    follow_up.unwrap_or(entry.date),
-                    OpenAction {
-                        entry,
-                        task,
-                        follow_up,
-                        overdue: follow_up.is_some_and(|d| d.day < today),
-                    },
-                ));
+            for item in items {
+                let FieldValue::Record(values) = item else {
+                    continue;
+                };
+                let value = |at: usize| values.get(at).and_then(|v| v.as_ref());
+                let done = value(done_at)
+                    .and_then(FieldValue::as_bool)
+                    .unwrap_or(false);
+                let task = value(task_at).and_then(FieldValue::as_text);
+                let due = due_at
+                    .and_then(value)
+                    .and_then(FieldValue::as_date)
+                    .copied()
+                    .or(follow_up);
+                if let (false, Some(task)) = (done, task) {
+                    actions.push((
+                        due.unwrap_or(entry.date).day,
+                        OpenAction {
+                            entry,
+                            task,
+                            follow_up,
+                            due,
+                            overdue: due.is_some_and(|d| d.day < today),
+                            due_today: due.is_some_and(|d| d.day == today),
+                        },
+                    ));
+                }
             }
         }
     }
-    actions.sort_by_key(|(date, _)| *date);
+    actions.sort_by_key(|(day, _)| *day);
     actions.into_iter().map(|(_, action)| action).collect()
 }
 
@@ -216,6 +252,101 @@ pub fn last_one_on_one(playbook: &Playbook, today: Date) -> Option<usize> {
         let entry = &playbook.entries[i];
         entry.date.day <= today && boss.is_none_or(|boss| entry.people.iter().any(|p| p == boss))
     })
+}
+
+/// Goals due within this many days are on the prep agenda (overdue ones too).
+pub const PREP_GOALS_DAYS: i64 = 30;
+
+/// Applied advice, and what came of it when written.
+pub struct AppliedAdvice<'a> {
+    pub entry: &'a Entry,
+    pub outcome: Option<&'a str>,
+}
+
+/// The agenda of the next 1:1: the prep page and `playbook prep` both show this.
+pub struct Prep<'a> {
+    /// Position in `entries` of the last 1:1.
+    pub last: Option<usize>,
+    /// The last 1:1's `decisions:` and `next:`.
+    pub decisions: Vec<&'a str>,
+    pub next: Vec<&'a str>,
+    /// Achievements and contributions dated after the last 1:1 (positions in `entries`).
+    pub achievements: Vec<usize>,
+    pub contributions: Vec<usize>,
+    /// Advice applied, dated after the last 1:1.
+    pub advice: Vec<AppliedAdvice<'a>>,
+    pub actions: Vec<OpenAction<'a>>,
+    /// Active goals due within `PREP_GOALS_DAYS` days, or overdue.
+    pub goals: Vec<ActiveGoal<'a>>,
+    /// Practices going quiet, and practices no kind feeds that were never recorded.
+    pub practices: Vec<PracticeHealth>,
+}
+
+/// The prep agenda as of `today`.
+pub fn prep(playbook: &Playbook, today: Date) -> Prep<'_> {
+    let schema = &playbook.config.schema;
+    let last = last_one_on_one(playbook, today);
+    let since = last.map(|i| playbook.entries[i].date.day);
+    let of_kind = |name: &str| -> Vec<usize> {
+        schema
+            .kind_by_name(name)
+            .map(|kind| {
+                playbook.by_kind[kind]
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        let day = playbook.entries[i].date.day;
+                        day <= today && since.is_none_or(|since| day > since)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let list = |name: &str| -> Vec<&str> {
+        let Some(i) = last else {
+            return Vec::new();
+        };
+        match playbook.field(&playbook.entries[i], name) {
+            Some(FieldValue::List(items)) => items.iter().filter_map(FieldValue::as_text).collect(),
+            Some(value) => value.as_text().into_iter().collect(),
+            None => Vec::new(),
+        }
+    };
+    let advice = of_kind(kind_name::ADVICE)
+        .into_iter()
+        .map(|i| &*playbook.entries[i])
+        .filter(|entry| {
+            playbook
+                .field(entry, field::APPLIED)
+                .and_then(FieldValue::as_bool)
+                == Some(true)
+        })
+        .map(|entry| AppliedAdvice {
+            entry,
+            outcome: playbook
+                .field(entry, field::OUTCOME)
+                .and_then(FieldValue::as_text)
+                .map(str::trim)
+                .filter(|text| !text.is_empty()),
+        })
+        .collect();
+    Prep {
+        last,
+        decisions: list(field::DECISIONS),
+        next: list(field::NEXT),
+        achievements: of_kind(kind_name::ACHIEVEMENT),
+        contributions: of_kind(kind_name::CONTRIBUTION),
+        advice,
+        actions: open_actions(playbook, today),
+        goals: active_goals(playbook, today)
+            .into_iter()
+            .filter(|goal| goal.due_within(today, PREP_GOALS_DAYS))
+            .collect(),
+        practices: practice_health(playbook, today)
+            .into_iter()
+            .filter(|health| health.stale || health.how_to_record.is_some())
+            .collect(),
+    }
 }
 
 #[cfg(test)]

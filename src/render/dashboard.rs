@@ -24,6 +24,9 @@ pub(super) struct PracticeHealth {
     days_since: Option<i64>,
     recent: usize,
     pub(super) stale: bool,
+    /// No kind feeds it and no entry shows it yet: the page says how to record it.
+    unrecorded: bool,
+    id: &'static str,
 }
 
 #[derive(Serialize)]
@@ -45,6 +48,7 @@ pub(super) struct ActionView<'a> {
     follow_up: Option<String>,
     follow_up_iso: Option<String>,
     overdue: bool,
+    due_today: bool,
 }
 
 #[derive(Serialize)]
@@ -95,7 +99,14 @@ pub(super) fn dashboard(r: &Renderer<'_>, context: &mut Context) -> &'static str
 }
 
 pub(super) fn practice_health(r: &Renderer<'_>, today: Date) -> Vec<PracticeHealth> {
-    agenda::practice_health(r.playbook, today)
+    practice_views(r, agenda::practice_health(r.playbook, today))
+}
+
+pub(super) fn practice_views(
+    r: &Renderer<'_>,
+    health: Vec<agenda::PracticeHealth>,
+) -> Vec<PracticeHealth> {
+    health
         .into_iter()
         .map(|health| PracticeHealth {
             label: health.practice.label(),
@@ -107,6 +118,8 @@ pub(super) fn practice_health(r: &Renderer<'_>, today: Date) -> Vec<PracticeHeal
             days_since: health.days_since,
             recent: health.recent,
             stale: health.stale,
+            unrecorded: health.how_to_record.is_some(),
+            id: health.practice.id(),
         })
         .collect()
 }
@@ -135,17 +148,26 @@ pub(super) fn goal_view<'a>(r: &Renderer<'a>, goal: &ActiveGoal<'a>) -> GoalView
     }
 }
 
-/// Feedback actions not done yet, the oldest follow-up first.
+/// Actions of feedback and conversations not done yet, the soonest due first.
 pub(super) fn open_actions<'a>(r: &Renderer<'a>, today: Date) -> Vec<ActionView<'a>> {
-    agenda::open_actions(r.playbook, today)
-        .into_iter()
+    action_views(r, &agenda::open_actions(r.playbook, today))
+}
+
+/// `follow_up` is when the action is due: its own `due:`, else its entry's `follow_up:`.
+pub(super) fn action_views<'a>(
+    r: &Renderer<'a>,
+    actions: &[agenda::OpenAction<'a>],
+) -> Vec<ActionView<'a>> {
+    actions
+        .iter()
         .map(|action| ActionView {
             task: action.task,
             title: &action.entry.title,
             url: entry_url(r, action.entry),
-            follow_up: action.follow_up.map(|d| d.long()),
-            follow_up_iso: action.follow_up.map(|d| d.iso()),
+            follow_up: action.due.map(|d| d.long()),
+            follow_up_iso: action.due.map(|d| d.iso()),
             overdue: action.overdue,
+            due_today: action.due_today,
         })
         .collect()
 }

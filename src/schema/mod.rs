@@ -266,6 +266,21 @@ fn list(item: FieldType) -> FieldType {
     FieldType::List(Box::new(item))
 }
 
+/// `actions:`, a checklist of `{task, done, due}`: the same spec for feedback and
+/// conversations, so that the agenda reads both alike.
+fn actions_field() -> FieldSpec {
+    FieldSpec::new(
+        field::ACTIONS,
+        "Actions",
+        list(FieldType::Record(vec![
+            FieldSpec::new(field::TASK, "Task", FieldType::Text).required(),
+            FieldSpec::new(field::DONE, "Done", FieldType::Bool),
+            FieldSpec::new(field::DUE, "Due", FieldType::Date),
+        ])),
+    )
+    .widget(Widget::Checklist)
+}
+
 impl Default for Schema {
     /// The seven kinds of the SPEC.
     fn default() -> Schema {
@@ -346,7 +361,7 @@ impl Default for Schema {
                     ]),
                     FieldSpec::new(field::APPLIED, "Applied", FieldType::Bool)
                         .words(&[("true", "Applied"), ("false", "Not applied yet")]),
-                    FieldSpec::new("outcome", "Outcome", FieldType::Text),
+                    FieldSpec::new(field::OUTCOME, "Outcome", FieldType::Text),
                 ],
             ),
             kind(
@@ -369,15 +384,7 @@ impl Default for Schema {
                         ("mixed", "Mixed"),
                     ]),
                     FieldSpec::new(field::FOLLOW_UP, "Follow up", FieldType::Date),
-                    FieldSpec::new(
-                        field::ACTIONS,
-                        "Actions",
-                        list(FieldType::Record(vec![
-                            FieldSpec::new(field::TASK, "Task", FieldType::Text).required(),
-                            FieldSpec::new(field::DONE, "Done", FieldType::Bool),
-                        ])),
-                    )
-                    .widget(Widget::Checklist),
+                    actions_field(),
                 ],
             ),
             kind(
@@ -459,11 +466,13 @@ impl Default for Schema {
                 "Conversation",
                 "Conversations",
                 Practice::Communicate,
-                "One-to-ones and other conversations: topics raised and decisions made.",
+                "One-to-ones and other conversations: topics raised, decisions made, what to raise next time and who does what.",
                 vec![
                     FieldSpec::new("with", "With", list(FieldType::Person)),
                     FieldSpec::new("topics", "Topics", list(FieldType::Text)),
-                    FieldSpec::new("decisions", "Decisions", list(FieldType::Text)),
+                    FieldSpec::new(field::DECISIONS, "Decisions", list(FieldType::Text)),
+                    FieldSpec::new(field::NEXT, "Next time", list(FieldType::Text)),
+                    actions_field(),
                 ],
             ),
         ];

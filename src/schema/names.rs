@@ -23,6 +23,9 @@ pub mod field {
     pub const ACTIONS: &str = "actions";
     pub const TASK: &str = "task";
     pub const DONE: &str = "done";
+    pub const DECISIONS: &str = "decisions";
+    pub const NEXT: &str = "next";
+    pub const OUTCOME: &str = "outcome";
     pub const METRICS: &str = "metrics";
 }
 

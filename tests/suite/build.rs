@@ -928,7 +928,12 @@ fn the_dashboard_counts_from_today_practices_goals_actions_and_activity() {
         .iter()
         .find(|p| p.starts_with("Collaborate"))
         .unwrap();
-    assert!(collaborate.contains("never"), "{collaborate}");
+    // No kind feeds it and no entry shows it: the dashboard says how to record it.
+    assert!(
+        collaborate.contains("to record it, add practices: [collaborate] to an entry"),
+        "{collaborate}"
+    );
+    assert!(!collaborate.contains("going stale"), "{collaborate}");
 
     assert_eq!(texts(&html, ".goal-list li a"), ["Ship the ledger"]);
     assert!(texts(&html, ".goal-list .due")[0].starts_with("due 30 June 2026"));

@@ -11,6 +11,7 @@ mod contrast;
 mod encrypt;
 mod fuzz;
 mod links;
+mod prep;
 mod publish;
 mod serve;
 mod status;
