@@ -360,6 +360,14 @@ mod tests {
     }
 
     #[test]
+    fn how_to_record_names_the_practice_id() {
+        assert_eq!(
+            how_to_record(Practice::CelebrateAndSupport),
+            "add `practices: [celebrate-and-support]` to an entry"
+        );
+    }
+
+    #[test]
     fn horizon_at_the_end_of_the_calendar_stays_put() {
         assert_eq!(horizon(Date::MAX, 14), Date::MAX);
     }
