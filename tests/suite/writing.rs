@@ -214,3 +214,41 @@ fn add_refuses_a_bad_value_at_the_command_line_and_writes_nothing() {
         "a refused add wrote something"
     );
 }
+
+#[test]
+fn add_reads_the_body_from_standard_input() {
+    let playbook = Playbook::fixture("basic");
+    let input = "Asked how she ranks requests.\n\nShe ranks them by customer impact.\n";
+    let args = [
+        "add",
+        "advice",
+        "Ranking requests",
+        "--date",
+        "2026-03-02",
+        "--set",
+        "from=dana",
+    ];
+    let run = playbook.run_with_input(&args, input);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        playbook.read("content/advice/ranking-requests.md"),
+        format!("---\ntitle: Ranking requests\ndate: 2026-03-02\nfrom: dana\n---\n{input}")
+    );
+    // --body wins over standard input.
+    let args = [
+        "add",
+        "advice",
+        "Second",
+        "--set",
+        "from=dana",
+        "--body",
+        "From the flag.",
+    ];
+    let run = playbook.run_with_input(&args, "From the pipe.");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        playbook
+            .read("content/advice/second.md")
+            .ends_with("---\nFrom the flag.\n")
+    );
+}

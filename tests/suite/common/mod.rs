@@ -102,6 +102,27 @@ impl Playbook {
     }
 }
 
+impl Playbook {
+    /// `playbook --root <this> <args…>` with `input` on its standard input (a pipe).
+    pub fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write as _;
+        let root = self.path().to_str().expect("temp paths are UTF-8");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_playbook"))
+            .args(["--root", root])
+            .args(args)
+            .env_remove("PLAYBOOK_ROOT")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run playbook");
+        let mut stdin = child.stdin.take().expect("a pipe");
+        stdin.write_all(input.as_bytes()).expect("write stdin");
+        drop(stdin);
+        Run::from(child.wait_with_output().expect("wait for playbook"))
+    }
+}
+
 /// Runs `playbook <args…>` as a user would, without `PLAYBOOK_ROOT` from the environment.
 pub fn run(args: &[&str]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_playbook"));
