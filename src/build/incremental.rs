@@ -289,8 +289,8 @@ fn render(
             (prepared.map_err(Failure::one)?, false, false)
         }
         Some((b, delta)) => {
-            let carried = carry(&b.playbook, &b.prepared, &playbook, delta, settings);
             let same = same_pages(&b.playbook, &playbook, delta);
+            let carried = carry(&b.prepared, &playbook, delta, same, settings);
             let plan = carried.plan.clone();
             let old = (&b.playbook, b.prepared.cards.as_slice());
             let only = pages_to_render(old.0, &playbook, delta, (old.1, &carried.cards), &plan);
@@ -335,18 +335,18 @@ fn render(
     })
 }
 
-/// Cards, search rows and the page plan of `new`, carried over from the last build (`old`,
-/// `prepared`) for every entry that did not change; the plan holds when the same pages sit at
-/// the same places.
+/// Cards, search rows and the page plan of `new`, carried over from the last build's
+/// (`prepared`) for every entry that did not change; the plan holds when the build has the
+/// `same_pages` and nobody moved.
 fn carry(
-    old: &Playbook,
     prepared: &Prepared,
     new: &Playbook,
     delta: &Delta,
+    same_pages: bool,
     settings: &Settings,
 ) -> Prepared {
     let links = &settings.links;
-    let same_plan = delta.old_of_new.is_none() && same_pages(old, new, delta);
+    let same_plan = same_pages && delta.old_of_new.is_none();
     Prepared {
         cards: make_cards(new, links, Some((&prepared.cards, delta))),
         search_rows: search_rows(new, links, Some((&prepared.search_rows, delta))),
