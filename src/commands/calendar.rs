@@ -1,9 +1,10 @@
 //! `playbook calendar`: an iCalendar file (RFC 5545) of the playbook's dates, to import into a
-//! calendar app: one all-day event per feedback follow-up and per goal due date. Printed,
-//! never published.
+//! calendar app: one all-day event per follow-up date, per action with its own `due:` date and
+//! per goal due date. Printed, never published.
 //!
 //! Invariants: every event's UID is made of the entry's key and what the event is
-//! (`follow-up.feedback/mid-year@playbook`), so importing a newer file updates the events
+//! (`follow-up.feedback/mid-year@playbook`, `action-due.conversations/weekly.2@playbook` for
+//! the second action), so importing a newer file updates the events
 //! instead of adding copies; DTSTAMP is the day given (or today), so the same playbook on the
 //! same day gives the same bytes; lines end in CRLF and are folded at 75 octets.
 
@@ -40,6 +41,7 @@ struct Event {
 /// The calendar of a loaded playbook, stamped `today`.
 pub fn calendar_of(playbook: &Playbook, today: Date) -> String {
     let mut events = follow_up_events(playbook);
+    events.extend(action_events(playbook));
     events.extend(goal_events(playbook));
     events.sort_by(|a, b| a.day.cmp(&b.day).then_with(|| a.uid.cmp(&b.uid)));
 
@@ -105,6 +107,24 @@ fn follow_up_events(playbook: &Playbook) -> Vec<Event> {
                 description,
                 cancelled: false,
             }
+        })
+        .collect()
+}
+
+/// An action's own due date; a done action stays in the file, cancelled, like a met goal.
+/// (Actions without a date of their own are listed on their entry's follow-up.)
+fn action_events(playbook: &Playbook) -> Vec<Event> {
+    agenda::actions(playbook)
+        .into_iter()
+        .filter_map(|action| {
+            let due = action.due?;
+            Some(Event {
+                uid: format!("action-due.{}.{}@playbook", action.entry.key, action.number),
+                day: due.day,
+                summary: format!("Action due: {}", action.task),
+                description: about(action.entry),
+                cancelled: action.done,
+            })
         })
         .collect()
 }

@@ -158,11 +158,23 @@ pub struct OpenAction<'a> {
     pub due_today: bool,
 }
 
-/// The kinds whose open actions are on the agenda.
+/// One item of an entry's `actions:`, done or not.
+pub struct Action<'a> {
+    pub entry: &'a Entry,
+    /// Its place in the entry's list, from 1.
+    pub number: usize,
+    pub task: &'a str,
+    pub done: bool,
+    /// Its own `due:`, when set.
+    pub due: Option<EntryDate>,
+}
+
+/// The kinds whose actions are on the agenda.
 const ACTION_KINDS: [&str; 2] = [kind_name::FEEDBACK, kind_name::CONVERSATION];
 
-/// Open actions of feedback and conversations, the soonest due (else the entry's date) first.
-pub fn open_actions(playbook: &Playbook, today: Date) -> Vec<OpenAction<'_>> {
+/// Every action of feedback and conversations, in the playbook's order (newest entry first,
+/// then the entry's own order).
+pub fn actions(playbook: &Playbook) -> Vec<Action<'_>> {
     let schema = &playbook.config.schema;
     let mut actions = Vec::new();
     for kind in ACTION_KINDS
@@ -185,42 +197,56 @@ pub fn open_actions(playbook: &Playbook, today: Date) -> Vec<OpenAction<'_>> {
         let due_at = position(field::DUE);
         for &i in &playbook.by_kind[kind] {
             let entry = &*playbook.entries[i];
-            let follow_up = follow_up(playbook, entry);
             let Some(FieldValue::List(items)) = playbook.field(entry, field::ACTIONS) else {
                 continue;
             };
-            for item in items {
+            for (index, item) in items.iter().enumerate() {
                 let FieldValue::Record(values) = item else {
                     continue;
                 };
                 let value = |at: usize| values.get(at).and_then(|v| v.as_ref());
-                let done = value(done_at)
-                    .and_then(FieldValue::as_bool)
-                    .unwrap_or(false);
-                let task = value(task_at).and_then(FieldValue::as_text);
-                let due = due_at
-                    .and_then(value)
-                    .and_then(FieldValue::as_date)
-                    .copied()
-                    .or(follow_up);
-                if let (false, Some(task)) = (done, task) {
-                    actions.push((
-                        due.unwrap_or(entry.date).day,
-                        OpenAction {
-                            entry,
-                            task,
-                            follow_up,
-                            due,
-                            overdue: due.is_some_and(|d| d.day < today),
-                            due_today: due.is_some_and(|d| d.day == today),
-                        },
-                    ));
-                }
+                let Some(task) = value(task_at).and_then(FieldValue::as_text) else {
+                    continue;
+                };
+                actions.push(Action {
+                    entry,
+                    number: index + 1,
+                    task,
+                    done: value(done_at)
+                        .and_then(FieldValue::as_bool)
+                        .unwrap_or(false),
+                    due: due_at
+                        .and_then(value)
+                        .and_then(FieldValue::as_date)
+                        .copied(),
+                });
             }
         }
     }
-    actions.sort_by_key(|(day, _)| *day);
-    actions.into_iter().map(|(_, action)| action).collect()
+    actions
+}
+
+/// Open actions of feedback and conversations, the soonest due (else the entry's date) first.
+pub fn open_actions(playbook: &Playbook, today: Date) -> Vec<OpenAction<'_>> {
+    let mut open: Vec<OpenAction<'_>> = actions(playbook)
+        .into_iter()
+        .filter(|action| !action.done)
+        .map(|action| {
+            let follow_up = follow_up(playbook, action.entry);
+            let due = action.due.or(follow_up);
+            OpenAction {
+                entry: action.entry,
+                task: action.task,
+                follow_up,
+                due,
+                overdue: due.is_some_and(|d| d.day < today),
+                due_today: due.is_some_and(|d| d.day == today),
+            }
+        })
+        .collect();
+    // A stable sort: same-day actions keep the playbook's order.
+    open.sort_by_key(|action| action.due.unwrap_or(action.entry.date).day);
+    open
 }
 
 /// The entry's `follow_up:` date, when its kind has one and it is set.

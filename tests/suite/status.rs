@@ -185,3 +185,44 @@ fn calendar_has_an_event_per_follow_up_and_goal_due_date_with_stable_uids() {
         "20260701T000000Z"
     );
 }
+
+#[test]
+fn calendar_has_an_event_per_action_due_date_and_cancels_done_ones() {
+    let playbook = Playbook::fixture("status");
+    playbook.write(
+        "content/conversations/planning.md",
+        "---\ntitle: Planning\ndate: 2026-06-05\nwith: dana\nactions:\n  \
+         - { task: Draft the RFC, done: false, due: 2026-06-12 }\n  \
+         - { task: No date of its own, done: false }\n  \
+         - { task: Send the notes, done: true, due: 2026-06-06 }\n---\n",
+    );
+    let run = playbook.run(&["calendar", "--today", "2026-06-10"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let events = parse_events(&run.stdout);
+    let actions: Vec<&str> = events
+        .keys()
+        .map(String::as_str)
+        .filter(|uid| uid.starts_with("action-due."))
+        .collect();
+    // The second action has no due date: no event of its own (the UIDs number actions by
+    // their place in the list, so adding one at the end moves no event).
+    assert_eq!(
+        actions,
+        [
+            "action-due.conversations/planning.1@playbook",
+            "action-due.conversations/planning.3@playbook",
+        ]
+    );
+    let open = &events["action-due.conversations/planning.1@playbook"];
+    assert_eq!(open["DTSTART;VALUE=DATE"], "20260612");
+    assert_eq!(open["DTEND;VALUE=DATE"], "20260613");
+    assert_eq!(open["SUMMARY"], "Action due: Draft the RFC");
+    assert_eq!(
+        open["DESCRIPTION"],
+        "Planning\\ncontent/conversations/planning.md"
+    );
+    assert!(!open.contains_key("STATUS"));
+    let done = &events["action-due.conversations/planning.3@playbook"];
+    assert_eq!(done["DTSTART;VALUE=DATE"], "20260606");
+    assert_eq!(done["STATUS"], "CANCELLED");
+}
