@@ -67,8 +67,11 @@ fn main() -> ExitCode {
                 Err(err) => Err(NewError::Usage(format!("could not read the body: {err}"))),
             };
             match added {
-                Ok(path) => {
-                    println!("{}", shown(&root, &path).display());
+                Ok(added) => {
+                    println!("{}", shown(&root, &added.path).display());
+                    for warning in &added.warnings {
+                        eprintln!("warning: {warning}");
+                    }
                     Ok(())
                 }
                 Err(NewError::Usage(message)) => {

@@ -37,17 +37,16 @@ struct Line {
 
 /// Writes the entry and returns its path relative to the root; nothing is written when a value
 /// is wrong (the usage error names the argument).
-pub fn add_entry(options: &AddOptions) -> Result<PathBuf, NewError> {
+pub fn add_entry(options: &AddOptions) -> Result<Added, NewError> {
     let config = Config::load(&options.new.root)?;
     let (kind, rel, date) = entry_path(&config, &options.new)?;
     let lines = front_matter(&config.schema, kind, &date, options)?;
     let text = entry_text(&lines, &options.body);
     let (entry, diagnostics) = parse_entry(&config, kind, &rel, &text);
-    let mut problems: Vec<String> = diagnostics
+    let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) = diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| told(d, &lines))
-        .collect();
+        .partition(|d| d.severity == Severity::Error);
+    let mut problems: Vec<String> = errors.iter().map(|d| told(d, &lines)).collect();
     if let Some(entry) = entry {
         let keys = existing_keys(&options.new.root, &config)?;
         let found = check_references_to(&entry, &keys);
@@ -63,7 +62,17 @@ pub fn add_entry(options: &AddOptions) -> Result<PathBuf, NewError> {
         return Err(NewError::Usage(problems.join("\nerror: ")));
     }
     create_entry(&options.new.root, &rel, &text)?;
-    Ok(rel)
+    Ok(Added {
+        path: rel,
+        warnings: warnings.iter().map(|d| told(d, &lines)).collect(),
+    })
+}
+
+/// The entry `add` wrote, and what the check only warned about (an unknown person, say), in
+/// the words of the command line.
+pub struct Added {
+    pub path: PathBuf,
+    pub warnings: Vec<String>,
 }
 
 /// The front matter lines: title, date, tags, then each `--set` as its field's type.

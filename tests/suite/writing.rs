@@ -252,3 +252,28 @@ fn add_reads_the_body_from_standard_input() {
             .ends_with("---\nFrom the flag.\n")
     );
 }
+
+#[test]
+fn add_writes_an_entry_with_an_unknown_person_and_warns_about_it() {
+    let playbook = Playbook::fixture("basic");
+    let run = playbook.run(&[
+        "add", "advice", "Ask Zed", "--set", "from=zed", "--body", "",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.ends_with("content/advice/ask-zed.md\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .starts_with("warning: --set from=zed: unknown person `zed`: not under `people:`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        playbook
+            .read("content/advice/ask-zed.md")
+            .contains("from: zed\n")
+    );
+}
