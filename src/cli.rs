@@ -86,10 +86,12 @@ pub enum Command {
   playbook serve --port 0
   playbook --root ~/playbook serve --port 8080")]
     Serve(ServeArgs),
-    /// Print a brag document for a period: achievements, goals met, praise, loyalty, contributions
+    /// Print the review packet of a period: the evidence, grouped by your career ladder
     #[command(after_help = "Examples:
-  playbook review --since 2026-01-01 --until 2026-06-30 > review.md
-  playbook review --since 2026-01-01 --format html > review.html")]
+  playbook review --period 2026-H1 > h1.md
+  playbook review --period last-quarter --format html > packet.html
+  playbook review --period 2026 --format json > 2026.json
+  playbook review --since 2026-01-01 --until 2026-06-30")]
     Review(ReviewArgs),
     /// Build (encrypted when configured) and send the site to publish.target of playbook.yaml
     #[command(after_help = "Examples:
@@ -308,30 +310,67 @@ fn ask_twice(prompts: (&str, &str), twice: bool, what: &str, differ: &str) -> As
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
+    /// The period: 2026, 2026-H1, 2026-Q3, 2026-09, this-quarter, last-quarter, this-half,
+    /// last-half, this-year, last-year, this-month, last-month, or all (default: the
+    /// review.period of playbook.yaml, else the year, holding today)
+    #[arg(long, value_name = "PERIOD", value_parser = check_period, conflicts_with_all = ["since", "until"])]
+    pub period: Option<String>,
     /// First day of the period (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub since: Option<time::Date>,
     /// Last day of the period (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub until: Option<time::Date>,
-    /// md to paste into a review form, html to print
+    /// The day relative periods (this-quarter, last-half…) count from, instead of today
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<time::Date>,
+    /// md to paste into a review form, html to print, json for other tools
     #[arg(long, value_enum, default_value = "md")]
-    pub format: ReviewFormat,
+    pub format: PacketFormat,
+}
+
+/// A `--period` as written, once it is known to be one.
+fn check_period(text: &str) -> Result<String, String> {
+    if text
+        .trim()
+        .eq_ignore_ascii_case(crate::commands::review::ALL_ENTRIES)
+    {
+        return Ok(text.to_string());
+    }
+    // Whether a form is a period does not depend on the day it counts from.
+    let any_day = time::Date::from_calendar_date(2026, time::Month::January, 1)
+        .map_err(|err| err.to_string())?;
+    crate::content::period::parse_period(text, any_day).map(|_| text.to_string())
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum ReviewFormat {
+pub enum PacketFormat {
+    Md,
+    Html,
+    Json,
+}
+
+/// The formats of `prep`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum PrepFormat {
     Md,
     Html,
 }
 
 impl ReviewArgs {
     pub fn into_options(self, root: PathBuf) -> crate::commands::review::ReviewOptions {
+        use crate::commands::review::Format;
         crate::commands::review::ReviewOptions {
             root,
             since: self.since,
             until: self.until,
-            format: self.format.into(),
+            period: self.period,
+            today: self.today,
+            format: match self.format {
+                PacketFormat::Md => Format::Markdown,
+                PacketFormat::Html => Format::Html,
+                PacketFormat::Json => Format::Json,
+            },
         }
     }
 }
@@ -344,7 +383,7 @@ pub struct PrepArgs {
     pub today: Option<time::Date>,
     /// md to paste into a shared 1:1 document, html for a standalone page
     #[arg(long, value_enum, default_value = "md")]
-    pub format: ReviewFormat,
+    pub format: PrepFormat,
 }
 
 impl PrepArgs {
@@ -357,11 +396,11 @@ impl PrepArgs {
     }
 }
 
-impl From<ReviewFormat> for crate::commands::review::Format {
-    fn from(format: ReviewFormat) -> Self {
+impl From<PrepFormat> for crate::commands::prep::Format {
+    fn from(format: PrepFormat) -> Self {
         match format {
-            ReviewFormat::Md => crate::commands::review::Format::Markdown,
-            ReviewFormat::Html => crate::commands::review::Format::Html,
+            PrepFormat::Md => crate::commands::prep::Format::Markdown,
+            PrepFormat::Html => crate::commands::prep::Format::Html,
         }
     }
 }

@@ -35,6 +35,8 @@ pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "templates/prep.html",
     "templates/reviews.html",
     "templates/review.html",
+    "templates/packet-groups.html",
+    "templates/ladder.html",
     "templates/search.html",
     "templates/404.html",
     "templates/head-meta.html",

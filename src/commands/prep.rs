@@ -6,12 +6,19 @@ use std::fmt::Write as _;
 use time::Date;
 
 use super::load_published;
-use super::review::{Format, html_document};
+use super::review::html_document;
 use crate::content::Playbook;
 use crate::content::agenda::{self, PREP_GOALS_DAYS};
 use crate::content::date::{self, iso_day};
 use crate::error::Failure;
 use crate::markdown;
+
+/// Markdown to paste into a shared document, or a page that stands alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+}
 
 pub struct PrepOptions {
     pub root: std::path::PathBuf,

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use crate::content::period::Span;
 use crate::error::did_you_mean;
 use crate::error::{Diagnostic, Failure};
 use crate::schema::{Practice, Schema};
@@ -91,6 +92,29 @@ pub struct PublishConfig {
     pub auth_file: Option<String>,
 }
 
+/// The review settings, under `review:`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// The period `playbook review` covers when none is given: `year`, `half` or `quarter`
+    /// (the one holding today).
+    pub period: Option<String>,
+}
+
+/// One competency of the owner's career ladder, under `ladder:`; entries name it by `id` in
+/// `competencies:`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Competency {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// What the owner's level (or the one they aim for) expects of it.
+    #[serde(default)]
+    pub level: Option<String>,
+}
+
 /// The whole of `playbook.yaml`; every key is optional.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -107,6 +131,9 @@ pub struct Config {
     pub kinds: IndexMap<String, KindConfig>,
     pub encrypt: bool,
     pub publish: Option<PublishConfig>,
+    pub review: ReviewConfig,
+    /// The owner's career ladder; empty when there is none.
+    pub ladder: Vec<Competency>,
     /// The default kinds with `kinds:` applied.
     #[serde(skip)]
     pub schema: Schema,
@@ -129,6 +156,8 @@ impl Default for Config {
             kinds: IndexMap::new(),
             encrypt: false,
             publish: None,
+            review: ReviewConfig::default(),
+            ladder: Vec::new(),
             schema: Schema::default(),
             text: String::new(),
         }
@@ -161,7 +190,15 @@ impl Config {
         let mut config = Config::from_yaml(text)?;
         let mut diagnostics = config.setting_problems();
         match kinds::build_schema(&config.kinds) {
-            Ok(schema) => config.schema = schema,
+            Ok(mut schema) => {
+                let ids: Vec<&str> = config.ladder.iter().map(|c| c.id.as_str()).collect();
+                if let Err(clash) = schema.add_ladder(&ids) {
+                    diagnostics.push(config.error_at(&["kinds", &clash], format!(
+                        "kind `{clash}` has a field `competencies`, which every entry has once `ladder:` is given: rename it"
+                    )));
+                }
+                config.schema = schema;
+            }
             Err(problems) => diagnostics.extend(
                 problems
                     .into_iter()
@@ -202,7 +239,63 @@ impl Config {
         diagnostics.extend(self.theme_problem());
         diagnostics.extend(self.boss_problem());
         diagnostics.extend(self.person_id_problems());
+        diagnostics.extend(self.review_problem());
+        diagnostics.extend(self.ladder_problems());
         diagnostics
+    }
+
+    /// `review.period` is a span of time `review` knows.
+    fn review_problem(&self) -> Option<Diagnostic> {
+        let period = self.review.period.as_deref()?;
+        let problem = period.parse::<Span>().err()?;
+        Some(self.error_at(&["review", "period"], format!("review.period: {problem}")))
+    }
+
+    /// Competency ids name anchors and are written in entries: a-z, 0-9 and `-`, each once;
+    /// every competency has a name.
+    fn ladder_problems(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (index, competency) in self.ladder.iter().enumerate() {
+            let at = |key: &str, message: String| {
+                let path = [
+                    PathSeg::Key("ladder".into()),
+                    PathSeg::Index(index),
+                    PathSeg::Key(key.into()),
+                ];
+                self.error_at_path(&path, message)
+            };
+            let id = competency.id.as_str();
+            if let Some(problem) = too_long_for_a_file_name("competency id", id) {
+                diagnostics.push(at("id", problem));
+            } else if id.is_empty() || slugify(id) != id {
+                diagnostics.push(at(
+                    "id",
+                    format!(
+                        "competency id `{id}` may hold only a-z, 0-9 and `-` (e.g. `{}`)",
+                        slugify(if id.is_empty() { &competency.name } else { id })
+                    ),
+                ));
+            } else if !seen.insert(id) {
+                diagnostics.push(at(
+                    "id",
+                    format!("competency id `{id}` is given twice under `ladder:`"),
+                ));
+            }
+            if competency.name.trim().is_empty() {
+                diagnostics.push(at("name", format!("competency `{id}` has an empty name")));
+            }
+        }
+        diagnostics
+    }
+
+    /// The span `review` covers by default: `review.period`, else a year.
+    pub fn review_span(&self) -> Span {
+        self.review
+            .period
+            .as_deref()
+            .and_then(|period| period.parse().ok())
+            .unwrap_or(Span::Year)
     }
 
     /// `publish.encrypt` and `publish.auth` each know one value.

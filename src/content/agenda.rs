@@ -176,54 +176,56 @@ const ACTION_KINDS: [&str; 2] = [kind_name::FEEDBACK, kind_name::CONVERSATION];
 /// then the entry's own order).
 pub fn actions(playbook: &Playbook) -> Vec<Action<'_>> {
     let schema = &playbook.config.schema;
-    let mut actions = Vec::new();
-    for kind in ACTION_KINDS
+    ACTION_KINDS
         .iter()
         .filter_map(|name| schema.kind_by_name(name))
-    {
-        let Some((_, actions_spec)) = schema.kind(kind).field(field::ACTIONS) else {
-            continue;
-        };
-        let FieldType::List(item) = &actions_spec.ty else {
-            continue;
-        };
-        let FieldType::Record(fields) = &**item else {
-            continue;
-        };
-        let position = |name: &str| fields.iter().position(|f| f.name == name);
-        let (Some(task_at), Some(done_at)) = (position(field::TASK), position(field::DONE)) else {
-            continue;
-        };
-        let due_at = position(field::DUE);
-        for &i in &playbook.by_kind[kind] {
-            let entry = &*playbook.entries[i];
-            let Some(FieldValue::List(items)) = playbook.field(entry, field::ACTIONS) else {
-                continue;
+        .flat_map(|kind| &playbook.by_kind[kind])
+        .flat_map(|&i| actions_of(playbook, &playbook.entries[i]))
+        .collect()
+}
+
+/// The items of an entry's `actions:` (a list of `{task, done, due}` records), done or not.
+pub fn actions_of<'a>(playbook: &'a Playbook, entry: &'a Entry) -> Vec<Action<'a>> {
+    let spec = playbook.config.schema.kind(entry.kind);
+    let Some((_, actions_spec)) = spec.field(field::ACTIONS) else {
+        return Vec::new();
+    };
+    let FieldType::List(item) = &actions_spec.ty else {
+        return Vec::new();
+    };
+    let FieldType::Record(fields) = &**item else {
+        return Vec::new();
+    };
+    let position = |name: &str| fields.iter().position(|f| f.name == name);
+    let (Some(task_at), Some(done_at)) = (position(field::TASK), position(field::DONE)) else {
+        return Vec::new();
+    };
+    let due_at = position(field::DUE);
+    let Some(FieldValue::List(items)) = playbook.field(entry, field::ACTIONS) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(index, item)| {
+            let FieldValue::Record(values) = item else {
+                return None;
             };
-            for (index, item) in items.iter().enumerate() {
-                let FieldValue::Record(values) = item else {
-                    continue;
-                };
-                let value = |at: usize| values.get(at).and_then(|v| v.as_ref());
-                let Some(task) = value(task_at).and_then(FieldValue::as_text) else {
-                    continue;
-                };
-                actions.push(Action {
-                    entry,
-                    number: index + 1,
-                    task,
-                    done: value(done_at)
-                        .and_then(FieldValue::as_bool)
-                        .unwrap_or(false),
-                    due: due_at
-                        .and_then(value)
-                        .and_then(FieldValue::as_date)
-                        .copied(),
-                });
-            }
-        }
-    }
-    actions
+            let value = |at: usize| values.get(at).and_then(|v| v.as_ref());
+            Some(Action {
+                entry,
+                number: index + 1,
+                task: value(task_at).and_then(FieldValue::as_text)?,
+                done: value(done_at)
+                    .and_then(FieldValue::as_bool)
+                    .unwrap_or(false),
+                due: due_at
+                    .and_then(value)
+                    .and_then(FieldValue::as_date)
+                    .copied(),
+            })
+        })
+        .collect()
 }
 
 /// Open actions of feedback and conversations, the soonest due (else the entry's date) first.

@@ -43,6 +43,8 @@ pub struct Entry {
     pub practices: Vec<Practice>,
     /// `<kind-folder>/<slug>` keys of related entries.
     pub related: Vec<String>,
+    /// Ids of the ladder's competencies it is evidence of.
+    pub competencies: Vec<String>,
     pub draft: bool,
     /// Plain text for lists: `summary:` or the body's first paragraph.
     pub summary: String,

@@ -316,6 +316,7 @@ fn build_entry(
         people,
         practices,
         related: common.texts(field::RELATED),
+        competencies: common.texts(field::COMPETENCIES),
         draft: common
             .get(field::DRAFT)
             .and_then(FieldValue::as_bool)

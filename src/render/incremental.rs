@@ -11,6 +11,7 @@ use tera::Value;
 use super::{Page, PageKind};
 use crate::content::model::{MonthGroup, Reference};
 use crate::content::{Delta, Entry, KindId, Playbook};
+use crate::schema::kind_name;
 
 /// Parts of an entry that a page can show, as a set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -51,7 +52,10 @@ impl Parts {
         };
         add(cards.0 != cards.1, Parts::CARD);
         add(before.people != after.people, Parts::PEOPLE);
-        add(before.fields != after.fields, Parts::FIELDS);
+        // Competencies are read where fields are: on packets and the ladder.
+        let fields_differ =
+            before.fields != after.fields || before.competencies != after.competencies;
+        add(fields_differ, Parts::FIELDS);
         add(before.search_words != after.search_words, Parts::WORDS);
         let reference = |r: &Reference| (r.field.clone(), r.target.clone());
         let same_references =
@@ -93,13 +97,25 @@ pub fn shows(page: PageKind, playbook: &Playbook) -> Vec<(Scope<'_>, Parts)> {
         PageKind::Dashboard | PageKind::Prep | PageKind::Reviews => {
             vec![(Scope::Every, LISTED.with(Parts::PEOPLE).with(Parts::FIELDS))]
         }
-        // A year's packet: its entries, their people, impact and metrics.
-        PageKind::Review(year) => {
-            vec![(
-                Scope::Year(year),
-                LISTED.with(Parts::PEOPLE).with(Parts::FIELDS),
-            )]
+        // A period's packet: its entries, their people, fields, competencies and the goals
+        // they refer to; and the goals, of any date, that were in progress then.
+        PageKind::Review(period) => {
+            let goals = playbook.config.schema.kind_by_name(kind_name::GOAL);
+            let mut shown = vec![(
+                Scope::Year(period.year),
+                LISTED
+                    .with(Parts::PEOPLE)
+                    .with(Parts::FIELDS)
+                    .with(Parts::REFERENCES),
+            )];
+            shown.extend(goals.map(|kind| (Scope::Kind(kind), LISTED.with(Parts::FIELDS))));
+            shown
         }
+        // Each quarter's packet, counted by competency.
+        PageKind::Ladder => vec![(
+            Scope::Every,
+            LISTED.with(Parts::FIELDS).with(Parts::REFERENCES),
+        )],
         PageKind::SearchIndex => {
             vec![(Scope::Every, LISTED.with(Parts::PEOPLE).with(Parts::WORDS))]
         }
@@ -246,13 +262,9 @@ impl Touched {
 }
 
 /// Whether `new` has the pages `old` has, by path: no entry added or removed (`delta`), and
-/// the same tags, people and years.
+/// the same tags, people and review periods.
 pub fn same_pages(old: &Playbook, new: &Playbook, delta: &Delta) -> bool {
-    let years = |p: &Playbook| {
-        let mut years: Vec<i32> = p.months.iter().map(|m| m.year).collect();
-        years.dedup();
-        years
-    };
+    let periods = super::review_pages::periods;
     let same_tags = Arc::ptr_eq(&old.tags, &new.tags)
         || (old.tags.iter().map(|t| &t.slug)).eq(new.tags.iter().map(|t| &t.slug));
     let same_people = Arc::ptr_eq(&old.people, &new.people)
@@ -263,7 +275,7 @@ pub fn same_pages(old: &Playbook, new: &Playbook, delta: &Delta) -> bool {
         .all(|(o, n)| o.is_some() && n.is_some())
         && same_tags
         && same_people
-        && (Arc::ptr_eq(&old.months, &new.months) || years(old) == years(new))
+        && (Arc::ptr_eq(&old.months, &new.months) || periods(old) == periods(new))
 }
 
 /// The pages of `new` (planned as `pages`) to render again after the change `delta` from

@@ -5,11 +5,12 @@ mod cards;
 mod dashboard;
 mod entry;
 pub mod incremental;
+mod ladder;
 mod lists;
 mod practices;
 mod prep;
 pub mod review;
-mod review_pages;
+pub(crate) mod review_pages;
 pub mod search;
 
 pub use cards::make_cards;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tera::{Context, Value};
 
+use crate::content::period::Period;
 use crate::content::{KindId, Playbook, Practice, url_slug};
 use crate::error::Diagnostic;
 use crate::schema::Section;
@@ -41,8 +43,10 @@ pub enum PageKind {
     /// file:// too.
     SearchIndex,
     Reviews,
-    /// A calendar year's review packet.
-    Review(i32),
+    /// A period's review packet: a year, a half or a quarter.
+    Review(Period),
+    /// The competencies of the ladder × quarters, with a ladder.
+    Ladder,
     Practices,
     /// Position in `Practice::ALL`.
     Practice(usize),
@@ -101,12 +105,20 @@ pub fn plan_pages(playbook: &Playbook) -> Vec<Page> {
             kind: PageKind::NotFound,
         },
     ];
-    let mut years: Vec<i32> = playbook.months.iter().map(|m| m.year).collect();
-    years.dedup();
-    pages.extend(years.into_iter().map(|year| Page {
-        path: Section::Review.path(&format!("{year}/index.html")),
-        kind: PageKind::Review(year),
-    }));
+    pages.extend(
+        review_pages::periods(playbook)
+            .into_iter()
+            .map(|period| Page {
+                path: Section::Review.path(&format!("{}index.html", period.path())),
+                kind: PageKind::Review(period),
+            }),
+    );
+    if !playbook.config.ladder.is_empty() {
+        pages.push(Page {
+            path: Section::Ladder.path("index.html"),
+            kind: PageKind::Ladder,
+        });
+    }
     pages.extend(Practice::ALL.iter().enumerate().map(|(i, practice)| Page {
         path: Section::Practices.path(&format!("{}/index.html", practice.id())),
         kind: PageKind::Practice(i),
@@ -251,7 +263,8 @@ impl<'a> Renderer<'a> {
             PageKind::Prep => prep::prep(self, &mut context),
             PageKind::Search | PageKind::SearchIndex => "search.html",
             PageKind::Reviews => review_pages::reviews_index(self, &mut context),
-            PageKind::Review(year) => review_pages::review_page(self, year, &mut context),
+            PageKind::Review(period) => review_pages::review_page(self, period, &mut context),
+            PageKind::Ladder => ladder::ladder_page(self, &mut context),
             PageKind::Practice(index) => practices::practice_page(self, index, &mut context),
         };
         let mut html = Vec::with_capacity(16 * 1024);
@@ -323,6 +336,8 @@ struct SiteView<'a> {
     practices_url: String,
     prep_url: String,
     review_url: String,
+    /// With a ladder.
+    ladder_url: Option<String>,
     search_url: String,
     stylesheet: &'static str,
 }
@@ -352,6 +367,8 @@ fn site_view<'a>(playbook: &'a Playbook, links: &Links) -> SiteView<'a> {
         practices_url: links.folder(&Section::Practices.path("")),
         prep_url: links.folder(&Section::Prep.path("")),
         review_url: links.folder(&Section::Review.path("")),
+        ladder_url: (!playbook.config.ladder.is_empty())
+            .then(|| links.folder(&Section::Ladder.path(""))),
         search_url: links.folder(&Section::Search.path("")),
         stylesheet: "style.css",
     }

@@ -1,185 +1,490 @@
-//! Review packets: a brag document for a period — achievements with their impact and metrics,
-//! goals met, praise received, loyalty and support moments, contributions done. Made once as
-//! data, shown as a page per year and printed by `playbook review` as Markdown or HTML.
+//! Review packets: the evidence of a period, made once as data — achievements with their impact
+//! and metrics, goals met and in progress (with what was done toward them), praise quoted,
+//! constructive feedback acted on, loyalty and support, advice applied and how it went,
+//! contributions done — grouped by the owner's career ladder when there is one, with its gaps.
+//! The site shows it as a page per period; `playbook review` prints it as Markdown, HTML or
+//! JSON (`markdown`); the JSON is this structure as serialized, documented in the README.
+
+mod markdown;
+
+pub use markdown::to_markdown;
 
 use serde::Serialize;
 use time::Date;
 
 use super::Links;
+use crate::config::Competency;
+use crate::content::agenda;
+use crate::content::date::iso_day;
+use crate::content::model::MonthGroup;
+use crate::content::period::Period;
 use crate::content::{Entry, FieldValue, Playbook, Practice};
 use crate::schema::{field, kind_name};
 
-#[derive(Serialize)]
-pub struct Item<'a> {
-    pub title: &'a str,
-    pub url: String,
-    pub date: String,
-    pub date_iso: String,
-    /// The summary line, or for praise the words quoted.
-    pub text: &'a str,
-    /// An achievement's impact.
-    pub impact: Option<&'a str>,
-    /// An achievement's metrics: `name: before → after`.
-    pub metrics: Vec<String>,
-    /// Who gave the praise or shared the moment.
-    pub people: Vec<&'a str>,
+/// The version of the JSON shape; raised when a field changes meaning or goes away.
+pub const JSON_FORMAT: &str = "playbook-review/1";
+
+/// The sections of a packet, in the order it tells them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Section {
+    Achievements,
+    GoalsMet,
+    GoalsInProgress,
+    Praise,
+    FeedbackActedOn,
+    Loyalty,
+    AdviceApplied,
+    Contributions,
 }
 
-/// The brag document of a period; every list is oldest first, as a story reads.
+impl Section {
+    pub const ALL: [Section; 8] = [
+        Section::Achievements,
+        Section::GoalsMet,
+        Section::GoalsInProgress,
+        Section::Praise,
+        Section::FeedbackActedOn,
+        Section::Loyalty,
+        Section::AdviceApplied,
+        Section::Contributions,
+    ];
+
+    pub fn heading(self) -> &'static str {
+        match self {
+            Section::Achievements => "Achievements",
+            Section::GoalsMet => "Goals met",
+            Section::GoalsInProgress => "Goals in progress",
+            Section::Praise => "Praise received",
+            Section::FeedbackActedOn => "Feedback acted on",
+            Section::Loyalty => "Loyalty and support",
+            Section::AdviceApplied => "Advice applied",
+            Section::Contributions => "Contributions",
+        }
+    }
+
+    /// The id in JSON and in the page's anchors.
+    pub fn id(self) -> &'static str {
+        match self {
+            Section::Achievements => "achievements",
+            Section::GoalsMet => "goals-met",
+            Section::GoalsInProgress => "goals-in-progress",
+            Section::Praise => "praise",
+            Section::FeedbackActedOn => "feedback-acted-on",
+            Section::Loyalty => "loyalty",
+            Section::AdviceApplied => "advice-applied",
+            Section::Contributions => "contributions",
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Metric<'a> {
+    pub name: &'a str,
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
+}
+
+/// An entry the packet points to without telling it: work done toward a goal.
+#[derive(Serialize)]
+pub struct Mention<'a> {
+    pub key: &'a str,
+    pub title: &'a str,
+    pub date: String,
+    /// Omitted from `playbook review`'s JSON, which has no site to link to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// One piece of evidence: an entry, told the way its section tells it.
+#[derive(Serialize)]
+pub struct Item<'a> {
+    pub section: Section,
+    pub key: &'a str,
+    pub title: &'a str,
+    /// `2026-03-14`.
+    pub date: String,
+    /// `14 March 2026`.
+    pub date_long: String,
+    /// The summary line; for praise, the words quoted.
+    pub summary: &'a str,
+    /// Who gave the praise or the advice, or shared the moment: names, not ids.
+    pub people: Vec<&'a str>,
+    /// Ids of the ladder's competencies.
+    pub competencies: &'a [String],
+    /// An achievement's impact and metrics.
+    pub impact: Option<&'a str>,
+    pub metrics: Vec<Metric<'a>>,
+    /// A goal's status, progress (0–100) and due date.
+    pub status: Option<&'a str>,
+    pub progress: Option<i64>,
+    pub due: Option<String>,
+    pub due_long: Option<String>,
+    /// Entries of the period that refer to the goal: what was done toward it.
+    pub toward: Vec<Mention<'a>>,
+    /// Applied advice: what came of it, when written.
+    pub outcome: Option<&'a str>,
+    /// Feedback: the actions done.
+    pub actions_done: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The dates a packet covers; either end open.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Span {
+    /// `2026-Q3`, when the period is one `--period` names.
+    pub name: Option<String>,
+    /// For people: `Q3 2026`, `2026-01-01 to 2026-06-30`, `all entries`.
+    pub label: String,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    #[serde(skip)]
+    pub first: Option<Date>,
+    #[serde(skip)]
+    pub last: Option<Date>,
+}
+
+impl Span {
+    /// The span of a period: its name, a label for people and its first and last days.
+    pub fn of_period(period: Period) -> Span {
+        let (first, last) = (period.first_day(), period.last_day());
+        let days = match (first, last) {
+            (Some(first), Some(last)) => format!(" ({} to {})", iso_day(first), iso_day(last)),
+            _ => String::new(),
+        };
+        Span {
+            name: Some(period.name()),
+            label: format!("{}{days}", period.label()),
+            since: first.map(iso_day),
+            until: last.map(iso_day),
+            first,
+            last,
+        }
+    }
+
+    /// The span of `--since`/`--until`, either open.
+    pub fn of_dates(since: Option<Date>, until: Option<Date>) -> Span {
+        let label = match (since, until) {
+            (Some(since), Some(until)) => format!("{} to {}", iso_day(since), iso_day(until)),
+            (Some(since), None) => format!("since {}", iso_day(since)),
+            (None, Some(until)) => format!("until {}", iso_day(until)),
+            (None, None) => "all entries".to_string(),
+        };
+        Span {
+            name: None,
+            label,
+            since: since.map(iso_day),
+            until: until.map(iso_day),
+            first: since,
+            last: until,
+        }
+    }
+
+    pub fn holds(&self, day: Date) -> bool {
+        self.first.is_none_or(|first| day >= first) && self.last.is_none_or(|last| day <= last)
+    }
+}
+
+/// A packet's title: `Maya Okafor: review packet, Q3 2026`.
+pub fn packet_title(owner: Option<&str>, what: &str) -> String {
+    match owner {
+        Some(owner) => format!("{owner}: review packet, {what}"),
+        None => format!("Review packet, {what}"),
+    }
+}
+
+/// The evidence of one competency: positions in `Packet::items`.
+#[derive(Serialize)]
+pub struct Evidence<'a> {
+    /// `id`, `name`, `description`, `level`.
+    #[serde(flatten)]
+    pub competency: &'a Competency,
+    pub items: Vec<usize>,
+}
+
+/// The evidence of a period; each section oldest first, as a story reads.
 #[derive(Serialize)]
 pub struct Packet<'a> {
+    pub format: &'static str,
     pub title: String,
-    pub achievements: Vec<Item<'a>>,
-    pub goals_met: Vec<Item<'a>>,
-    pub praise: Vec<Item<'a>>,
-    pub loyalty: Vec<Item<'a>>,
-    pub contributions: Vec<Item<'a>>,
-    pub count: usize,
+    pub period: Span,
+    pub items: Vec<Item<'a>>,
+    /// With a ladder: each competency's evidence, in the ladder's order.
+    pub competencies: Vec<Evidence<'a>>,
+    /// With a ladder: items that name no competency.
+    pub unmapped: Vec<usize>,
+    /// With a ladder: ids of the competencies with no evidence in the period.
+    pub gaps: Vec<&'a str>,
+}
+
+/// Items of one section, for showing.
+#[derive(Serialize)]
+pub struct Group<'p, 'a> {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub items: Vec<&'p Item<'a>>,
+}
+
+impl<'a> Packet<'a> {
+    /// The items at `positions` by section, in the sections' order; empty sections left out.
+    pub fn grouped<'p>(&'p self, positions: &[usize]) -> Vec<Group<'p, 'a>> {
+        Section::ALL
+            .iter()
+            .map(|&section| Group {
+                id: section.id(),
+                heading: section.heading(),
+                items: positions
+                    .iter()
+                    .map(|&i| &self.items[i])
+                    .filter(|item| item.section == section)
+                    .collect(),
+            })
+            .filter(|group| !group.items.is_empty())
+            .collect()
+    }
+
+    /// Every item by section.
+    pub fn all_grouped<'p>(&'p self) -> Vec<Group<'p, 'a>> {
+        self.grouped(&(0..self.items.len()).collect::<Vec<_>>())
+    }
 }
 
 fn text_field<'a>(playbook: &'a Playbook, entry: &'a Entry, name: &str) -> Option<&'a str> {
-    playbook.field(entry, name).and_then(FieldValue::as_text)
+    playbook
+        .field(entry, name)
+        .and_then(FieldValue::as_text)
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
 }
 
-fn item<'a>(
-    playbook: &'a Playbook,
-    links: &Links,
-    entry: &'a Entry,
-    people: Vec<&'a str>,
-) -> Item<'a> {
-    let metrics = match playbook.field(entry, field::METRICS) {
-        Some(FieldValue::List(rows)) => rows
-            .iter()
-            .filter_map(|row| match row {
-                FieldValue::Record(values) => {
-                    let text = |i: usize| {
-                        values
-                            .get(i)
-                            .and_then(|v| v.as_ref())
-                            .and_then(FieldValue::as_text)
-                    };
-                    Some(format!(
-                        "{}: {} → {}",
-                        text(0)?,
-                        text(1).unwrap_or("–"),
-                        text(2).unwrap_or("–")
-                    ))
-                }
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    Item {
-        title: &entry.title,
-        url: links.folder(&format!("{}/", entry.key)),
-        date: entry.date.long(),
-        date_iso: entry.date.iso(),
-        text: &entry.summary,
-        impact: text_field(playbook, entry, "impact"),
-        metrics,
-        people,
+fn is_kind(playbook: &Playbook, entry: &Entry, name: &str) -> bool {
+    playbook.config.schema.kind(entry.kind).name == name
+}
+
+/// The sections an entry of the period belongs to (a mixed feedback is praise and, with
+/// actions done, feedback acted on too). Goals are chosen apart, by `goal_section`.
+fn sections_of(playbook: &Playbook, entry: &Entry) -> Vec<Section> {
+    let text = |name| text_field(playbook, entry, name);
+    let kind = |name| is_kind(playbook, entry, name);
+    let mut sections = Vec::new();
+    if kind(kind_name::ACHIEVEMENT) {
+        sections.push(Section::Achievements);
+    } else if kind(kind_name::FEEDBACK) {
+        let tone = text(field::TONE);
+        if matches!(tone, Some("praise" | "mixed")) {
+            sections.push(Section::Praise);
+        }
+        if tone != Some("praise") && agenda::actions_of(playbook, entry).iter().any(|a| a.done) {
+            sections.push(Section::FeedbackActedOn);
+        }
+    } else if kind(kind_name::ADVICE) {
+        let applied = playbook
+            .field(entry, field::APPLIED)
+            .and_then(FieldValue::as_bool);
+        if applied == Some(true) {
+            sections.push(Section::AdviceApplied);
+        }
+    } else if kind(kind_name::CONTRIBUTION) && text(field::STATUS) == Some("done") {
+        sections.push(Section::Contributions);
+    }
+    let loyal =
+        kind(kind_name::LOYALTY) || entry.practices.contains(&Practice::CelebrateAndSupport);
+    if sections.is_empty() && loyal && !kind(kind_name::GOAL) {
+        sections.push(Section::Loyalty);
+    }
+    sections
+}
+
+/// A goal's section in a period: met, when it was set, due or worked on in the period; in
+/// progress, when it is active, was set by the period's end and was not due before it began.
+fn goal_section(playbook: &Playbook, entry: &Entry, span: &Span, toward: bool) -> Option<Section> {
+    let due = playbook
+        .field(entry, field::DUE)
+        .and_then(FieldValue::as_date)
+        .map(|d| d.day);
+    match text_field(playbook, entry, field::STATUS).unwrap_or("active") {
+        "met" => {
+            let touched = span.holds(entry.date.day) || due.is_some_and(|d| span.holds(d));
+            (touched || toward).then_some(Section::GoalsMet)
+        }
+        "active" => {
+            let set_by_the_end = span.last.is_none_or(|last| entry.date.day <= last);
+            let not_due_before = due.is_none_or(|d| span.first.is_none_or(|first| d >= first));
+            (set_by_the_end && not_due_before).then_some(Section::GoalsInProgress)
+        }
+        _ => None,
     }
 }
 
-/// The packet for entries dated from `since` to `until` (both included, either open).
-pub fn packet<'a>(
+/// Builds items; `links` gives each one its page's address (none for `playbook review`).
+struct Maker<'a, 'l> {
     playbook: &'a Playbook,
-    links: &Links,
-    title: String,
-    since: Option<Date>,
-    until: Option<Date>,
-) -> Packet<'a> {
-    let schema = &playbook.config.schema;
-    let name_of = |id: &'a str| playbook.config.person_name(id);
-    // `entries` is newest first; a packet reads oldest first.
-    let in_period: Vec<&'a Entry> = playbook
-        .entries
-        .iter()
-        .rev()
-        .map(|e| &**e)
-        .filter(|e| since.is_none_or(|d| e.date.day >= d) && until.is_none_or(|d| e.date.day <= d))
-        .collect();
-    let kind_is = |entry: &Entry, name: &str| schema.kind(entry.kind).name == name;
-    let field_is =
-        |entry: &Entry, field: &str, value: &str| text_field(playbook, entry, field) == Some(value);
-    let mut packet = Packet {
-        title,
-        achievements: Vec::new(),
-        goals_met: Vec::new(),
-        praise: Vec::new(),
-        loyalty: Vec::new(),
-        contributions: Vec::new(),
-        count: 0,
-    };
-    for entry in in_period {
-        let people = || {
-            entry
+    links: Option<&'l Links>,
+}
+
+impl<'a> Maker<'a, '_> {
+    fn url(&self, entry: &Entry) -> Option<String> {
+        self.links
+            .map(|links| links.folder(&format!("{}/", entry.key)))
+    }
+
+    fn item(&self, section: Section, entry: &'a Entry, toward: Vec<Mention<'a>>) -> Item<'a> {
+        let playbook = self.playbook;
+        let config = &playbook.config;
+        let text = |name| text_field(playbook, entry, name);
+        let goal = section == Section::GoalsMet || section == Section::GoalsInProgress;
+        let due = goal
+            .then(|| {
+                playbook
+                    .field(entry, field::DUE)
+                    .and_then(FieldValue::as_date)
+            })
+            .flatten();
+        Item {
+            section,
+            key: &entry.key,
+            title: &entry.title,
+            date: entry.date.iso(),
+            date_long: entry.date.long(),
+            summary: &entry.summary,
+            people: entry
                 .people
                 .iter()
-                .map(|id| name_of(id))
-                .collect::<Vec<_>>()
-        };
-        let list = if kind_is(entry, kind_name::ACHIEVEMENT) {
-            &mut packet.achievements
-        } else if kind_is(entry, kind_name::GOAL) && field_is(entry, field::STATUS, "met") {
-            &mut packet.goals_met
-        } else if kind_is(entry, kind_name::FEEDBACK) && field_is(entry, field::TONE, "praise") {
-            &mut packet.praise
-        } else if kind_is(entry, kind_name::LOYALTY)
-            || entry.practices.contains(&Practice::CelebrateAndSupport)
-        {
-            &mut packet.loyalty
-        } else if kind_is(entry, kind_name::CONTRIBUTION) && field_is(entry, field::STATUS, "done")
-        {
-            &mut packet.contributions
-        } else {
-            continue;
-        };
-        list.push(item(playbook, links, entry, people()));
-        packet.count += 1;
+                .map(|id| config.person_name(id))
+                .collect(),
+            competencies: &entry.competencies,
+            impact: text("impact"),
+            metrics: metrics(playbook, entry),
+            status: goal.then(|| text(field::STATUS).unwrap_or("active")),
+            progress: match playbook.field(entry, field::PROGRESS) {
+                Some(FieldValue::Integer(n)) if goal => Some(*n),
+                _ => None,
+            },
+            due: due.map(|d| d.iso()),
+            due_long: due.map(|d| d.long()),
+            toward,
+            outcome: (section == Section::AdviceApplied)
+                .then(|| text(field::OUTCOME))
+                .flatten(),
+            actions_done: match section {
+                Section::FeedbackActedOn => agenda::actions_of(playbook, entry)
+                    .into_iter()
+                    .filter(|a| a.done)
+                    .map(|a| a.task)
+                    .collect(),
+                _ => Vec::new(),
+            },
+            url: self.url(entry),
+        }
     }
-    packet
 }
 
-/// The packet as Markdown, for pasting into a review form.
-pub fn to_markdown(packet: &Packet<'_>) -> String {
-    use std::fmt::Write as _;
-    let mut out = format!("# {}\n", packet.title);
-    let sections: [(&str, &Vec<Item<'_>>); 5] = [
-        ("Achievements", &packet.achievements),
-        ("Goals met", &packet.goals_met),
-        ("Praise received", &packet.praise),
-        ("Loyalty and support", &packet.loyalty),
-        ("Contributions", &packet.contributions),
-    ];
-    for (heading, items) in sections {
-        if items.is_empty() {
-            continue;
-        }
-        let _ = write!(out, "\n## {heading}\n\n");
-        for item in items {
-            let _ = write!(out, "- **{}** ({})", item.title, item.date);
-            if heading == "Praise received" {
-                let from = item
-                    .people
-                    .first()
-                    .map(|p| format!(" — {p}"))
-                    .unwrap_or_default();
-                let _ = write!(out, "\n  > {}{from}", item.text);
-            } else if let Some(impact) = item.impact {
-                let _ = write!(out, ": {impact}");
-            } else if !item.text.is_empty() {
-                let _ = write!(out, ": {}", item.text);
+/// `metrics:` rows as `{name, before, after}`.
+fn metrics<'a>(playbook: &'a Playbook, entry: &'a Entry) -> Vec<Metric<'a>> {
+    let Some(FieldValue::List(rows)) = playbook.field(entry, field::METRICS) else {
+        return Vec::new();
+    };
+    rows.iter()
+        .filter_map(|row| {
+            let FieldValue::Record(values) = row else {
+                return None;
+            };
+            let text = |i: usize| {
+                values
+                    .get(i)
+                    .and_then(|v| v.as_ref())
+                    .and_then(FieldValue::as_text)
+            };
+            Some(Metric {
+                name: text(0)?,
+                before: text(1),
+                after: text(2),
+            })
+        })
+        .collect()
+}
+
+/// The packet of the entries dated in `span`.
+pub fn packet<'a>(
+    playbook: &'a Playbook,
+    links: Option<&Links>,
+    title: String,
+    span: Span,
+) -> Packet<'a> {
+    let maker = Maker { playbook, links };
+    let mut items: Vec<Item<'a>> = Vec::new();
+    // Months and their entries are newest first; a packet reads oldest first. Only the
+    // months the span touches are read, so the packets of every period of a playbook read
+    // each entry about once.
+    let touched = |month: &&MonthGroup| {
+        let month = Period::month(month.year, month.month);
+        let ends_before = span.first.zip(month.last_day()).is_some_and(|(f, l)| l < f);
+        let starts_after = span.last.zip(month.first_day()).is_some_and(|(l, f)| f > l);
+        !ends_before && !starts_after
+    };
+    for month in playbook.months.iter().rev().filter(touched) {
+        for entry in month.entries.iter().rev().map(|&i| &*playbook.entries[i]) {
+            if !span.holds(entry.date.day) || is_kind(playbook, entry, kind_name::GOAL) {
+                continue;
             }
-            out.push('\n');
-            for metric in &item.metrics {
-                let _ = writeln!(out, "  - {metric}");
+            for section in sections_of(playbook, entry) {
+                items.push(maker.item(section, entry, Vec::new()));
             }
         }
     }
-    if packet.count == 0 {
-        out.push_str("\nNothing recorded for this period.\n");
+    if let Some(goals) = playbook.config.schema.kind_by_name(kind_name::GOAL) {
+        for &i in playbook.by_kind[goals].iter().rev() {
+            let entry = &*playbook.entries[i];
+            let toward: Vec<Mention<'a>> = playbook.backlinks[i]
+                .iter()
+                .rev()
+                .map(|&j| &*playbook.entries[j])
+                .filter(|work| span.holds(work.date.day))
+                .map(|work| Mention {
+                    key: &work.key,
+                    title: &work.title,
+                    date: work.date.iso(),
+                    url: maker.url(work),
+                })
+                .collect();
+            if let Some(section) = goal_section(playbook, entry, &span, !toward.is_empty()) {
+                items.push(maker.item(section, entry, toward));
+            }
+        }
     }
-    out
+    // Sections in order, each oldest first (a stable sort keeps the entries' order).
+    items.sort_by_key(|item| item.section);
+    let ladder = &playbook.config.ladder;
+    let competencies: Vec<Evidence<'a>> = ladder
+        .iter()
+        .map(|competency| Evidence {
+            competency,
+            items: (items.iter().enumerate())
+                .filter(|(_, item)| item.competencies.contains(&competency.id))
+                .map(|(i, _)| i)
+                .collect(),
+        })
+        .collect();
+    let unmapped = match ladder.is_empty() {
+        true => Vec::new(),
+        false => (items.iter().enumerate())
+            .filter(|(_, item)| item.competencies.is_empty())
+            .map(|(i, _)| i)
+            .collect(),
+    };
+    let gaps = competencies
+        .iter()
+        .filter(|evidence| evidence.items.is_empty())
+        .map(|evidence| evidence.competency.id.as_str())
+        .collect();
+    Packet {
+        format: JSON_FORMAT,
+        title,
+        period: span,
+        items,
+        competencies,
+        unmapped,
+        gaps,
+    }
 }

@@ -1,54 +1,123 @@
-//! The review pages: an index of the years, and a packet per calendar year.
+//! The review pages: `/review/` lists the years and, under each, the halves and quarters that
+//! have entries; each of those periods has its packet page.
 
 use serde::Serialize;
 use tera::Context;
-use time::{Date, Month};
 
 use super::Renderer;
-use super::review::packet;
+use super::review::{Group, Span, packet, packet_title};
+use crate::config::Competency;
+use crate::content::Playbook;
+use crate::content::period::{Period, Span as Length};
 use crate::schema::Section;
 
+/// The periods with a packet page: each year with entries, and its halves and quarters that
+/// have entries; years in order, each followed by its parts.
+pub fn periods(playbook: &Playbook) -> Vec<Period> {
+    let mut periods: Vec<Period> = Vec::new();
+    for month in playbook.months.iter() {
+        if month.entries.is_empty() {
+            continue;
+        }
+        let Ok(month_number) = time::Month::try_from(month.month) else {
+            continue;
+        };
+        let Ok(day) = time::Date::from_calendar_date(month.year, month_number, 1) else {
+            continue;
+        };
+        for length in [Length::Year, Length::Half, Length::Quarter] {
+            let period = Period::containing(length, day);
+            if !periods.contains(&period) {
+                periods.push(period);
+            }
+        }
+    }
+    periods.sort();
+    periods
+}
+
 #[derive(Serialize)]
-struct YearLink {
-    year: i32,
+struct PeriodLink {
+    name: String,
+    label: String,
     url: String,
     count: usize,
 }
 
-fn year_bounds(year: i32) -> (Option<Date>, Option<Date>) {
-    (
-        Date::from_calendar_date(year, Month::January, 1).ok(),
-        Date::from_calendar_date(year, Month::December, 31).ok(),
-    )
+#[derive(Serialize)]
+struct YearLinks {
+    year: PeriodLink,
+    halves: Vec<PeriodLink>,
+    quarters: Vec<PeriodLink>,
 }
 
 pub(super) fn reviews_index(r: &Renderer<'_>, context: &mut Context) -> &'static str {
-    let mut years: Vec<i32> = r.playbook.months.iter().map(|m| m.year).collect();
-    years.dedup();
-    let links: Vec<YearLink> = years
-        .into_iter()
-        .map(|year| {
-            let (since, until) = year_bounds(year);
-            YearLink {
-                year,
-                url: r.links.folder(&Section::Review.path(&format!("{year}/"))),
-                count: packet(r.playbook, &r.links, String::new(), since, until).count,
+    let link = |period: Period| PeriodLink {
+        name: period.name(),
+        label: match period.span {
+            Length::Year => period.name(),
+            _ => period
+                .name()
+                .rsplit('-')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        },
+        url: r.links.folder(&Section::Review.path(&period.path())),
+        count: packet(r.playbook, None, String::new(), Span::of_period(period))
+            .items
+            .len(),
+    };
+    let mut years: Vec<YearLinks> = Vec::new();
+    for period in periods(r.playbook) {
+        match period.span {
+            Length::Year => years.push(YearLinks {
+                year: link(period),
+                halves: Vec::new(),
+                quarters: Vec::new(),
+            }),
+            Length::Half => {
+                if let Some(year) = years.last_mut() {
+                    year.halves.push(link(period));
+                }
             }
-        })
-        .collect();
-    context.insert("years", &links);
+            Length::Quarter => {
+                if let Some(year) = years.last_mut() {
+                    year.quarters.push(link(period));
+                }
+            }
+            Length::Month => {}
+        }
+    }
+    // The latest year first: that is the one a review is about.
+    years.reverse();
+    context.insert("years", &years);
     "reviews.html"
 }
 
-pub(super) fn review_page(r: &Renderer<'_>, year: i32, context: &mut Context) -> &'static str {
-    let (since, until) = year_bounds(year);
-    let owner = r.playbook.config.owner.as_deref().unwrap_or("My");
-    let title = if owner == "My" {
-        format!("My {year} in review")
-    } else {
-        format!("{owner}: {year} in review")
-    };
-    context.insert("packet", &packet(r.playbook, &r.links, title, since, until));
-    context.insert("year", &year);
+/// A competency and its evidence by section.
+#[derive(Serialize)]
+struct CompetencyView<'p, 'a> {
+    #[serde(flatten)]
+    competency: &'a Competency,
+    groups: Vec<Group<'p, 'a>>,
+}
+
+pub(super) fn review_page(r: &Renderer<'_>, period: Period, context: &mut Context) -> &'static str {
+    let title = packet_title(r.playbook.config.owner.as_deref(), &period.label());
+    let packet = packet(r.playbook, Some(&r.links), title, Span::of_period(period));
+    let competencies: Vec<CompetencyView<'_, '_>> = packet
+        .competencies
+        .iter()
+        .map(|evidence| CompetencyView {
+            competency: evidence.competency,
+            groups: packet.grouped(&evidence.items),
+        })
+        .collect();
+    context.insert("packet", &packet);
+    context.insert("competencies", &competencies);
+    context.insert("groups", &packet.all_grouped());
+    context.insert("unmapped", &packet.grouped(&packet.unmapped));
+    context.insert("ladder_url", &r.links.folder(&Section::Ladder.path("")));
     "review.html"
 }

@@ -281,6 +281,29 @@ fn actions_field() -> FieldSpec {
     .widget(Widget::Checklist)
 }
 
+impl Schema {
+    /// Gives every entry `competencies:`, a list of the ladder's `ids`, when there is a
+    /// ladder; the name of a kind that has a field of that name already is the error.
+    pub fn add_ladder(&mut self, ids: &[&str]) -> Result<(), String> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        if let Some(kind) = self
+            .kinds
+            .iter()
+            .find(|kind| kind.field(field::COMPETENCIES).is_some())
+        {
+            return Err(kind.name.clone());
+        }
+        self.common.push(FieldSpec::new(
+            field::COMPETENCIES,
+            "Competencies",
+            list(texts(ids)),
+        ));
+        Ok(())
+    }
+}
+
 impl Default for Schema {
     /// The seven kinds of the SPEC.
     fn default() -> Schema {

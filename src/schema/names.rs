@@ -14,6 +14,8 @@ pub mod field {
     pub const DRAFT: &str = "draft";
     pub const SUMMARY: &str = "summary";
     pub const SLUG: &str = "slug";
+    /// Ids of the ladder's competencies, on every kind once `ladder:` is given.
+    pub const COMPETENCIES: &str = "competencies";
     pub const STATUS: &str = "status";
     pub const PROGRESS: &str = "progress";
     pub const DUE: &str = "due";
@@ -50,17 +52,20 @@ pub enum Section {
     Practices,
     Prep,
     Review,
+    /// The career ladder's matrix, with a ladder.
+    Ladder,
     Search,
 }
 
 impl Section {
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::Tags,
         Section::People,
         Section::Timeline,
         Section::Practices,
         Section::Prep,
         Section::Review,
+        Section::Ladder,
         Section::Search,
     ];
 
@@ -73,6 +78,7 @@ impl Section {
             Section::Practices => "practices",
             Section::Prep => "prep",
             Section::Review => "review",
+            Section::Ladder => "ladder",
             Section::Search => "search",
         }
     }

@@ -13,6 +13,7 @@ mod fuzz;
 mod links;
 mod prep;
 mod publish;
+mod review;
 mod serve;
 mod status;
 mod writing;

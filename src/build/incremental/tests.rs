@@ -18,16 +18,23 @@ fn entry_text(random: &mut Random, folder: &str, keys: &[String], goals: &[Strin
         "title: {}\ndate: 202{}-0{}-1{}\ntags: [{}]\npeople: [{}]\n",
         random.pick(&["Talk", "Plan", "Ship it", "Retro"]),
         5 + random.below(2),
-        1 + random.below(3),
+        1 + random.below(9),
         random.below(3),
         random.pick(&tags),
         random.pick(&people),
     );
+    // The ladder's competencies, which packets and the ladder page group by.
+    front.push_str(random.pick(&[
+        "",
+        "competencies: [delivery]\n",
+        "competencies: [craft, delivery]\n",
+    ]));
     match folder {
         "goals" => front.push_str(&format!(
-            "status: {}\nprogress: {}\n",
+            "status: {}\nprogress: {}\ndue: 2026-0{}-01\n",
             random.pick(&["active", "met", "dropped"]),
-            random.below(101)
+            random.below(101),
+            1 + random.below(9)
         )),
         "achievements" if !goals.is_empty() => front.push_str(&format!(
             "goal: {}\nimpact: {}\n",
@@ -152,6 +159,9 @@ fn incremental_updates_give_the_full_builds_site() {
         for folder in FOLDERS {
             std::fs::create_dir_all(root.join("content").join(folder)).expect("folder");
         }
+        let ladder =
+            "ladder:\n  - { id: delivery, name: Delivery }\n  - { id: craft, name: Craft }\n";
+        std::fs::write(root.join("playbook.yaml"), ladder).expect("write the config");
         let mut keys: Vec<String> = Vec::new();
         for i in 0..16 {
             let folder = FOLDERS[i % FOLDERS.len()];
