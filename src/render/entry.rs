@@ -4,8 +4,8 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::{PersonView, Renderer};
-use crate::content::{EntryDate, FieldValue};
-use crate::schema::{FieldSpec, FieldType, Widget, field};
+use crate::content::{Entry, EntryDate, FieldValue};
+use crate::schema::{FieldSpec, FieldType, Section, Widget, field};
 
 #[derive(Serialize)]
 struct DateView {
@@ -69,11 +69,19 @@ struct Fact<'a> {
 }
 
 #[derive(Serialize)]
+struct CompetencyLink<'a> {
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
 struct EntryView<'a> {
     card: Value,
     body: &'a str,
     source: String,
     practices: Vec<&'static str>,
+    /// The ladder's competencies it names, each linked to its row of the ladder page.
+    competencies: Vec<CompetencyLink<'a>>,
     people: Vec<PersonView<'a>>,
     related: Vec<Value>,
     /// Entries that name this one in a field (an achievement's `goal:`), newest first.
@@ -114,6 +122,7 @@ pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) 
         body: &entry.html,
         source: entry.source.to_string_lossy().replace('\\', "/"),
         practices: entry.practices.iter().map(|p| p.label()).collect(),
+        competencies: competency_links(r, entry),
         people: entry.people.iter().map(|id| r.person_link(id)).collect(),
         related: entry
             .related
@@ -129,6 +138,20 @@ pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) 
     };
     context.insert("entry", &view);
     "entry.html"
+}
+
+fn competency_links<'a>(r: &Renderer<'a>, entry: &'a Entry) -> Vec<CompetencyLink<'a>> {
+    let ladder = r.links.folder(&Section::Ladder.path(""));
+    let ladder_competencies = &r.playbook.config.ladder;
+    entry
+        .competencies
+        .iter()
+        .filter_map(|id| ladder_competencies.iter().find(|c| &c.id == id))
+        .map(|competency| CompetencyLink {
+            name: &competency.name,
+            url: format!("{ladder}#competency-{}", competency.id),
+        })
+        .collect()
 }
 
 /// Cards of the entries pointing at entry `index`: through a field of their own (`named`, such

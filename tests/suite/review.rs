@@ -448,6 +448,14 @@ fn the_ladder_page_counts_evidence_per_competency_and_quarter() {
         text.contains("href=\"../review/2026/q2/index.html#competency-collaboration\">2</a>"),
         "{text}"
     );
+    let entry = playbook.read("public/achievements/q2-first-day/index.html");
+    assert!(
+        entry.contains(
+            "<dt>Competencies</dt><dd><a href=\"../../ladder/index.html#competency-delivery\">Delivery</a>, \
+             <a href=\"../../ladder/index.html#competency-collaboration\">Collaboration</a></dd>"
+        ),
+        "an entry names its competencies, linked to the ladder\n{entry}"
+    );
     let nav = playbook.read("public/index.html");
     assert!(
         nav.contains("href=\"ladder/index.html\""),
