@@ -6,7 +6,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
-use super::review::{Evidence, Span, packet};
+use super::review::{Span, choose};
 use crate::config::Competency;
 use crate::content::period::{Period, Span as Length};
 use crate::schema::Section;
@@ -64,22 +64,26 @@ pub(super) fn ladder_page(r: &Renderer<'_>, context: &mut Context) -> &'static s
             .contains(&quarter)
             .then(|| r.links.folder(&Section::Review.path(&quarter.path())))
     };
-    let packets: Vec<Vec<usize>> = quarters
+    // Per quarter, per competency: the entries of the quarter's packet that name it (an
+    // entry once, though a mixed feedback is both praise and acted on).
+    let counts: Vec<Vec<usize>> = quarters
         .iter()
         .map(|&quarter| {
-            let packet = packet(r.playbook, None, String::new(), Span::of_period(quarter));
-            // Entries, not items: a mixed feedback is praise and acted on, but one entry.
-            let entries = |evidence: &Evidence<'_>| {
-                let mut keys: Vec<&str> = evidence
-                    .items
-                    .iter()
-                    .map(|&i| packet.items[i].key)
-                    .collect();
-                keys.sort_unstable();
-                keys.dedup();
-                keys.len()
-            };
-            packet.competencies.iter().map(entries).collect()
+            let mut keys: Vec<Vec<&str>> = vec![Vec::new(); ladder.len()];
+            for chosen in choose(r.playbook, &Span::of_period(quarter)) {
+                for id in &chosen.entry.competencies {
+                    if let Some(c) = ladder.iter().position(|c| &c.id == id) {
+                        keys[c].push(&chosen.entry.key);
+                    }
+                }
+            }
+            keys.into_iter()
+                .map(|mut keys| {
+                    keys.sort_unstable();
+                    keys.dedup();
+                    keys.len()
+                })
+                .collect()
         })
         .collect();
     let rows: Vec<Row<'_>> = ladder
@@ -88,7 +92,7 @@ pub(super) fn ladder_page(r: &Renderer<'_>, context: &mut Context) -> &'static s
         .map(|(c, competency)| {
             let cells: Vec<Cell> = quarters
                 .iter()
-                .zip(&packets)
+                .zip(&counts)
                 .map(|(&quarter, counts)| {
                     let count = counts.get(c).copied().unwrap_or(0);
                     Cell {

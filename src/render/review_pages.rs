@@ -5,7 +5,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
-use super::review::{Group, Span, packet, packet_title};
+use super::review::{Group, Span, choose, packet, packet_title};
 use crate::config::Competency;
 use crate::content::Playbook;
 use crate::content::period::{Period, Span as Length};
@@ -64,9 +64,7 @@ pub(super) fn reviews_index(r: &Renderer<'_>, context: &mut Context) -> &'static
                 .to_string(),
         },
         url: r.links.folder(&Section::Review.path(&period.path())),
-        count: packet(r.playbook, None, String::new(), Span::of_period(period))
-            .items
-            .len(),
+        count: choose(r.playbook, &Span::of_period(period)).len(),
     };
     let mut years: Vec<YearLinks> = Vec::new();
     for period in periods(r.playbook) {
