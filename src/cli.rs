@@ -93,6 +93,13 @@ pub enum Command {
   playbook review --period 2026 --format json > 2026.json
   playbook review --since 2026-01-01 --until 2026-06-30")]
     Review(ReviewArgs),
+    /// Write one review packet or entry as a self-contained encrypted HTML file to send, under
+    /// its own passphrase (PLAYBOOK_SHARE_PASSPHRASE, or asked)
+    #[command(after_help = "Examples:
+  playbook share review --period 2026-H1 --output h1-packet.html
+  playbook share review --period last-quarter --output packet.html
+  playbook share goals/ship-the-ledger --output goal.html")]
+    Share(ShareArgs),
     /// Build (encrypted when configured) and send the site to publish.target of playbook.yaml
     #[command(after_help = "Examples:
   playbook publish --dry-run
@@ -308,8 +315,9 @@ fn ask_twice(prompts: (&str, &str), twice: bool, what: &str, differ: &str) -> As
     Ok(secret)
 }
 
+/// A review's period: `--period`, or `--since`/`--until`, counted from `--today`.
 #[derive(Debug, Args)]
-pub struct ReviewArgs {
+pub struct PeriodArgs {
     /// The period: 2026, 2026-H1, 2026-Q3, 2026-09, this-quarter, last-quarter, this-half,
     /// last-half, this-year, last-year, this-month, last-month, or all (default: the
     /// review.period of playbook.yaml, else the year, holding today)
@@ -324,9 +332,81 @@ pub struct ReviewArgs {
     /// The day relative periods (this-quarter, last-half…) count from, instead of today
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub today: Option<time::Date>,
+}
+
+impl PeriodArgs {
+    fn review_options(
+        self,
+        root: PathBuf,
+        format: crate::commands::review::Format,
+    ) -> crate::commands::review::ReviewOptions {
+        crate::commands::review::ReviewOptions {
+            root,
+            since: self.since,
+            until: self.until,
+            period: self.period,
+            today: self.today,
+            format,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
     /// md to paste into a review form, html to print, json for other tools
     #[arg(long, value_enum, default_value = "md")]
     pub format: PacketFormat,
+}
+
+/// `share`: `review` and a period, or an entry.
+#[derive(Debug, Args)]
+pub struct ShareArgs {
+    /// `review`, or the entry to share: its slug, the start of it, or words of its title
+    #[arg(required = true, value_name = "review|ENTRY")]
+    pub what: Vec<String>,
+    /// The file to write (one HTML file, to send or open from disk)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// The packet's period, as for `review`
+    #[command(flatten)]
+    pub period: PeriodArgs,
+}
+
+impl ShareArgs {
+    /// The options, with the shared file's own passphrase asked for.
+    pub fn into_options(self, root: PathBuf) -> crate::commands::share::ShareOptions {
+        use crate::commands::share::What;
+        let what = match self.what.as_slice() {
+            [word] if word == "review" => What::Review(
+                self.period
+                    .review_options(root.clone(), crate::commands::review::Format::Html),
+            ),
+            words => What::Entry(words.join(" ")),
+        };
+        let secret = match std::env::var("PLAYBOOK_SHARE_PASSPHRASE") {
+            Ok(passphrase) if passphrase.is_empty() => {
+                Err(Some("PLAYBOOK_SHARE_PASSPHRASE is empty".into()))
+            }
+            Ok(passphrase) => Ok(passphrase),
+            Err(_) => ask_twice(
+                (
+                    "Passphrase for the shared file: ",
+                    "The same passphrase again: ",
+                ),
+                true,
+                "passphrase",
+                "the two passphrases differ; nothing was written",
+            ),
+        };
+        crate::commands::share::ShareOptions {
+            root,
+            what,
+            output: self.output,
+            passphrase: into_secret(secret),
+        }
+    }
 }
 
 /// A `--period` as written, once it is known to be one.
@@ -360,18 +440,12 @@ pub enum PrepFormat {
 impl ReviewArgs {
     pub fn into_options(self, root: PathBuf) -> crate::commands::review::ReviewOptions {
         use crate::commands::review::Format;
-        crate::commands::review::ReviewOptions {
-            root,
-            since: self.since,
-            until: self.until,
-            period: self.period,
-            today: self.today,
-            format: match self.format {
-                PacketFormat::Md => Format::Markdown,
-                PacketFormat::Html => Format::Html,
-                PacketFormat::Json => Format::Json,
-            },
-        }
+        let format = match self.format {
+            PacketFormat::Md => Format::Markdown,
+            PacketFormat::Html => Format::Html,
+            PacketFormat::Json => Format::Json,
+        };
+        self.period.review_options(root, format)
     }
 }
 

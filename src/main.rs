@@ -108,6 +108,12 @@ fn main() -> ExitCode {
             &args.into_options(cli.root),
             playbook::report::print_serve_event,
         ),
+        Command::Share(args) => {
+            let options = args.into_options(cli.root);
+            playbook::commands::share::share(&options).map(|what| {
+                println!("shared {what} → {}", options.output.display());
+            })
+        }
         Command::Review(args) => playbook::commands::review::review(&args.into_options(cli.root))
             .map(|text| print!("{text}")),
         Command::Publish(args) => {

@@ -10,9 +10,18 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-pub fn render_html(markdown: &str) -> String {
+/// Markdown to HTML for a page that stands alone outside the site (`review --format html`,
+/// `prep --format html`, `share`): links and images become their text (they would lead back
+/// into the playbook or out to other hosts), and HTML written in the text is shown as text.
+pub fn render_standalone(markdown: &str) -> String {
+    let events = Parser::new_ext(markdown, options()).filter_map(|event| match event {
+        Event::Start(Tag::Link { .. } | Tag::Image { .. })
+        | Event::End(TagEnd::Link | TagEnd::Image) => None,
+        Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
+        event => Some(event),
+    });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(markdown, options()));
+    pulldown_cmark::html::push_html(&mut html, events);
     html
 }
 
@@ -218,8 +227,9 @@ mod tests {
 
     #[test]
     fn renders_the_promised_extensions() {
-        let html =
-            render_html("| a |\n|---|\n| b |\n\n~~old~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: Why.\n");
+        let html = render_standalone(
+            "| a |\n|---|\n| b |\n\n~~old~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: Why.\n",
+        );
         assert!(html.contains("<table>"));
         assert!(html.contains("<del>old</del>"));
         assert!(html.contains("type=\"checkbox\""));
@@ -236,7 +246,17 @@ mod tests {
     #[test]
     fn one_pass_gives_the_same_html_as_rendering_alone() {
         let md = "# A\n\nOne *two*.\n\n| x |\n|---|\n| y |\n\n- [ ] z\n";
-        assert_eq!(render(md, Some(100)).html, render_html(md));
+        assert_eq!(render(md, Some(100)).html, render_standalone(md));
+    }
+
+    #[test]
+    fn a_standalone_page_keeps_the_text_of_links_and_images_and_shows_html_as_text() {
+        let html = render_standalone(
+            "See [the goal](../goals/x/) and ![chart](https://example.com/c.png).\n\n<script>alert(1)</script>\n",
+        );
+        assert!(html.contains("See the goal and chart."), "{html}");
+        assert!(!html.contains("<a") && !html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
     }
 
     #[test]

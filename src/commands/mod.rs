@@ -8,6 +8,7 @@ pub mod new;
 pub mod prep;
 pub mod publish;
 pub mod review;
+pub mod share;
 pub mod status;
 
 use std::path::{Path, PathBuf};

@@ -34,7 +34,7 @@ pub fn prep(options: &PrepOptions) -> Result<String, Failure> {
     let (title, text) = prep_markdown(&playbook, today);
     Ok(match options.format {
         Format::Markdown => text,
-        Format::Html => html_document(&title, &markdown::render_html(&text)),
+        Format::Html => html_document(&title, &markdown::render_standalone(&text)),
     })
 }
 

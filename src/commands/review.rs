@@ -23,6 +23,7 @@ pub enum Format {
 /// What `--period` takes besides periods: every entry.
 pub const ALL_ENTRIES: &str = "all";
 
+#[derive(Clone)]
 pub struct ReviewOptions {
     pub root: PathBuf,
     pub since: Option<Date>,
@@ -62,7 +63,7 @@ pub fn review(options: &ReviewOptions) -> Result<String, Failure> {
     let packet = packet(&playbook, None, title.clone(), span);
     Ok(match options.format {
         Format::Markdown => to_markdown(&packet),
-        Format::Html => html_document(&title, &markdown::render_html(&to_markdown(&packet))),
+        Format::Html => html_document(&title, &markdown::render_standalone(&to_markdown(&packet))),
         Format::Json => {
             let mut json = serde_json::to_string_pretty(&packet).map_err(|err| {
                 Failure::one(Diagnostic::general(format!("could not write JSON: {err}")))

@@ -11,7 +11,9 @@
   var input = document.getElementById("passphrase");
   var error = document.getElementById("unlock-error");
   var sealed = document.getElementById("sealed").textContent.trim();
-  var NAME = pageName();
+  /* A shared file's lock names what its text is sealed under; a site's page goes by its
+     file name. */
+  var NAME = lock.name || pageName();
 
   /* The name this page was published under, which its ciphertext is bound to. An encrypted
      build puts every page in the output's root folder, so the name is the last part of the

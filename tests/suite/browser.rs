@@ -425,3 +425,76 @@ fn a_page_loads_nothing_from_another_host_even_from_html_in_a_body() {
         "the page made a request to another host"
     );
 }
+
+const SHARE_PASSPHRASE: &str = "another long passphrase, just for Dana";
+
+#[test]
+fn a_shared_packet_opens_from_file_with_its_own_passphrase_and_holds_nothing_else() {
+    let playbook = Playbook::fixture("review");
+    let output = playbook.path().join("q2.html");
+    let output = output.to_str().expect("a UTF-8 path");
+    let run = playbook.run_with_env(
+        &["share", "review", "--period", "2026-Q2", "--output", output],
+        &[("PLAYBOOK_SHARE_PASSPHRASE", SHARE_PASSPHRASE)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("shared review packet → "),
+        "{}",
+        run.stdout
+    );
+    let file = playbook.read("q2.html");
+    // One file: nothing it loads, nothing it links to, none of the playbook's words.
+    for absent in [
+        "src=",
+        "href=",
+        "url(",
+        "@import",
+        "Opened Q2",
+        "Sam Lee",
+        "Delivery",
+        "Demo feedback",
+        "dana",
+    ] {
+        assert!(!file.contains(absent), "{absent:?} in the shared file");
+    }
+
+    let browser = Browser::start();
+    browser.open(&format!(
+        "file://{}",
+        playbook.path().join("q2.html").display()
+    ));
+    let error = "var e = document.getElementById('unlock-error'); return e ? e.textContent : ''";
+    browser.type_into("#passphrase", &format!("{PASSPHRASE}\u{E007}"));
+    browser.wait_for(error, "Wrong passphrase");
+    browser.eval("document.getElementById('passphrase').value = ''; return ''");
+    browser.type_into("#passphrase", &format!("{SHARE_PASSPHRASE}\u{E007}"));
+    browser.wait_for(TITLE, "Sam Lee: review packet, Q2 2026");
+    let text = browser.eval("return document.body.innerText");
+    let text = text.as_str().expect("the page's text");
+    assert!(text.contains("Opened Q2 on its first day"), "{text}");
+    assert!(
+        text.contains("A great demo, though the docs lagged behind"),
+        "{text}"
+    );
+    // Only the packet: no entry of another quarter, no link anywhere.
+    assert!(!text.contains("Closed Q1 on its last day"), "{text}");
+    assert_eq!(
+        browser.eval("return document.querySelectorAll('a[href], img, link, iframe').length"),
+        0
+    );
+
+    // Renamed, as an attachment saved under another name, it still opens.
+    std::fs::rename(
+        playbook.path().join("q2.html"),
+        playbook.path().join("Packet for Dana.html"),
+    )
+    .expect("rename");
+    let browser = Browser::start();
+    browser.open(&format!(
+        "file://{}",
+        playbook.path().join("Packet for Dana.html").display()
+    ));
+    browser.type_into("#passphrase", &format!("{SHARE_PASSPHRASE}\u{E007}"));
+    browser.wait_for(TITLE, "Sam Lee: review packet, Q2 2026");
+}

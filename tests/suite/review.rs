@@ -462,3 +462,38 @@ fn the_ladder_page_counts_evidence_per_competency_and_quarter() {
         "the ladder is in the navigation"
     );
 }
+
+#[test]
+fn share_writes_an_entry_or_refuses_without_a_passphrase() {
+    let playbook = Playbook::fixture("review");
+    let env = [(
+        "PLAYBOOK_SHARE_PASSPHRASE",
+        "a passphrase for one entry only",
+    )];
+    let at = |name: &str| playbook.path().join(name).to_string_lossy().into_owned();
+    let run = playbook.run_with_env(&["share", "q2-first", "--output", &at("entry.html")], &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("shared achievements/q2-first-day → "),
+        "{}",
+        run.stdout
+    );
+    let file = playbook.read("entry.html");
+    assert!(
+        file.contains("id=\"sealed\"") && !file.contains("Opened Q2"),
+        "{file}"
+    );
+    // No passphrase and no terminal: refused, nothing written.
+    let run = playbook.run_with_input(&["share", "q2-first", "--output", &at("other.html")], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("PLAYBOOK_SHARE_PASSPHRASE"),
+        "{}",
+        run.stderr
+    );
+    assert!(!playbook.exists("other.html"));
+    let run = playbook.run_with_env(&["share", "no-such-entry", "--output", &at("x.html")], &env);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!playbook.exists("x.html"));
+}
