@@ -71,11 +71,14 @@ pub enum Found {
 /// An entry file as `edit` matches it.
 struct Candidate {
     rel: PathBuf,
+    /// `<kind-folder>/<slug>`, as other entries refer to it.
+    key: String,
     slug: String,
     title: String,
 }
 
-/// The entry `query` names: the one whose slug is `query` (as a slug), else those whose slug
+/// The entry `query` names: the one whose key (`goals/ship-it`) or slug is `query` (as a
+/// slug), else those whose slug
 /// starts with it, else those whose title holds every word of it (in any case).
 pub fn find_entry(root: &Path, query: &str) -> Result<Found, Failure> {
     let config = Config::load(root)?;
@@ -87,12 +90,13 @@ pub fn find_entry(root: &Path, query: &str) -> Result<Found, Failure> {
             let parsed = read_entry(source, &config);
             let stem = source.rel.file_stem().unwrap_or_default();
             let stem = stem.to_string_lossy().into_owned();
-            let (slug, title) = match parsed.entry {
-                Some(entry) => (entry.slug.clone(), entry.title.clone()),
-                None => (slugify(&stem), stem),
+            let (key, slug, title) = match parsed.entry {
+                Some(entry) => (entry.key.clone(), entry.slug.clone(), entry.title.clone()),
+                None => (parsed.key.clone(), slugify(&stem), stem),
             };
             Candidate {
                 rel: source.rel.clone(),
+                key,
                 slug,
                 title,
             }
@@ -100,7 +104,8 @@ pub fn find_entry(root: &Path, query: &str) -> Result<Found, Failure> {
         .collect();
     let wanted = slugify(query);
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    let exact = |c: &Candidate| !wanted.is_empty() && c.slug == wanted;
+    let key = query.trim().trim_matches('/');
+    let exact = |c: &Candidate| (!wanted.is_empty() && c.slug == wanted) || c.key == key;
     let prefix = |c: &Candidate| !wanted.is_empty() && c.slug.starts_with(&wanted);
     let titled = |c: &Candidate| {
         let title = c.title.to_lowercase();

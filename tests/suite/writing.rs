@@ -63,10 +63,11 @@ fn new_edit_reports_what_the_edit_broke_and_keeps_the_entry() {
 }
 
 #[test]
-fn edit_finds_one_entry_by_slug_prefix_or_title_words() {
+fn edit_finds_one_entry_by_key_slug_prefix_or_title_words() {
     let playbook = Playbook::fixture("basic");
     for query in [
         &["ship-the-ledger"][..],
+        &["goals/ship-the-ledger"],
         &["ship"],
         &["LEDGER", "ship"],
         &["Ship the ledger"],
