@@ -9,6 +9,7 @@ pub mod prep;
 pub mod publish;
 pub mod review;
 pub mod status;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
