@@ -235,25 +235,22 @@ fn http_digests(
         .user_agent(format!("playbook-verify/{}", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let fail = |file: &str, message: String| {
-        Failure::one(Diagnostic::error(target, format!("{file}: {message}")))
-    };
+    let fail = |message: String| Failure::one(Diagnostic::error(target, message));
     let mut published = Digests::new();
     for file in local.keys() {
         let url = format!("{base}{}", encode_path(file));
         let mut response = agent
             .get(&url)
             .call()
-            .map_err(|err| fail(file, format!("cannot fetch {url}: {err}")))?;
+            .map_err(|err| fail(format!("cannot fetch {url}: {err}")))?;
         let status = response.status().as_u16();
         match status {
             200..=299 => {}
             404 | 410 => continue,
             _ => {
-                return Err(fail(
-                    file,
-                    format!("the host answered {status} for {url}; verify cannot read the site"),
-                ));
+                return Err(fail(format!(
+                    "the host answered {status} for {url}; verify cannot read the site"
+                )));
             }
         }
         let size = fs::metadata(output.join(file))
@@ -268,7 +265,7 @@ fn http_digests(
             Ok(bytes) => sha256(&bytes),
             // Longer than the output's copy: it differs.
             Err(ureq::Error::BodyExceedsLimit(_)) => [0; 32],
-            Err(err) => return Err(fail(file, format!("cannot read {url}: {err}"))),
+            Err(err) => return Err(fail(format!("cannot read {url}: {err}"))),
         };
         published.insert(file.clone(), digest);
     }

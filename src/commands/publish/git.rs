@@ -368,8 +368,20 @@ fn run_with_input(
         .map_err(|err| target.failure(format!("git failed to {action}: {err}")))?;
     let written = writer.map(|thread| thread.join());
     if !output.status.success() {
-        let reason = String::from_utf8_lossy(&output.stderr);
-        let reason = reason.trim();
+        // git's lines, on one: `fatal: '/x' does not appear to be a git repository; Could
+        // not read from remote repository; …`
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let reason = stderr
+            .lines()
+            .map(|line| {
+                let line = line.trim();
+                ["fatal: ", "error: "].iter().fold(line, |line, prefix| {
+                    line.strip_prefix(prefix).unwrap_or(line)
+                })
+            })
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
         return Err(target.failure(match reason.is_empty() {
             true => format!("git could not {action} ({})", output.status),
             false => format!("git could not {action}: {reason}"),
