@@ -53,6 +53,12 @@ fn verify_names_changed_missing_and_extra_files_in_a_folder() {
     copy_tree(&playbook.path().join("public"), &site);
     let target = site.to_str().unwrap();
     assert_verified(&verify(&playbook, &[target]), &playbook, target);
+    // --output names the folder to compare with: here the other way round.
+    let public = playbook.path().join("public");
+    let public = public.to_str().unwrap();
+    let run = verify(&playbook, &["--output", target, public]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.starts_with("verified: "), "{}", run.stdout);
 
     std::fs::write(site.join("unlock.js"), SWAPPED).unwrap();
     std::fs::remove_file(site.join("404.html")).unwrap();
