@@ -105,6 +105,21 @@ pub enum Command {
   playbook publish --dry-run
   playbook publish")]
     Publish(PublishArgs),
+    /// Compare what is published (a folder, a git branch or a URL) with the output, by SHA-256
+    #[command(
+        after_help = "Over http:// or https://, files on the host that the output lacks cannot \
+be seen: a web host lists none.
+
+Exit status: 0 when every file matches, 3 when a file changed, is missing or is extra on the \
+target, 1 when the target or the output cannot be read, 2 on usage errors.
+
+Examples:
+  playbook verify
+  playbook verify https://me.example/playbook/
+  playbook verify git:../site.git#gh-pages
+  playbook verify /mnt/usb/playbook --output public"
+    )]
+    Verify(VerifyArgs),
     /// Print a shell completion script for bash, zsh, fish, powershell or elvish
     #[command(after_help = "Examples:
   playbook completions bash > ~/.local/share/bash-completion/completions/playbook
@@ -243,6 +258,27 @@ impl PublishArgs {
             options.password = ask_password();
         }
         options
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// What is published: a folder, git:<repository>#<branch>, or the site's http(s):// URL
+    /// (default: publish.target of playbook.yaml)
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    /// The output folder to compare with (default: output_dir of playbook.yaml, else public/)
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+}
+
+impl VerifyArgs {
+    pub fn into_options(self, root: PathBuf) -> crate::commands::verify::VerifyOptions {
+        crate::commands::verify::VerifyOptions {
+            root,
+            target: self.target,
+            output: self.output,
+        }
     }
 }
 

@@ -120,6 +120,18 @@ fn main() -> ExitCode {
             playbook::commands::publish::publish(&args.into_options(cli.root))
                 .map(|published| print_published(&published))
         }
+        Command::Verify(args) => {
+            match playbook::commands::verify::verify(&args.into_options(cli.root)) {
+                Ok(verified) => {
+                    print_verified(&verified);
+                    if !verified.matches() {
+                        return ExitCode::from(playbook::commands::verify::DIFFERS);
+                    }
+                    Ok(())
+                }
+                Err(failure) => Err(failure),
+            }
+        }
         Command::Status(args) => {
             match playbook::commands::status::status(&args.into_options(cli.root)) {
                 Ok(status) => {
@@ -225,6 +237,38 @@ fn print_published(published: &playbook::commands::publish::Published) {
         for file in files {
             println!("  {sign} {file}");
         }
+    }
+}
+
+fn print_verified(verified: &playbook::commands::verify::Verified) {
+    for (label, files) in [
+        ("changed", &verified.changed),
+        ("missing", &verified.missing),
+        ("extra", &verified.extra),
+    ] {
+        for file in files {
+            println!("{label}: {file}");
+        }
+    }
+    if verified.matches() {
+        println!(
+            "verified: {} files match {}",
+            verified.files, verified.target
+        );
+    } else {
+        println!(
+            "does not match: {} changed, {} missing, {} extra → {}",
+            verified.changed.len(),
+            verified.missing.len(),
+            verified.extra.len(),
+            verified.target
+        );
+    }
+    if !verified.sees_extra {
+        println!(
+            "note: over HTTP(S), files on the host that the output lacks cannot be seen (a web \
+             host lists none)"
+        );
     }
 }
 

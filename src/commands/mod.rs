@@ -10,6 +10,7 @@ pub mod publish;
 pub mod review;
 pub mod share;
 pub mod status;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 

@@ -16,4 +16,5 @@ mod publish;
 mod review;
 mod serve;
 mod status;
+mod verify;
 mod writing;

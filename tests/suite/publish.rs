@@ -1,5 +1,6 @@
-//! `playbook publish`: to a folder and to an rsync destination over SSH (a throwaway OpenSSH
-//! server on 127.0.0.1), what it adds, changes and removes, `--dry-run`, and its refusals.
+//! `playbook publish`: to a folder, to an rsync destination over SSH (a throwaway OpenSSH
+//! server on 127.0.0.1) and to a git branch (a bare repository made by the test), what it adds,
+//! changes and removes, `--dry-run`, and its refusals.
 
 use crate::common;
 
@@ -539,4 +540,214 @@ fn a_dry_run_writes_nothing_anywhere() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(listed(&run), listed(&dry));
     assert!(!leftover.exists(), "a real build leaves the leftover");
+}
+
+/// The `basic` playbook publishing to branch `gh-pages` of a bare repository in its own folder,
+/// named relative to the playbook (`git:site.git#gh-pages`).
+fn publishing_to_git() -> (Playbook, PathBuf) {
+    let playbook = Playbook::fixture("basic");
+    let repo = playbook.path().join("site.git");
+    common::git::bare(&repo);
+    with_publish(&playbook, "  target: \"git:site.git#gh-pages\"\n");
+    (playbook, repo)
+}
+
+/// The branch holds one commit, made by playbook, whose tree is the output, byte for byte.
+fn assert_branch_is_the_output(playbook: &Playbook, repo: &Path) {
+    use common::git::{branch_files, commit_count, git_text};
+    assert_eq!(commit_count(repo, "gh-pages"), 1, "older commits are kept");
+    assert_eq!(
+        git_text(
+            repo,
+            &["log", "-1", "--format=%an <%ae>|%cn <%ce>|%s", "gh-pages"]
+        ),
+        "playbook <playbook@localhost>|playbook <playbook@localhost>|playbook publish"
+    );
+    let files = branch_files(repo, "gh-pages");
+    assert!(!files.contains_key(Path::new(".playbook-output")));
+    assert!(!files.contains_key(Path::new(".playbook-published")));
+    assert_eq!(files, site_files(&playbook.path().join("public")));
+}
+
+#[test]
+fn publish_to_a_git_branch_leaves_one_commit_holding_exactly_the_output() {
+    use common::git::git_text;
+    let (playbook, repo) = publishing_to_git();
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("published: ")
+            && run
+                .stdout
+                .contains(" added, 0 changed, 0 removed → git:site.git#gh-pages\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  + advice/ask-before-estimating/index.html\n"),
+        "{}",
+        run.stdout
+    );
+    assert_branch_is_the_output(&playbook, &repo);
+
+    // A change: the dry run lists it against the branch and leaves the branch where it is.
+    edit(&playbook);
+    let before = git_text(&repo, &["rev-parse", "gh-pages"]);
+    let dry = publish(&playbook, &["--dry-run"], &[]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stdout.starts_with("would publish: 1 added, ")
+            && dry.stdout.contains("(dry run: nothing sent)"),
+        "{}",
+        dry.stdout
+    );
+    assert_edits_reported(&dry);
+    assert_eq!(git_text(&repo, &["rev-parse", "gh-pages"]), before);
+
+    let second = publish(&playbook, &[], &[]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(
+        listed(&second),
+        listed(&dry),
+        "the dry run told what was sent"
+    );
+    assert_branch_is_the_output(&playbook, &repo);
+    assert_ne!(git_text(&repo, &["rev-parse", "gh-pages"]), before);
+
+    // Another change, a third publish: still one commit.
+    let text = playbook.read(ADVICE);
+    playbook.write(ADVICE, format!("{text}\nOne more line.\n"));
+    let third = publish(&playbook, &[], &[]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+    assert!(
+        third.stdout.starts_with("published: 0 added, ")
+            && third
+                .stdout
+                .contains("  ~ advice/ask-before-estimating/index.html\n"),
+        "{}",
+        third.stdout
+    );
+    assert_branch_is_the_output(&playbook, &repo);
+
+    // Nothing changed: nothing to send, the same commit.
+    let tip = git_text(&repo, &["rev-parse", "gh-pages"]);
+    let again = publish(&playbook, &[], &[]);
+    assert!(
+        again
+            .stdout
+            .starts_with("published: 0 added, 0 changed, 0 removed"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(git_text(&repo, &["rev-parse", "gh-pages"]), tip);
+}
+
+#[test]
+fn an_encrypted_site_goes_to_a_git_branch_encrypted() {
+    let (playbook, repo) = publishing_to_git();
+    let config = playbook.read("playbook.yaml");
+    playbook.write("playbook.yaml", format!("encrypt: true\n{config}"));
+    let env = [("PLAYBOOK_PASSPHRASE", "a long passphrase for tests")];
+    let run = publish(&playbook, &[], &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_branch_is_the_output(&playbook, &repo);
+    let files = common::git::branch_files(&repo, "gh-pages");
+    assert!(files.contains_key(Path::new("unlock.js")));
+    let index = String::from_utf8_lossy(&files[Path::new("index.html")]).into_owned();
+    assert!(index.contains("id=\"sealed\""), "{index}");
+
+    // Switched off, the plain build does not replace the encrypted branch without --force.
+    playbook.write("playbook.yaml", &config);
+    std::fs::remove_dir_all(playbook.path().join("public")).unwrap();
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("the target holds an encrypted site and this build is not encrypted"),
+        "{}",
+        run.stderr
+    );
+    assert!(common::git::branch_files(&repo, "gh-pages").contains_key(Path::new("unlock.js")));
+}
+
+#[test]
+fn a_branch_holding_someone_elses_commits_is_replaced_only_with_force() {
+    use common::git::{commit_count, git};
+    let (playbook, repo) = publishing_to_git();
+    // A branch made by hand, with two commits.
+    let work = tempfile::tempdir().unwrap();
+    git(work.path(), &["init", "--quiet", "-b", "gh-pages"]);
+    for (name, text) in [("a.txt", "one"), ("b.txt", "two")] {
+        std::fs::write(work.path().join(name), text).unwrap();
+        git(work.path(), &["add", name]);
+        git(work.path(), &["commit", "--quiet", "-m", name]);
+    }
+    let repo_path = repo.to_str().unwrap();
+    git(work.path(), &["push", "--quiet", repo_path, "gh-pages"]);
+
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "error: git:site.git#gh-pages: refusing to publish here: branch gh-pages holds \
+             commits playbook did not make"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(commit_count(&repo, "gh-pages"), 2);
+
+    let run = publish(&playbook, &["--force"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("  - a.txt\n  - b.txt\n"),
+        "{}",
+        run.stdout
+    );
+    assert_branch_is_the_output(&playbook, &repo);
+}
+
+#[test]
+fn a_failing_git_is_an_error_naming_the_target() {
+    let playbook = Playbook::fixture("basic");
+    with_publish(&playbook, "  target: \"git:no-such.git#gh-pages\"\n");
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("error: git:no-such.git#gh-pages: git could not read the repository: "),
+        "{}",
+        run.stderr
+    );
+
+    // A push the repository refuses (its pre-receive hook says no).
+    let (playbook, repo) = publishing_to_git();
+    let hook = repo.join("hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho 'no pages here' >&2\nexit 1\n").unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("error: git:site.git#gh-pages: git could not push the site: ")
+            && run.stderr.contains("no pages here"),
+        "{}",
+        run.stderr
+    );
+
+    // A branch git does not accept is told at the setting.
+    let config = playbook.read("playbook.yaml");
+    playbook.write(
+        "playbook.yaml",
+        config.replace("git:site.git#gh-pages", "git:site.git#bad..name"),
+    );
+    let run = publish(&playbook, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("is not a valid branch name"),
+        "{}",
+        run.stderr
+    );
 }

@@ -1,7 +1,8 @@
 //! `playbook publish [--dry-run] [--force]`: builds the site (encrypted when configured), then
-//! sends the output to `publish.target` — a local or mounted folder, or an rsync destination
-//! (`user@host:path`, through the system's rsync and ssh) — and says what it added, changed and
-//! removed. A target remembers what playbook put there (`.playbook-published`), so that files
+//! sends the output to `publish.target` — a local or mounted folder, an rsync destination
+//! (`user@host:path`, through the system's rsync and ssh), or a git branch
+//! (`git:<repository>#<branch>`, the site as its only commit) — and says what it added, changed
+//! and removed. A target remembers what playbook put there (`.playbook-published`), so that files
 //! someone else put there are never deleted without `--force`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -63,7 +64,8 @@ fn build_options(options: &PublishOptions, config: &Config) -> BuildOptions {
     }
 }
 
-fn output_folder(root: &Path, config: &Config) -> PathBuf {
+/// The output folder of `config`, absolute or under `root`.
+pub(crate) fn output_folder(root: &Path, config: &Config) -> PathBuf {
     match &config.output_dir {
         dir if dir.is_absolute() => dir.clone(),
         dir => root.join(dir),
@@ -89,8 +91,9 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
     let Some(target) = settings.target.clone().filter(|t| !t.trim().is_empty()) else {
         return Err(setting_error(
             &["publish", "target"],
-            "publish.target is not set: write where the site goes, a folder (`/mnt/site`) or an \
-             rsync destination (`me@host:/var/www/playbook`)"
+            "publish.target is not set: write where the site goes, a folder (`/mnt/site`), an \
+             rsync destination (`me@host:/var/www/playbook`) or a git branch \
+             (`git:../site.git#gh-pages`)"
                 .into(),
         ));
     };
@@ -147,6 +150,7 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
             folder::sync(&options.root, &output, &site, folder, options.force)?
         }
         Destination::Rsync(remote) => rsync::sync(&site, remote, encrypted, options.force)?,
+        Destination::Git(git) => git::sync(&site, git, encrypted, options.force)?,
     };
     published.target = target;
     published.dry_run = options.dry_run;
@@ -167,6 +171,8 @@ enum Destination {
     Folder(PathBuf),
     /// `[user@]host:path`, as rsync takes it.
     Rsync(String),
+    /// `git:<repository>#<branch>`.
+    Git(git::GitTarget),
 }
 
 impl Destination {
@@ -174,6 +180,9 @@ impl Destination {
     fn parse(root: &Path, target: &str) -> Result<Destination, String> {
         if target.starts_with('-') {
             return Err(format!("publish.target `{target}` cannot start with `-`"));
+        }
+        if target.starts_with(git::PREFIX) {
+            return git::GitTarget::parse(root, target).map(Destination::Git);
         }
         let remote = target
             .split_once(':')
@@ -197,6 +206,7 @@ impl Destination {
                 .split_once(':')
                 .map(|(_, path)| path.trim_end_matches('/').to_string())
                 .filter(|path| path.starts_with('/')),
+            Destination::Git(_) => None,
         }
     }
 }
@@ -307,7 +317,7 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
 }
 
 /// Files under `dir`, relative and `/`-separated, without playbook's own marks.
-fn files_under(dir: &Path) -> BTreeSet<String> {
+pub(crate) fn files_under(dir: &Path) -> BTreeSet<String> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .flatten()
@@ -358,6 +368,7 @@ fn refuse_foreign(target: &str, foreign: &[String], force: bool) -> Result<(), F
 
 mod auth;
 mod folder;
+pub mod git;
 mod rsync;
 
 #[cfg(test)]
@@ -386,6 +397,11 @@ mod tests {
         assert!(matches!(parse("host:site"), Ok(Destination::Rsync(_))));
         assert!(matches!(parse("/mnt/site"), Ok(Destination::Folder(_))));
         assert!(matches!(parse("./a:b"), Ok(Destination::Folder(_))));
+        assert!(matches!(
+            parse("git:../site.git#gh-pages"),
+            Ok(Destination::Git(_))
+        ));
+        assert!(parse("git:../site.git").is_err());
         assert!(parse("-e sh:x").is_err());
     }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 pub mod browser;
+pub mod git;
 pub mod server;
 pub mod sshd;
 pub mod static_host;
