@@ -79,6 +79,7 @@ impl Playbook {
             .args(args)
             .env_remove("PLAYBOOK_ROOT")
             .env_remove("PLAYBOOK_PASSPHRASE")
+            .env_remove("PLAYBOOK_NEW_PASSPHRASE")
             .envs(env.iter().copied());
         Run::from(command.output().expect("run playbook"))
     }
@@ -129,7 +130,8 @@ pub fn run(args: &[&str]) -> Run {
     command
         .args(args)
         .env_remove("PLAYBOOK_ROOT")
-        .env_remove("PLAYBOOK_PASSPHRASE");
+        .env_remove("PLAYBOOK_PASSPHRASE")
+        .env_remove("PLAYBOOK_NEW_PASSPHRASE");
     Run::from(command.output().expect("run playbook"))
 }
 
