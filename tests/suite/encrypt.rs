@@ -373,6 +373,12 @@ fn passphrases_are_added_removed_and_changed_without_touching_a_page() {
     // Either passphrase builds, and the build keeps every file as it was (the manifest knows
     // the new unlock.js): the same bytes and times, the same slots.
     let lock = lock_line(&playbook);
+    let script_time = || {
+        std::fs::metadata(playbook.path().join("public/unlock.js"))
+            .and_then(|m| m.modified())
+            .unwrap()
+    };
+    let added = script_time();
     for each in [SECOND, PASSPHRASE] {
         let run = build_encrypted(&playbook, each);
         assert_eq!(run.code, 0, "{}", run.stderr);
@@ -382,6 +388,8 @@ fn passphrases_are_added_removed_and_changed_without_touching_a_page() {
             "the build rewrote a page"
         );
         assert_eq!(lock_line(&playbook), lock);
+        // The manifest's line for unlock.js was updated too: not even it is written again.
+        assert_eq!(script_time(), added, "the build rewrote unlock.js");
     }
 
     // Removing the first leaves the second; the first no longer opens the output.
