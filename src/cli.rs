@@ -276,7 +276,7 @@ pub enum PassphraseAction {
     /// Add a passphrase (a keyslot); only unlock.js changes
     #[command(after_help = "Examples:
   playbook passphrase add
-  PLAYBOOK_NEW_PASSPHRASE='a second long passphrase' playbook passphrase add")]
+  playbook passphrase add --output /tmp/site")]
     Add,
     /// Remove the passphrase given (its keyslot), unless it is the last; only unlock.js changes
     #[command(
@@ -285,7 +285,7 @@ to shut it out of what you publish next, use playbook passphrase rekey.
 
 Examples:
   playbook passphrase remove
-  PLAYBOOK_PASSPHRASE='the one to remove' playbook passphrase remove"
+  playbook passphrase remove --output /tmp/site"
     )]
     Remove,
     /// Replace the passphrase given by a new one; only unlock.js changes
