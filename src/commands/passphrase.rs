@@ -97,13 +97,18 @@ pub fn passphrase(options: &PassphraseOptions) -> Result<Done, Failure> {
     let script = output.join(UNLOCK_SCRIPT);
     let mut slots = lock.slots.clone();
     let at_script = |message: String| Failure::one(Diagnostic::error(&script, message));
+    // A passphrase that opens a slot already would only make a second one (rekey replaces
+    // them all, so it may keep the current passphrase).
+    if let Some(new) = new
+        && options.action != Action::Rekey
+        && (new == current || lock.open(new).is_ok())
+    {
+        return Err(at_script(
+            "the new passphrase opens this site already: choose another".into(),
+        ));
+    }
     let did = match (options.action, new) {
         (Action::Add, Some(new)) => {
-            if new == current {
-                return Err(at_script(
-                    "the new passphrase is the current one: it opens this site already".into(),
-                ));
-            }
             slots.push(Slot::new(&key, new).map_err(at_script)?);
             "added a passphrase"
         }

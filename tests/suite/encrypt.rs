@@ -219,15 +219,21 @@ fn an_unencrypted_build_does_not_replace_an_encrypted_output() {
 /// `playbook build --encrypt` at a terminal (util-linux's `script` gives it one), with `typed`
 /// as what the user types.
 fn build_at_a_terminal(playbook: &Playbook, typed: &str) -> (i32, String) {
+    at_a_terminal(playbook, "build --encrypt", typed)
+}
+
+/// `playbook ARGS` at a terminal, with `typed` as what the user types.
+fn at_a_terminal(playbook: &Playbook, args: &str, typed: &str) -> (i32, String) {
     use std::io::Write as _;
     let command = format!(
-        "{} --root {} build --encrypt",
+        "{} --root {} {args}",
         env!("CARGO_BIN_EXE_playbook"),
         playbook.path().display()
     );
     let mut child = std::process::Command::new("script")
         .args(["-qec", &command, "/dev/null"])
         .env_remove("PLAYBOOK_PASSPHRASE")
+        .env_remove("PLAYBOOK_NEW_PASSPHRASE")
         .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -630,4 +636,46 @@ fn encrypt_remember_is_told_to_the_browser_by_the_lock() {
     assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
     assert!(lock_line(&playbook).contains(" remember=1 "));
     assert!(playbook.read("public/unlock.js").contains("remember: true"));
+}
+
+#[test]
+fn at_a_terminal_passphrase_asks_for_the_current_one_then_the_new_one_twice() {
+    let playbook = Playbook::fixture("basic");
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    let before = snapshot(&playbook.path().join("public"));
+    let (code, screen) = at_a_terminal(
+        &playbook,
+        "passphrase add",
+        &format!("{PASSPHRASE}\n{SECOND}\n{THIRD}\n"),
+    );
+    assert_eq!(code, 1, "{screen}");
+    for prompt in [
+        "Current passphrase: ",
+        "New passphrase: ",
+        "The same new passphrase again: ",
+        "the two new passphrases differ; nothing was changed",
+    ] {
+        assert!(screen.contains(prompt), "{prompt:?} not in {screen}");
+    }
+    assert_eq!(snapshot(&playbook.path().join("public")), before);
+
+    let (code, screen) = at_a_terminal(
+        &playbook,
+        "passphrase add",
+        &format!("{PASSPHRASE}\n{SECOND}\n{SECOND}\n"),
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("added a passphrase: 2 keyslots"),
+        "{screen}"
+    );
+    // A passphrase that opens the site already is not added again.
+    let run = passphrase(&playbook, &["add"], PASSPHRASE, Some(SECOND));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("opens this site already"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(slot_count(&playbook), 2);
 }
