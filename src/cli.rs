@@ -48,7 +48,8 @@ pub enum Command {
   playbook build --drafts --output /tmp/preview
   playbook build --base-url https://me.example/playbook
   playbook build --today 2026-06-30
-  playbook build --encrypt")]
+  playbook build --encrypt
+  playbook build --encrypt --weak-passphrase-ok")]
     Build(BuildArgs),
     /// Check every entry, the configuration and the templates; write nothing
     #[command(after_help = "Examples:
@@ -120,6 +121,20 @@ Examples:
   playbook verify /mnt/usb/playbook --output public"
     )]
     Verify(VerifyArgs),
+    /// Add, remove or change a passphrase of the encrypted site, or rekey it
+    #[command(
+        after_help = "The current passphrase comes from PLAYBOOK_PASSPHRASE or is asked; the new one (add, \
+change, rekey) from PLAYBOOK_NEW_PASSPHRASE or is asked twice. add, remove and change rewrite only \
+unlock.js; rekey builds every page again under a new key and drops every other passphrase.
+
+Examples:
+  playbook passphrase add
+  playbook passphrase remove
+  playbook passphrase change
+  playbook passphrase rekey
+  playbook passphrase add --output /tmp/site --weak-passphrase-ok"
+    )]
+    Passphrase(PassphraseArgs),
     /// Print a shell completion script for bash, zsh, fish, powershell or elvish
     #[command(after_help = "Examples:
   playbook completions bash > ~/.local/share/bash-completion/completions/playbook
@@ -238,6 +253,9 @@ pub struct PublishArgs {
     /// Publish even into a target holding files playbook did not put there (they are removed)
     #[arg(long)]
     pub force: bool,
+    /// Accept a new passphrase that is easy to guess (zxcvbn's score below 3)
+    #[arg(long)]
+    pub weak_passphrase_ok: bool,
 }
 
 impl PublishArgs {
@@ -249,6 +267,7 @@ impl PublishArgs {
             force: self.force,
             passphrase: Secret::Missing,
             password: Secret::Missing,
+            weak_passphrase_ok: self.weak_passphrase_ok,
         };
         let wanted = crate::commands::publish::secrets_wanted(&options);
         if let Some(wanted) = wanted.passphrase {
@@ -280,6 +299,99 @@ impl VerifyArgs {
             output: self.output,
         }
     }
+}
+
+/// `playbook passphrase`: the action, and where the output is.
+#[derive(Debug, Args)]
+pub struct PassphraseArgs {
+    #[command(subcommand)]
+    pub action: PassphraseAction,
+    /// Output folder (default: output_dir of playbook.yaml, else public/)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Accept a new passphrase that is easy to guess (zxcvbn's score below 3)
+    #[arg(long, global = true)]
+    pub weak_passphrase_ok: bool,
+}
+
+#[derive(Clone, Copy, Debug, Subcommand)]
+pub enum PassphraseAction {
+    /// Add a passphrase (a keyslot); only unlock.js changes
+    #[command(after_help = "Examples:
+  playbook passphrase add
+  playbook passphrase add --output /tmp/site")]
+    Add,
+    /// Remove the passphrase given (its keyslot), unless it is the last; only unlock.js changes
+    #[command(
+        after_help = "A copy of the site made before still opens with the removed passphrase: \
+to shut it out of what you publish next, use playbook passphrase rekey.
+
+Examples:
+  playbook passphrase remove
+  playbook passphrase remove --output /tmp/site"
+    )]
+    Remove,
+    /// Replace the passphrase given by a new one; only unlock.js changes
+    #[command(after_help = "Examples:
+  playbook passphrase change
+  playbook passphrase change --output /tmp/site")]
+    Change,
+    /// Build every page again under a new key, with the new passphrase as the only one
+    #[command(after_help = "Examples:
+  playbook passphrase rekey
+  playbook passphrase rekey && playbook publish")]
+    Rekey,
+}
+
+impl PassphraseArgs {
+    /// The options, with the current and the new passphrase asked for.
+    pub fn into_options(self, root: PathBuf) -> crate::commands::passphrase::PassphraseOptions {
+        use crate::commands::passphrase::Action;
+        let action = match self.action {
+            PassphraseAction::Add => Action::Add,
+            PassphraseAction::Remove => Action::Remove,
+            PassphraseAction::Change => Action::Change,
+            PassphraseAction::Rekey => Action::Rekey,
+        };
+        let mut options = crate::commands::passphrase::PassphraseOptions {
+            root,
+            output: self.output,
+            action,
+            passphrase: Secret::Missing,
+            new_passphrase: Secret::Missing,
+            weak_passphrase_ok: self.weak_passphrase_ok,
+        };
+        // Nothing is asked when there is no lock to open: the command says so.
+        let locked = crate::commands::passphrase::output_of(&options)
+            .is_ok_and(|output| crate::seal::Lock::read(&output).is_some());
+        if locked {
+            options.passphrase = ask_secret(
+                "PLAYBOOK_PASSPHRASE",
+                ("Current passphrase: ", ""),
+                false,
+                "the passphrase is asked once",
+            );
+            if action.wants_new_passphrase() {
+                options.new_passphrase = ask_secret(
+                    "PLAYBOOK_NEW_PASSPHRASE",
+                    ("New passphrase: ", "The same new passphrase again: "),
+                    true,
+                    "the two new passphrases differ; nothing was changed",
+                );
+            }
+        }
+        options
+    }
+}
+
+/// A passphrase from the variable `var`, or asked at the terminal (twice when `twice`).
+fn ask_secret(var: &str, prompts: (&str, &str), twice: bool, differ: &str) -> Secret {
+    let secret = match std::env::var(var) {
+        Ok(passphrase) if passphrase.is_empty() => Err(Some(format!("{var} is empty"))),
+        Ok(passphrase) => Ok(passphrase),
+        Err(_) => ask_twice(prompts, twice, "passphrase", differ),
+    };
+    into_secret(secret)
 }
 
 /// The passphrase: `PLAYBOOK_PASSPHRASE`, or asked at the terminal (twice when `first_use`,
@@ -408,6 +520,9 @@ pub struct ShareArgs {
     /// The packet's period, as for `review`
     #[command(flatten)]
     pub period: PeriodArgs,
+    /// Take a passphrase that is easy to guess
+    #[arg(long)]
+    pub weak_passphrase_ok: bool,
 }
 
 impl ShareArgs {
@@ -441,6 +556,7 @@ impl ShareArgs {
             what,
             output: self.output,
             passphrase: into_secret(secret),
+            weak_passphrase_ok: self.weak_passphrase_ok,
         }
     }
 }
@@ -641,6 +757,9 @@ pub struct BuildArgs {
     /// Encrypt every page with a passphrase (PLAYBOOK_PASSPHRASE, or asked)
     #[arg(long)]
     pub encrypt: bool,
+    /// Accept a new passphrase that is easy to guess (zxcvbn's score below 3)
+    #[arg(long)]
+    pub weak_passphrase_ok: bool,
 }
 
 /// A `YYYY-MM-DD` day for `--today`.
@@ -664,6 +783,8 @@ impl BuildArgs {
             today: self.today,
             encrypt: self.encrypt,
             passphrase: Secret::Missing,
+            weak_passphrase_ok: self.weak_passphrase_ok,
+            rekey: false,
         };
         if let Some(wanted) = passphrase_wanted(&options) {
             options.passphrase = ask_passphrase(wanted.first_use);

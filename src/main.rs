@@ -155,6 +155,10 @@ fn main() -> ExitCode {
             playbook::commands::init::init(&dir)
                 .map(|report| print_init(&report.dir, &report.files))
         }
+        Command::Passphrase(args) => {
+            playbook::commands::passphrase::passphrase(&args.into_options(cli.root))
+                .map(|done| println!("{}", done.message))
+        }
         Command::Completions(args) => {
             print!("{}", args.script());
             Ok(())

@@ -195,16 +195,7 @@ impl Staging {
         let mut written =
             std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
         written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut text = String::with_capacity(MARK_TEXT.len() + written.len() * 80);
-        text.push_str(MARK_TEXT);
-        for (rel, file) in &written {
-            use std::fmt::Write as _;
-            let _ = writeln!(
-                text,
-                "{:032x} {} {} {rel}",
-                file.hash, file.len, file.modified
-            );
-        }
+        let text = manifest_text(&written);
         let mark = self.temp.join(MARK_FILE);
         // The same manifest: link the previous mark in. Linked beside, then renamed over, so
         // that the folder carries a mark at every moment (a folder without one is not ours).
@@ -218,6 +209,56 @@ impl Staging {
         }
         fs::write(&mark, text).map_err(|err| Diagnostic::io(&mark, "write", &err))
     }
+}
+
+/// Replaces the one file `rel` of the finished output `target` with `bytes`, in place and
+/// atomically (written beside, then renamed), and its line of the manifest with it, so that
+/// the next build still finds every other file unchanged and keeps it. Every other file is
+/// left as it was, modification time and all. `target` must be an output playbook made.
+pub fn replace_file(target: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let mark = target.join(MARK_FILE);
+    let previous = fs::read_to_string(&mark).map_err(|err| {
+        Diagnostic::error(
+            target,
+            format!("this is not an output folder playbook wrote ({MARK_FILE}: {err})"),
+        )
+    })?;
+    let path = target.join(rel);
+    write_beside(&path, |beside| fs::write(beside, bytes))
+        .map_err(|err| Diagnostic::io(&path, "write", &err))?;
+    let metadata = fs::metadata(&path).map_err(|err| Diagnostic::io(&path, "read", &err))?;
+    let mut manifest: Vec<(String, Written)> = read_manifest(&previous)
+        .into_iter()
+        .filter(|(known, _)| known != rel)
+        .collect();
+    manifest.push((
+        rel.to_string(),
+        Written {
+            hash: xxhash_rust::xxh3::xxh3_128(bytes),
+            len: bytes.len() as u64,
+            modified: modified(&metadata),
+        },
+    ));
+    manifest.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let text = manifest_text(&manifest);
+    write_beside(&mark, |beside| fs::write(beside, text))
+        .map_err(|err| Diagnostic::io(&mark, "write", &err))
+}
+
+/// The mark file's text: the mark, then one line per file (sorted by path): hash, length,
+/// modification time, path.
+fn manifest_text(written: &[(String, Written)]) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(MARK_TEXT.len() + written.len() * 80);
+    text.push_str(MARK_TEXT);
+    for (rel, file) in written {
+        let _ = writeln!(
+            text,
+            "{:032x} {} {} {rel}",
+            file.hash, file.len, file.modified
+        );
+    }
+    text
 }
 
 /// Writes `to` by `write` into a copy beside it, then renamed over it: a reader (or the next

@@ -15,7 +15,7 @@ use crate::content::Playbook;
 use crate::error::{Diagnostic, Failure};
 use crate::output::Staging;
 use crate::render::Links;
-use crate::seal::{Lock, Sealer, Secret, UNLOCK_SCRIPT};
+use crate::seal::{Found, Lock, Sealer, Secret, UNLOCK_SCRIPT};
 use crate::theme::Theme;
 use pipeline::{Collect, Discard, File, Prepared, Settings, Sink, Sources, render_site};
 
@@ -35,6 +35,11 @@ pub struct BuildOptions {
     pub encrypt: bool,
     /// The passphrase of an encrypted build (see [`passphrase_wanted`]).
     pub passphrase: Secret,
+    /// Accept a new passphrase that zxcvbn finds easy to guess.
+    pub weak_passphrase_ok: bool,
+    /// Encrypt under a new site key with one keyslot, for `passphrase`, whatever the output's
+    /// lock holds (`playbook passphrase rekey`, which checks the current passphrase first).
+    pub rekey: bool,
 }
 
 /// What an encrypted build asks of the command line before it runs.
@@ -53,12 +58,12 @@ pub fn passphrase_wanted(options: &BuildOptions) -> Option<PassphraseWanted> {
     let output = output_folder(options, &config);
     check_output_location(&options.root, &output).ok()?;
     (options.encrypt || config.encrypt).then(|| PassphraseWanted {
-        first_use: Lock::read(&output).is_none(),
+        first_use: options.rekey || Lock::find(&output) == Found::Nothing,
     })
 }
 
 /// Where the site goes: `--output`, else `output_dir` of the config under the root.
-fn output_folder(options: &BuildOptions, config: &Config) -> PathBuf {
+pub(crate) fn output_folder(options: &BuildOptions, config: &Config) -> PathBuf {
     match &options.output {
         Some(output) => output.clone(),
         // `--root .` (the default) keeps the printed path short: `public`, not `./public`.
@@ -197,7 +202,7 @@ fn plan(options: &BuildOptions, recover: bool) -> Result<Planned, Failure> {
         crate::output::recover_interrupted(&output);
     }
     let encrypt = options.encrypt || config.encrypt;
-    if !encrypt && Lock::read(&output).is_some() {
+    if !encrypt && Lock::find(&output) != Found::Nothing {
         return Err(Failure::one(Diagnostic::error(
             &output,
             "this folder holds an encrypted build: set `encrypt: true` in playbook.yaml to keep \
@@ -213,7 +218,8 @@ fn plan(options: &BuildOptions, recover: bool) -> Result<Planned, Failure> {
     let sealer = match encrypt {
         true => Some(Arc::new(sealer_for(
             &output,
-            &options.passphrase,
+            options,
+            config.encrypt_remember,
             passphrase_error,
         )?)),
         false => None,
@@ -281,31 +287,51 @@ fn locked_shell(theme: &Theme) -> Result<(String, String), Diagnostic> {
     }
 }
 
-/// The keys of an encrypted build into `output`, from `passphrase` checked against the lock
-/// of the output's previous encrypted build. A passphrase that was not had is told by
-/// `passphrase_error`; one that does not open the output's lock, at the output folder.
+/// The keys of an encrypted build into `output`: the site key of the output's lock, opened
+/// with the passphrase through any of its keyslots (which are kept); or, for an output without
+/// a lock (or for a rekey), a new random site key with one keyslot, for a passphrase strong
+/// enough. A passphrase that was not had is told by `passphrase_error`; one that does not
+/// open the output's lock, at the output folder.
 fn sealer_for(
     output: &Path,
-    passphrase: &Secret,
+    options: &BuildOptions,
+    remember: bool,
     passphrase_error: impl Fn(String) -> Diagnostic,
 ) -> Result<Sealer, Failure> {
-    let refuse = |why: &str| Err(Failure::one(passphrase_error(why.to_string())));
-    let passphrase = match passphrase {
+    let passphrase =
+        given_passphrase(&options.passphrase).map_err(|why| Failure::one(passphrase_error(why)))?;
+    let at_output = |message: String| Failure::one(Diagnostic::error(output, message));
+    match Lock::find(output) {
+        Found::Lock(lock) if !options.rekey => {
+            Sealer::open(&lock, passphrase, remember).map_err(at_output)
+        }
+        Found::Unreadable if !options.rekey => {
+            Err(at_output(crate::seal::UNREADABLE_LOCK.to_string()))
+        }
+        _ => {
+            if !options.weak_passphrase_ok {
+                crate::seal::check_strength(passphrase)
+                    .map_err(|why| Failure::one(Diagnostic::general(why)))?;
+            }
+            Sealer::create(passphrase, remember).map_err(at_output)
+        }
+    }
+}
+
+/// The passphrase `secret` holds, or why there is none.
+pub(crate) fn given_passphrase(secret: &Secret) -> Result<&str, String> {
+    match secret {
         Secret::Given(passphrase) if passphrase.is_empty() => {
-            return refuse("the passphrase is empty");
+            Err("the passphrase is empty".to_string())
         }
-        Secret::Given(passphrase) => passphrase,
-        Secret::Refused(why) => return refuse(why),
-        Secret::Missing => {
-            return refuse(
-                "an encrypted build needs a passphrase: set PLAYBOOK_PASSPHRASE, or run \
-                 playbook in a terminal to be asked",
-            );
-        }
-    };
-    let previous = Lock::read(output);
-    Sealer::new(passphrase, previous.as_ref())
-        .map_err(|message| Failure::one(Diagnostic::error(output, message)))
+        Secret::Given(passphrase) => Ok(passphrase),
+        Secret::Refused(why) => Err(why.clone()),
+        Secret::Missing => Err(
+            "an encrypted build needs a passphrase: set PLAYBOOK_PASSPHRASE, \
+                                or run playbook in a terminal to be asked"
+                .to_string(),
+        ),
+    }
 }
 
 /// Frees `value` on another thread. Freeing a large playbook piece by piece takes most of a

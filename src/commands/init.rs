@@ -21,6 +21,7 @@ people:
 # stale_after_days: 45
 # To keep the site private on any host (see the README, Publishing privately):
 # encrypt: true                  # every page encrypted with a passphrase
+# encrypt_remember: false        # true: the unlock form offers to remember the key
 # publish:
 #   target: me@host.example:/var/www/playbook   # or a folder
 #   encrypt: required

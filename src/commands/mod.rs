@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod edit;
 pub mod init;
 pub mod new;
+pub mod passphrase;
 pub mod prep;
 pub mod publish;
 pub mod review;

@@ -11,7 +11,7 @@ use super::review::{Format, ReviewOptions, html_document, review};
 use crate::content::front_matter::split_front_matter;
 use crate::error::{Diagnostic, Failure};
 use crate::markdown;
-use crate::seal::{Sealer, Secret};
+use crate::seal::{Sealer, Secret, check_strength};
 
 /// The name a shared file's text is sealed under: whatever the file is called once saved or
 /// attached, it opens (a site page's is its own file name, which its ciphertext is bound to).
@@ -31,6 +31,8 @@ pub struct ShareOptions {
     pub output: PathBuf,
     /// `PLAYBOOK_SHARE_PASSPHRASE`, or asked twice.
     pub passphrase: Secret,
+    /// Take a passphrase zxcvbn calls easy to guess.
+    pub weak_passphrase_ok: bool,
 }
 
 /// Writes the shared file; returns what it holds, for the command's one line.
@@ -46,6 +48,9 @@ pub fn share(options: &ShareOptions) -> Result<String, Failure> {
             ));
         }
     };
+    if !options.weak_passphrase_ok {
+        check_strength(passphrase).map_err(general)?;
+    }
     let (title, page) = match &options.what {
         What::Review(review_options) => {
             let page = review(&ReviewOptions {
@@ -113,7 +118,7 @@ fn entry_page(root: &Path, query: &str) -> Result<(String, String), Failure> {
 /// The whole shared file: a page that asks for the passphrase and opens `page`, sealed under
 /// a key of its own.
 pub fn sealed_file(passphrase: &str, page: &str) -> Result<String, String> {
-    let sealer = Sealer::new(passphrase, None)?;
+    let sealer = Sealer::create(passphrase, false)?;
     let sealed = sealer
         .seal(SHARED_NAME, page.as_bytes())
         .map_err(|diagnostic| diagnostic.message)?;

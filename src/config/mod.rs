@@ -130,6 +130,9 @@ pub struct Config {
     pub stale_after_days: u32,
     pub kinds: IndexMap<String, KindConfig>,
     pub encrypt: bool,
+    /// Offer "Remember on this device" on an encrypted site's unlock form (the key then kept
+    /// in the browser's localStorage until Lock is pressed).
+    pub encrypt_remember: bool,
     pub publish: Option<PublishConfig>,
     pub review: ReviewConfig,
     /// The owner's career ladder; empty when there is none.
@@ -155,6 +158,7 @@ impl Default for Config {
             stale_after_days: 45,
             kinds: IndexMap::new(),
             encrypt: false,
+            encrypt_remember: false,
             publish: None,
             review: ReviewConfig::default(),
             ladder: Vec::new(),

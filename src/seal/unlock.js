@@ -1,11 +1,12 @@
 /* playbook unlock: every page of an encrypted build is this shell around its sealed text. It
-   asks for the passphrase once per tab, derives the keys as the build did (PBKDF2-HMAC-SHA256,
-   then HKDF), checks them against the lock's check value, opens the page with AES-256-GCM and
-   shows it. WebCrypto only, no library. */
+   asks for the passphrase once per tab, tries it on each keyslot of the lock (PBKDF2-HMAC-SHA256,
+   then AES-256-GCM unwrapping the site key), derives the keys from the site key as the build did
+   (HKDF), checks them against the lock's check value, opens the page with AES-256-GCM and shows
+   it with a Lock button. WebCrypto only, no library. */
 (function () {
   "use strict";
   var lock = window.PLAYBOOK_LOCK;
-  var KEY_NAME = "playbook-key-" + lock.salt;
+  var KEY_NAME = "playbook-key-" + lock.check;
   var subtle = window.crypto && window.crypto.subtle;
   var form = document.getElementById("unlock");
   var input = document.getElementById("passphrase");
@@ -51,14 +52,29 @@
     return btoa(binary);
   }
 
-  /* As the build: one PBKDF2-HMAC-SHA256 block, the master key that the tab keeps. */
+  /* The site key (the master key the tab keeps) out of the first keyslot `passphrase` opens:
+     as the build, one PBKDF2-HMAC-SHA256 block is the AES-256-GCM key that unwraps it. Slots are
+     tried one after the other (each costs its rounds); none opening is a wrong passphrase. */
   function derive(passphrase) {
-    return subtle.importKey("raw", encode(passphrase), "PBKDF2", false, ["deriveBits"])
-      .then(function (base) {
-        return subtle.deriveBits({
-          name: "PBKDF2", hash: "SHA-256", salt: fromHex(lock.salt), iterations: lock.iterations
-        }, base, 256);
-      });
+    var slots = lock.slots || [];
+    function attempt(at) {
+      if (at >= slots.length) return Promise.reject(new Error(WRONG_KEY));
+      var slot = slots[at];
+      return subtle.importKey("raw", encode(passphrase), "PBKDF2", false, ["deriveKey"])
+        .then(function (base) {
+          return subtle.deriveKey({
+            name: "PBKDF2", hash: "SHA-256", salt: fromHex(slot.salt), iterations: slot.iterations
+          }, base, { name: "AES-GCM", length: 256 }, false, ["decrypt"]);
+        })
+        .then(function (kek) {
+          var wrapped = fromBase64(slot.wrapped);
+          return subtle.decrypt({
+            name: "AES-GCM", iv: wrapped.slice(0, 12), additionalData: encode("playbook keyslot")
+          }, kek, wrapped.slice(12));
+        })
+        .catch(function () { return attempt(at + 1); });
+    }
+    return attempt(0);
   }
   /* The master key expanded by HKDF, as the build does: the AES-256-GCM key that opens pages,
      and the HMAC key of the check value. */
@@ -95,6 +111,8 @@
       .then(function (plain) { return new TextDecoder().decode(plain); });
   }
 
+  var WRONG_KEY = "wrong key";
+  var DAMAGED = "damaged";
   var key = null;
   /* For scripts of the opened page: search opens its index, `name` being the index's file
      (a theme's own search.js from before names were bound gives none: it is the index). */
@@ -112,19 +130,21 @@
     });
   }
 
-  var WRONG_KEY = "wrong key";
-  var DAMAGED = "damaged";
-  /* Opens this page with `master`, kept in the tab when `remember`. Fails with WRONG_KEY when
+  /* Opens this page with `master`, kept in the tab when `keep` (and on the device when `keep`
+     is "device": the lock allows it and the owner asked). Fails with WRONG_KEY when
      the check value differs, else with DAMAGED when the page does not open: changed after it
      was published, or another page's text under this name. The key is right then, so it is
      kept, and the other pages open with it. */
-  function unlock(master, remember) {
+  function unlock(master, keep) {
     var opened = keysFrom(master).then(function (keys) {
       return checkOf(keys.mac).then(function (check) {
         if (check !== lock.check) throw new Error(WRONG_KEY);
         key = keys.aes;
-        if (remember) {
+        if (keep) {
           try { sessionStorage.setItem(KEY_NAME, toBase64(master)); } catch (e) { /* asked again next page */ }
+        }
+        if (keep === "device" && lock.remember) {
+          try { localStorage.setItem(KEY_NAME, toBase64(master)); } catch (e) { /* asked next visit */ }
         }
         return open(keys.aes, sealed, NAME).catch(function () {
           // A host answers a missing page with 404.html, whatever the path asked for.
@@ -138,7 +158,65 @@
       document.write(done[0]);
       document.close();
       keepSearchesFromTheHost();
+      addLockButton();
     });
+  }
+
+  /* Forgets the key in this tab (and on this device, if it was remembered) and reloads: the
+     form shows again, and so it does on every other page. */
+  function forget() {
+    try { sessionStorage.removeItem(KEY_NAME); } catch (e) { /* nothing kept */ }
+    try { localStorage.removeItem(KEY_NAME); } catch (e) { /* nothing kept */ }
+  }
+
+  /* A Lock button over the opened page, whatever the theme: fixed at the top right, styled
+     here, a real button (reached with Tab), hidden while printing. */
+  function addLockButton() {
+    if (!document.body) {
+      document.addEventListener("DOMContentLoaded", addLockButton, { once: true });
+      return;
+    }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.id = "playbook-lock";
+    button.textContent = "Lock";
+    button.title = "Forget the passphrase in this browser and lock the playbook";
+    var look = {
+      position: "fixed", top: "0.5rem", right: "0.5rem", zIndex: "2147483647",
+      font: "600 14px/1.2 system-ui, sans-serif", padding: "0.35rem 0.8rem",
+      color: "#ffffff", background: "#1f2328", border: "2px solid #ffffff",
+      borderRadius: "0.4rem", boxShadow: "0 1px 4px rgba(0, 0, 0, 0.4)", cursor: "pointer"
+    };
+    Object.keys(look).forEach(function (name) { button.style[name] = look[name]; });
+    button.addEventListener("click", function () {
+      forget();
+      location.reload();
+    });
+    window.addEventListener("beforeprint", function () { button.style.display = "none"; });
+    window.addEventListener("afterprint", function () { button.style.display = ""; });
+    document.body.appendChild(button);
+  }
+
+  /* With `remember: true` in the lock, the form offers to keep the key on this device, and
+     says what that risks. */
+  var rememberBox = null;
+  function offerToRemember() {
+    if (!lock.remember || !form) return;
+    var line = document.createElement("p");
+    var label = document.createElement("label");
+    rememberBox = document.createElement("input");
+    rememberBox.type = "checkbox";
+    rememberBox.id = "playbook-remember";
+    label.appendChild(rememberBox);
+    label.appendChild(document.createTextNode(" Remember on this device"));
+    var risk = document.createElement("small");
+    risk.id = "playbook-remember-risk";
+    risk.textContent = " (anyone who can use this browser profile can open the playbook until you press Lock)";
+    rememberBox.setAttribute("aria-describedby", risk.id);
+    line.appendChild(label);
+    line.appendChild(risk);
+    var button = form.querySelector("button, [type=submit]");
+    form.insertBefore(line, button || error);
   }
 
   /* A search box sends its words in the URL's query, which reaches the host and its logs;
@@ -177,11 +255,13 @@
     ask("This browser cannot decrypt here: open the playbook over https:// or as a local file.");
     return;
   }
+  offerToRemember();
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     error.textContent = "Opening…";
+    var keep = rememberBox && rememberBox.checked ? "device" : "tab";
     derive(input.value)
-      .then(function (master) { return unlock(master, true); })
+      .then(function (master) { return unlock(master, keep); })
       .catch(function (failure) {
         if (failure && failure.message === DAMAGED) return showDamaged();
         ask("Wrong passphrase: the playbook did not open with it.");
@@ -190,13 +270,24 @@
   });
   var saved = null;
   try { saved = sessionStorage.getItem(KEY_NAME); } catch (e) { saved = null; }
+  if (!saved) {
+    // Remembered on this device: only while the lock still allows it.
+    try {
+      if (lock.remember) {
+        saved = localStorage.getItem(KEY_NAME);
+        if (saved) sessionStorage.setItem(KEY_NAME, saved);
+      } else {
+        localStorage.removeItem(KEY_NAME);
+      }
+    } catch (e) { /* not kept */ }
+  }
   if (saved) {
     Promise.resolve(saved).then(function (text) {
       return unlock(fromBase64(text).buffer, false);
     }).catch(function (failure) {
       if (failure && failure.message === DAMAGED) return showDamaged();
-      // Not this lock's key (the site was encrypted again since): asked for anew.
-      try { sessionStorage.removeItem(KEY_NAME); } catch (e) { /* nothing kept */ }
+      // Not this lock's key (the site was rekeyed since): asked for anew.
+      forget();
       ask();
     });
   } else {

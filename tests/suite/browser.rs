@@ -498,3 +498,109 @@ fn a_shared_packet_opens_from_file_with_its_own_passphrase_and_holds_nothing_els
     browser.type_into("#passphrase", &format!("{SHARE_PASSPHRASE}\u{E007}"));
     browser.wait_for(TITLE, "Sam Lee: review packet, Q2 2026");
 }
+
+const SECOND: &str = "a second long passphrase for tests";
+const FORM_SHOWN: &str = "var f = document.getElementById('unlock'); \
+    return f && !f.hidden ? 'form shown' : 'no form'";
+const LOCK_BUTTON: &str = "var b = document.getElementById('playbook-lock'); \
+    if (!b) return 'no button'; var s = getComputedStyle(b); \
+    return [b.tagName, b.textContent, s.position, s.visibility, b.tabIndex].join(' ')";
+const REMEMBER_BOX: &str = "var r = document.getElementById('playbook-remember'); \
+    return r ? 'box: ' + r.closest('p').textContent : 'no box'";
+
+/// Types `passphrase` into the unlock form, from empty.
+fn unlock_with(browser: &Browser, passphrase: &str) {
+    browser.wait_for(FORM_SHOWN, "form shown");
+    browser.eval("document.getElementById('passphrase').value = ''; return ''");
+    browser.type_into("#passphrase", &format!("{passphrase}\u{E007}"));
+}
+
+#[test]
+fn either_passphrase_opens_the_site_and_lock_forgets_the_key() {
+    let playbook = encrypted_example();
+    let run = playbook.run_with_env(
+        &["passphrase", "add"],
+        &[
+            ("PLAYBOOK_PASSPHRASE", PASSPHRASE),
+            ("PLAYBOOK_NEW_PASSPHRASE", SECOND),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let browser = Browser::start();
+    browser.open(&file_url(&playbook, "index.html"));
+    // No remember option without `encrypt_remember`.
+    browser.wait_for(FORM_SHOWN, "form shown");
+    assert_eq!(browser.eval(REMEMBER_BOX), "no box");
+
+    // The added passphrase opens it, and a page reached by a link shows its plain text.
+    unlock_with(&browser, SECOND);
+    browser.wait_for(TITLE, "Maya");
+    let entry = browser.eval("return document.querySelector('.card-title a').textContent");
+    let entry = entry.as_str().expect("a card on the dashboard").to_string();
+    browser.click(".card-title a");
+    browser.wait_for(TITLE, &entry);
+    let entry_url = browser.eval("return location.href");
+    let entry_url = entry_url.as_str().expect("a URL").to_string();
+
+    // The Lock button: a real button, fixed, visible; it forgets the key and locks.
+    assert_eq!(browser.eval(LOCK_BUTTON), "BUTTON Lock fixed visible 0");
+    browser.click("#playbook-lock");
+    browser.wait_for(FORM_SHOWN, "form shown");
+    assert_eq!(browser.eval(TITLE), "");
+    assert_eq!(browser.eval(KEY_KEPT), "no key");
+    // Another page asks again too.
+    browser.open(&file_url(&playbook, "index.html"));
+    browser.wait_for(FORM_SHOWN, "form shown");
+    assert_eq!(browser.eval(LOCK_BUTTON), "no button");
+
+    // The first passphrase opens it as well.
+    unlock_with(&browser, PASSPHRASE);
+    browser.wait_for(TITLE, "Maya");
+    browser.open(&entry_url);
+    browser.wait_for(TITLE, &entry);
+}
+
+#[test]
+fn remember_on_this_device_keeps_the_key_until_lock() {
+    let playbook = Playbook::fixture("basic");
+    let config = playbook.read("playbook.yaml");
+    playbook.write(
+        "playbook.yaml",
+        format!("{config}\nencrypt_remember: true\n"),
+    );
+    let run = playbook.run_with_env(
+        &["build", "--encrypt"],
+        &[("PLAYBOOK_PASSPHRASE", PASSPHRASE)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let browser = Browser::start();
+    browser.open(&file_url(&playbook, "index.html"));
+    browser.wait_for(FORM_SHOWN, "form shown");
+    let remember = browser.eval(REMEMBER_BOX);
+    assert_eq!(
+        remember,
+        "box:  Remember on this device (anyone who can use this browser profile can open the \
+         playbook until you press Lock)"
+    );
+    let device_key = "return Object.keys(localStorage).some(k => k.startsWith('playbook-key-')) \
+        ? 'remembered' : 'not remembered'";
+    browser.click("#playbook-remember");
+    unlock_with(&browser, PASSPHRASE);
+    browser.wait_for(TITLE, "playbook");
+    let title = browser.eval(TITLE);
+    assert_eq!(browser.eval(device_key), "remembered");
+
+    // A later visit (a new session) opens without asking.
+    browser.eval("sessionStorage.clear(); return ''");
+    browser.open(&file_url(&playbook, "index.html"));
+    browser.wait_for(TITLE, title.as_str().expect("a title"));
+
+    // Lock forgets it on the device too.
+    browser.click("#playbook-lock");
+    browser.wait_for(FORM_SHOWN, "form shown");
+    assert_eq!(browser.eval(device_key), "not remembered");
+    browser.eval("sessionStorage.clear(); return ''");
+    browser.open(&file_url(&playbook, "index.html"));
+    browser.wait_for(FORM_SHOWN, "form shown");
+    assert_eq!(browser.eval(TITLE), "");
+}

@@ -414,3 +414,23 @@ fn every_command_help_ends_with_examples() {
         }
     }
 }
+
+#[test]
+fn every_passphrase_action_help_ends_with_examples() {
+    for action in ["add", "remove", "change", "rekey"] {
+        let run = common::run(&["passphrase", action, "--help"]);
+        assert_eq!(run.code, 0, "{action}: {}", run.stderr);
+        let examples = run
+            .stdout
+            .split("\nExamples:\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("passphrase {action} has no examples:\n{}", run.stdout));
+        assert!(examples.lines().count() > 0);
+        for line in examples.lines() {
+            assert!(
+                line.starts_with("  playbook passphrase "),
+                "passphrase {action}: {line:?}"
+            );
+        }
+    }
+}

@@ -219,15 +219,21 @@ fn an_unencrypted_build_does_not_replace_an_encrypted_output() {
 /// `playbook build --encrypt` at a terminal (util-linux's `script` gives it one), with `typed`
 /// as what the user types.
 fn build_at_a_terminal(playbook: &Playbook, typed: &str) -> (i32, String) {
+    at_a_terminal(playbook, "build --encrypt", typed)
+}
+
+/// `playbook ARGS` at a terminal, with `typed` as what the user types.
+fn at_a_terminal(playbook: &Playbook, args: &str, typed: &str) -> (i32, String) {
     use std::io::Write as _;
     let command = format!(
-        "{} --root {} build --encrypt",
+        "{} --root {} {args}",
         env!("CARGO_BIN_EXE_playbook"),
         playbook.path().display()
     );
     let mut child = std::process::Command::new("script")
         .args(["-qec", &command, "/dev/null"])
         .env_remove("PLAYBOOK_PASSPHRASE")
+        .env_remove("PLAYBOOK_NEW_PASSPHRASE")
         .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -299,4 +305,377 @@ fn the_library_takes_the_passphrase_as_an_option_and_asks_for_nothing() {
     build(&given).unwrap();
     assert!(playbook.read("public/index.html").contains("id=\"sealed\""));
     assert!(!passphrase_wanted(&options).unwrap().first_use);
+}
+
+const SECOND: &str = "a second long passphrase for tests";
+const THIRD: &str = "the third passphrase of the tests";
+
+/// `playbook passphrase ACTION` with the current passphrase `current` and, when given, the
+/// new one.
+fn passphrase(playbook: &Playbook, action: &[&str], current: &str, new: Option<&str>) -> Run {
+    let mut args = vec!["passphrase"];
+    args.extend_from_slice(action);
+    let mut env = vec![("PLAYBOOK_PASSPHRASE", current)];
+    env.extend(new.map(|new| ("PLAYBOOK_NEW_PASSPHRASE", new)));
+    playbook.run_with_env(&args, &env)
+}
+
+/// Every file of the output but the unlock script and the mark, with its bytes and its
+/// modification time.
+fn pages_and_times(
+    playbook: &Playbook,
+) -> std::collections::BTreeMap<std::path::PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    let public = playbook.path().join("public");
+    snapshot(&public)
+        .into_iter()
+        .filter(|(path, _)| {
+            path.as_os_str() != "unlock.js" && path.as_os_str() != ".playbook-output"
+        })
+        .map(|(path, bytes)| {
+            let modified = std::fs::metadata(public.join(&path))
+                .and_then(|m| m.modified())
+                .unwrap();
+            (path, (bytes, modified))
+        })
+        .collect()
+}
+
+/// The lock line of the output's unlock script.
+fn lock_line(playbook: &Playbook) -> String {
+    let script = playbook.read("public/unlock.js");
+    script.lines().next().unwrap_or_default().to_string()
+}
+
+fn slot_count(playbook: &Playbook) -> usize {
+    let line = lock_line(playbook);
+    let slots = line.split(" slots=").nth(1).expect("slots in the lock");
+    slots.trim_end_matches(" */").split(',').count()
+}
+
+#[test]
+fn passphrases_are_added_removed_and_changed_without_touching_a_page() {
+    let playbook = Playbook::example();
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    let pages = pages_and_times(&playbook);
+    assert!(pages.len() > 80);
+    assert!(lock_line(&playbook).starts_with("/* playbook-lock v2 check="));
+    assert_eq!(slot_count(&playbook), 1);
+    // The mtimes below would not tell a rewrite within the file system's clock tick.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let run = passphrase(&playbook, &["add"], PASSPHRASE, Some(SECOND));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("added a passphrase: 2 keyslots in ")
+            && run
+                .stdout
+                .trim_end()
+                .ends_with("public/unlock.js; no page changed"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(slot_count(&playbook), 2);
+    assert_eq!(pages_and_times(&playbook), pages, "add changed a page");
+    // Either passphrase builds, and the build keeps every file as it was (the manifest knows
+    // the new unlock.js): the same bytes and times, the same slots.
+    let lock = lock_line(&playbook);
+    let script_time = || {
+        std::fs::metadata(playbook.path().join("public/unlock.js"))
+            .and_then(|m| m.modified())
+            .unwrap()
+    };
+    let added = script_time();
+    for each in [SECOND, PASSPHRASE] {
+        let run = build_encrypted(&playbook, each);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(
+            pages_and_times(&playbook),
+            pages,
+            "the build rewrote a page"
+        );
+        assert_eq!(lock_line(&playbook), lock);
+        // The manifest's line for unlock.js was updated too: not even it is written again.
+        assert_eq!(script_time(), added, "the build rewrote unlock.js");
+    }
+
+    // Removing the first leaves the second; the first no longer opens the output.
+    let run = passphrase(&playbook, &["remove"], PASSPHRASE, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("removed a passphrase: 1 keyslot in "),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(pages_and_times(&playbook), pages, "remove changed a page");
+    let run = build_encrypted(&playbook, PASSPHRASE);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("this is not the passphrase"),
+        "{}",
+        run.stderr
+    );
+    let run = passphrase(&playbook, &["add"], PASSPHRASE, Some(THIRD));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("this is not the passphrase"),
+        "{}",
+        run.stderr
+    );
+
+    // The last one is not removed.
+    let before = snapshot(&playbook.path().join("public"));
+    let run = passphrase(&playbook, &["remove"], SECOND, None);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("this is the only passphrase that opens the site"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&playbook.path().join("public")), before);
+
+    // Changed: the old one fails, the new one opens.
+    let run = passphrase(&playbook, &["change"], SECOND, Some(THIRD));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("changed the passphrase: 1 keyslot in "),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(pages_and_times(&playbook), pages, "change changed a page");
+    assert_eq!(build_encrypted(&playbook, SECOND).code, 1);
+    assert_eq!(build_encrypted(&playbook, THIRD).code, 0);
+    assert_eq!(pages_and_times(&playbook), pages);
+}
+
+#[test]
+fn rekey_encrypts_every_page_again_and_drops_the_other_passphrases() {
+    let playbook = Playbook::example();
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    assert_eq!(
+        passphrase(&playbook, &["add"], PASSPHRASE, Some(SECOND)).code,
+        0
+    );
+    let before = snapshot(&playbook.path().join("public"));
+    let old_lock = lock_line(&playbook);
+
+    // A wrong current passphrase changes nothing.
+    let run = passphrase(&playbook, &["rekey"], "not one of them at all", Some(THIRD));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("this is not the passphrase"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&playbook.path().join("public")), before);
+
+    let run = passphrase(&playbook, &["rekey"], SECOND, Some(THIRD));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("rekeyed: a new site key"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("the other passphrase no longer opens it"),
+        "{}",
+        run.stdout
+    );
+    let after = snapshot(&playbook.path().join("public"));
+    // Every page is new: new names (keyed by the new key), and the two that keep their
+    // names have new bytes.
+    let pages = |site: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>| {
+        site.iter()
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "html"))
+            .map(|(path, bytes)| (path.clone(), bytes.clone()))
+            .collect::<Vec<_>>()
+    };
+    let (old_pages, new_pages) = (pages(&before), pages(&after));
+    assert_eq!(old_pages.len(), new_pages.len());
+    for (path, bytes) in &old_pages {
+        assert!(
+            after.get(path) != Some(bytes),
+            "{} did not change",
+            path.display()
+        );
+    }
+    assert_eq!(slot_count(&playbook), 1);
+    let check = |line: &str| {
+        line.split_whitespace()
+            .nth(3)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(check(&old_lock).starts_with("check="));
+    assert_ne!(check(&lock_line(&playbook)), check(&old_lock));
+    // Neither old passphrase opens it; the new one does.
+    for old in [PASSPHRASE, SECOND] {
+        let run = build_encrypted(&playbook, old);
+        assert_eq!(run.code, 1, "{old} still opens the rekeyed site");
+    }
+    assert_eq!(build_encrypted(&playbook, THIRD).code, 0);
+}
+
+#[test]
+fn a_weak_new_passphrase_is_refused_unless_told_it_is_fine() {
+    let playbook = Playbook::fixture("basic");
+    let run = build_encrypted(&playbook, "password1");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("this passphrase is too easy to guess: strength 0 of 4"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("This is a very common password"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--weak-passphrase-ok"),
+        "{}",
+        run.stderr
+    );
+    assert!(!playbook.exists("public"));
+
+    let run = playbook.run_with_env(
+        &["build", "--encrypt", "--weak-passphrase-ok"],
+        &[("PLAYBOOK_PASSPHRASE", "password1")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // An existing passphrase is not judged again.
+    assert_eq!(build_encrypted(&playbook, "password1").code, 0);
+
+    // Nor is one added weak, unless told.
+    let before = snapshot(&playbook.path().join("public"));
+    for action in ["add", "change", "rekey"] {
+        let run = passphrase(&playbook, &[action], "password1", Some("qwerty"));
+        assert_eq!(run.code, 1, "{action}");
+        assert!(
+            run.stderr
+                .contains("the new passphrase: this passphrase is too easy to guess"),
+            "{action}: {}",
+            run.stderr
+        );
+        assert_eq!(snapshot(&playbook.path().join("public")), before);
+    }
+    let run = passphrase(
+        &playbook,
+        &["add", "--weak-passphrase-ok"],
+        "password1",
+        Some("qwerty"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(slot_count(&playbook), 2);
+}
+
+#[test]
+fn passphrase_commands_need_an_encrypted_output_of_this_playbook() {
+    let playbook = Playbook::fixture("basic");
+    let run = passphrase(&playbook, &["add"], PASSPHRASE, Some(SECOND));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("no encrypted build here"),
+        "{}",
+        run.stderr
+    );
+
+    // An earlier playbook's lock (one passphrase, no slots): told to start again.
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    let script = playbook.read("public/unlock.js");
+    let rest = script.split_once('\n').unwrap().1;
+    playbook.write(
+        "public/unlock.js",
+        format!(
+            "/* playbook-lock salt={} iterations=600000 check={} */\n{rest}",
+            "ab".repeat(16),
+            "cd".repeat(16)
+        ),
+    );
+    for run in [
+        build_encrypted(&playbook, PASSPHRASE),
+        passphrase(&playbook, &["add"], PASSPHRASE, Some(SECOND)),
+    ] {
+        assert_eq!(run.code, 1);
+        assert!(
+            run.stderr
+                .contains("an earlier playbook's, before keyslots): remove the folder"),
+            "{}",
+            run.stderr
+        );
+    }
+    // Still an encrypted output: an unencrypted build does not replace it.
+    let run = playbook.run_with_env(&["build"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("this folder holds an encrypted build"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn encrypt_remember_is_told_to_the_browser_by_the_lock() {
+    let playbook = Playbook::fixture("basic");
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    assert!(lock_line(&playbook).contains(" remember=0 "));
+    assert!(
+        playbook
+            .read("public/unlock.js")
+            .contains("remember: false")
+    );
+    let config = playbook.read("playbook.yaml");
+    playbook.write(
+        "playbook.yaml",
+        format!("{config}\nencrypt_remember: true\n"),
+    );
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    assert!(lock_line(&playbook).contains(" remember=1 "));
+    assert!(playbook.read("public/unlock.js").contains("remember: true"));
+}
+
+#[test]
+fn at_a_terminal_passphrase_asks_for_the_current_one_then_the_new_one_twice() {
+    let playbook = Playbook::fixture("basic");
+    assert_eq!(build_encrypted(&playbook, PASSPHRASE).code, 0);
+    let before = snapshot(&playbook.path().join("public"));
+    let (code, screen) = at_a_terminal(
+        &playbook,
+        "passphrase add",
+        &format!("{PASSPHRASE}\n{SECOND}\n{THIRD}\n"),
+    );
+    assert_eq!(code, 1, "{screen}");
+    for prompt in [
+        "Current passphrase: ",
+        "New passphrase: ",
+        "The same new passphrase again: ",
+        "the two new passphrases differ; nothing was changed",
+    ] {
+        assert!(screen.contains(prompt), "{prompt:?} not in {screen}");
+    }
+    assert_eq!(snapshot(&playbook.path().join("public")), before);
+
+    let (code, screen) = at_a_terminal(
+        &playbook,
+        "passphrase add",
+        &format!("{PASSPHRASE}\n{SECOND}\n{SECOND}\n"),
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("added a passphrase: 2 keyslots"),
+        "{screen}"
+    );
+    // A passphrase that opens the site already is not added again.
+    let run = passphrase(&playbook, &["add"], PASSPHRASE, Some(SECOND));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("opens this site already"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(slot_count(&playbook), 2);
 }

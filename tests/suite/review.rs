@@ -493,6 +493,20 @@ fn share_writes_an_entry_or_refuses_without_a_passphrase() {
         run.stderr
     );
     assert!(!playbook.exists("other.html"));
+    // A passphrase that is easy to guess is refused, unless told.
+    let weak = [("PLAYBOOK_SHARE_PASSPHRASE", "password1")];
+    let run = playbook.run_with_env(&["share", "q2-first", "--output", &at("weak.html")], &weak);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("too easy to guess"), "{}", run.stderr);
+    assert!(!playbook.exists("weak.html"));
+    let args = [
+        "share",
+        "q2-first",
+        "--output",
+        &at("weak.html"),
+        "--weak-passphrase-ok",
+    ];
+    assert_eq!(playbook.run_with_env(&args, &weak).code, 0);
     let run = playbook.run_with_env(&["share", "no-such-entry", "--output", &at("x.html")], &env);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(!playbook.exists("x.html"));

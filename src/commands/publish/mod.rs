@@ -32,6 +32,8 @@ pub struct PublishOptions {
     pub passphrase: Secret,
     /// The host's Basic-Auth password, for `publish.auth: basic`.
     pub password: Secret,
+    /// Accept a new passphrase that zxcvbn finds easy to guess (a first encrypted build).
+    pub weak_passphrase_ok: bool,
 }
 
 /// What a publish asks of the command line before it runs.
@@ -60,6 +62,7 @@ fn build_options(options: &PublishOptions, config: &Config) -> BuildOptions {
         root: options.root.clone(),
         output: Some(output_folder(&options.root, config)),
         passphrase: options.passphrase.clone(),
+        weak_passphrase_ok: options.weak_passphrase_ok,
         ..BuildOptions::default()
     }
 }
@@ -144,7 +147,10 @@ pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
     let encrypted = config.encrypt;
     let mut published = match &destination {
         Destination::Folder(folder) => {
-            if !encrypted && !options.force && crate::seal::Lock::read(folder).is_some() {
+            if !encrypted
+                && !options.force
+                && crate::seal::Lock::find(folder) != crate::seal::Found::Nothing
+            {
                 return Err(refuse_plain_over_encrypted(&target));
             }
             folder::sync(&options.root, &output, &site, folder, options.force)?

@@ -80,6 +80,7 @@ impl Playbook {
             .args(args)
             .env_remove("PLAYBOOK_ROOT")
             .env_remove("PLAYBOOK_PASSPHRASE")
+            .env_remove("PLAYBOOK_NEW_PASSPHRASE")
             .envs(env.iter().copied());
         Run::from(command.output().expect("run playbook"))
     }
@@ -118,7 +119,15 @@ impl Playbook {
             .spawn()
             .expect("run playbook");
         let mut stdin = child.stdin.take().expect("a pipe");
-        stdin.write_all(input.as_bytes()).expect("write stdin");
+        // A command that does not read its input (`add --body`) may be gone before it is
+        // written: a broken pipe then is no failure.
+        if let Err(err) = stdin.write_all(input.as_bytes()) {
+            assert_eq!(
+                err.kind(),
+                std::io::ErrorKind::BrokenPipe,
+                "write stdin: {err}"
+            );
+        }
         drop(stdin);
         Run::from(child.wait_with_output().expect("wait for playbook"))
     }
@@ -130,7 +139,8 @@ pub fn run(args: &[&str]) -> Run {
     command
         .args(args)
         .env_remove("PLAYBOOK_ROOT")
-        .env_remove("PLAYBOOK_PASSPHRASE");
+        .env_remove("PLAYBOOK_PASSPHRASE")
+        .env_remove("PLAYBOOK_NEW_PASSPHRASE");
     Run::from(command.output().expect("run playbook"))
 }
 
