@@ -143,7 +143,13 @@ pub fn check_mapping(
                 let known = groups
                     .iter()
                     .flat_map(|specs| specs.iter().map(|s| s.name.as_str()));
-                let hint = did_you_mean(name, known);
+                let hint = match name {
+                    // Every entry has it, once there is a ladder to name.
+                    crate::schema::field::COMPETENCIES => {
+                        ": list your career ladder under `ladder:` in playbook.yaml first".into()
+                    }
+                    _ => did_you_mean(name, known),
+                };
                 let message = format!("unknown field `{name}` is ignored{hint}");
                 findings.push(Severity::Warning, path, message, true);
             }

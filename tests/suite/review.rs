@@ -234,6 +234,20 @@ fn evidence_is_grouped_by_competency_and_the_gaps_end_the_packet() {
             .collect();
         bare.write(file, kept.join("\n") + "\n");
     }
+    // A `competencies:` left behind is told how to take effect.
+    bare.write(
+        "content/achievements/left-behind.md",
+        "---\ntitle: Left behind\ndate: 2026-05-02\ncompetencies: [delivery]\n---\nx\n",
+    );
+    let check = bare.run(&["check"]);
+    assert!(
+        check.stderr.contains(
+            "content/achievements/left-behind.md:4:1: unknown field `competencies` is ignored: \
+             list your career ladder under `ladder:` in playbook.yaml first"
+        ),
+        "{}",
+        check.stderr
+    );
     let md = review(&bare, &["--period", "2026-Q2"]);
     assert!(md.contains("\n## Achievements\n"), "{md}");
     assert!(!md.contains("Gaps") && !md.contains("Not mapped"), "{md}");
