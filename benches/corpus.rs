@@ -2,6 +2,10 @@
 //! words each with headings, lists, tables, emphasis and links, tags and people from pools,
 //! related entries and achievements that name goals. Deterministic for a given `n`. The same
 //! folder can be made a Hugo site too (`write_hugo_site`), to build the same corpus with both.
+//!
+//! A `Shape` changes the proportions (body length, the tag and people pools, tags per entry,
+//! years of dates), so that the lists come out few and long or many and short:
+//! `Shape::STANDARD` is the corpus above, `Shape::SHORT` and `Shape::LONG` are the two ends.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -122,7 +126,161 @@ fn sentence(random: &mut Random, words: usize) -> String {
     text
 }
 
-fn body(random: &mut Random, words: usize) -> String {
+/// How many items a pool has for `n` entries: one per `entries_per_item` entries, at least `min`.
+#[derive(Clone, Copy, Debug)]
+pub struct Pool {
+    pub entries_per_item: usize,
+    pub min: usize,
+}
+
+impl Pool {
+    /// A pool of `size` items whatever the number of entries.
+    pub const fn fixed(size: usize) -> Pool {
+        Pool {
+            entries_per_item: usize::MAX,
+            min: size,
+        }
+    }
+
+    pub fn size(self, n: usize) -> usize {
+        (n / self.entries_per_item).max(self.min).max(1)
+    }
+}
+
+/// The proportions of a generated corpus: what decides how long the bodies are and how many
+/// tag, person, month and year pages there are and how long each is. Ranges are inclusive.
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    pub name: &'static str,
+    /// Words in an entry's body (the last paragraph may run over by up to `paragraph_words.1`).
+    pub body_words: (usize, usize),
+    /// Words in one paragraph of the body.
+    pub paragraph_words: (usize, usize),
+    pub tags: Pool,
+    pub tags_per_entry: (usize, usize),
+    pub people: Pool,
+    pub people_per_entry: (usize, usize),
+    /// Whether an entry's tags (and people) are distinct; the standard corpus draws them
+    /// independently, so two may be the same.
+    pub distinct: bool,
+    /// Dates are spread over `years` years from `first_year`: all before the bench's today
+    /// (2026-01-01), since Hugo leaves out future pages.
+    pub first_year: usize,
+    pub years: usize,
+}
+
+impl Shape {
+    /// The benchmark's own corpus (the README's figures): 150–900 words, a tag for every 50
+    /// entries (at least 30) and two per entry, a person for every 100 (at least 20) and one
+    /// per entry, six years.
+    pub const STANDARD: Shape = Shape {
+        name: "standard",
+        body_words: (150, 900),
+        paragraph_words: (40, 79),
+        tags: Pool {
+            entries_per_item: 50,
+            min: 30,
+        },
+        tags_per_entry: (2, 2),
+        people: Pool {
+            entries_per_item: 100,
+            min: 20,
+        },
+        people_per_entry: (1, 1),
+        distinct: false,
+        first_year: 2020,
+        years: 6,
+    };
+
+    /// Many small lists: short bodies (20–80 words), a large tag pool (one tag for every 5
+    /// entries: 2,000 at 10,000) with 1–2 tags per entry, many people (one for every 10) with
+    /// 1–2 per entry, ten years (2016–2025): many tag and person pages of a few entries each.
+    pub const SHORT: Shape = Shape {
+        name: "short",
+        body_words: (20, 80),
+        paragraph_words: (10, 29),
+        tags: Pool {
+            entries_per_item: 5,
+            min: 30,
+        },
+        tags_per_entry: (1, 2),
+        people: Pool {
+            entries_per_item: 10,
+            min: 20,
+        },
+        people_per_entry: (1, 2),
+        distinct: true,
+        first_year: 2016,
+        years: 10,
+    };
+
+    /// Few huge lists: long bodies (800–2,500 words), 12 tags with 3–5 per entry, 6 people
+    /// with 1–3 per entry, three years (2023–2025): every tag page lists a third of the entries or more.
+    pub const LONG: Shape = Shape {
+        name: "long",
+        body_words: (800, 2_500),
+        paragraph_words: (40, 79),
+        tags: Pool::fixed(12),
+        tags_per_entry: (3, 5),
+        people: Pool::fixed(6),
+        people_per_entry: (1, 3),
+        distinct: true,
+        first_year: 2023,
+        years: 3,
+    };
+
+    pub const ALL: [Shape; 3] = [Shape::STANDARD, Shape::SHORT, Shape::LONG];
+
+    pub fn named(name: &str) -> Option<Shape> {
+        Shape::ALL.into_iter().find(|shape| shape.name == name)
+    }
+
+    /// One line that says what the shape is, for a table's caption.
+    pub fn describe(&self, n: usize) -> String {
+        format!(
+            "{}: bodies {}–{} words, {} tags ({}–{} per entry), {} people ({}–{} per entry), {} years from {}",
+            self.name,
+            self.body_words.0,
+            self.body_words.1,
+            self.tags.size(n),
+            self.tags_per_entry.0,
+            self.tags_per_entry.1,
+            self.people.size(n),
+            self.people_per_entry.0,
+            self.people_per_entry.1,
+            self.years,
+            self.first_year
+        )
+    }
+}
+
+/// A number in `range` (inclusive); draws nothing when the range is one number.
+fn within(random: &mut Random, (min, max): (usize, usize)) -> usize {
+    if max <= min {
+        min
+    } else {
+        min + random.below(max - min + 1)
+    }
+}
+
+/// `count` items of `pool`, as a YAML flow list; distinct when `distinct` (and the pool is
+/// large enough).
+fn pick_from(random: &mut Random, pool: &[String], count: usize, distinct: bool) -> String {
+    let mut chosen: Vec<usize> = Vec::with_capacity(count);
+    while chosen.len() < count {
+        let item = random.below(pool.len());
+        if !distinct || chosen.len() >= pool.len() || !chosen.contains(&item) {
+            chosen.push(item);
+        }
+    }
+    chosen
+        .iter()
+        .map(|&i| pool[i].as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn body(random: &mut Random, words: usize, paragraph: (usize, usize)) -> String {
     let mut text = String::new();
     let mut written = 0;
     let mut section = 0;
@@ -154,7 +312,7 @@ fn body(random: &mut Random, words: usize) -> String {
                 written += 12;
             }
             _ => {
-                let n = 40 + random.below(40);
+                let n = within(random, paragraph);
                 let _ = writeln!(
                     text,
                     "{} {}\n",
@@ -168,13 +326,19 @@ fn body(random: &mut Random, words: usize) -> String {
     text
 }
 
-/// Writes a playbook of `n` entries into `root` (which should be empty).
+/// Writes a playbook of `n` entries of the standard shape into `root` (which should be empty).
+#[allow(dead_code)] // the bench and the example generate shaped corpora
 pub fn generate(root: &Path, n: usize) -> std::io::Result<()> {
+    generate_shaped(root, n, &Shape::STANDARD)
+}
+
+/// Writes a playbook of `n` entries of `shape` into `root` (which should be empty).
+pub fn generate_shaped(root: &Path, n: usize, shape: &Shape) -> std::io::Result<()> {
     let mut random = Random(0x9E37_79B9_7F4A_7C15 ^ n as u64);
-    let people: Vec<String> = (0..(n / 100).max(20))
+    let people: Vec<String> = (0..shape.people.size(n))
         .map(|i| format!("person-{i}"))
         .collect();
-    let tags: Vec<String> = (0..(n / 50).max(30))
+    let tags: Vec<String> = (0..shape.tags.size(n))
         .map(|i| format!("topic-{i}"))
         .collect();
     let mut config =
@@ -190,7 +354,7 @@ pub fn generate(root: &Path, n: usize) -> std::io::Result<()> {
     for i in 0..n {
         let kind = KINDS[i % KINDS.len()];
         let (year, month, day) = (
-            2020 + random.below(6),
+            shape.first_year + random.below(shape.years),
             1 + random.below(12),
             1 + random.below(28),
         );
@@ -198,13 +362,18 @@ pub fn generate(root: &Path, n: usize) -> std::io::Result<()> {
             "---\ntitle: {} {i}\ndate: {year}-{month:02}-{day:02}\n",
             sentence(&mut random, 4).trim_end_matches('.')
         );
+        let count = within(&mut random, shape.tags_per_entry);
         let _ = writeln!(
             front,
-            "tags: [{}, {}]",
-            tags[random.below(tags.len())],
-            tags[random.below(tags.len())]
+            "tags: [{}]",
+            pick_from(&mut random, &tags, count, shape.distinct)
         );
-        let _ = writeln!(front, "people: [{}]", people[random.below(people.len())]);
+        let count = within(&mut random, shape.people_per_entry);
+        let _ = writeln!(
+            front,
+            "people: [{}]",
+            pick_from(&mut random, &people, count, shape.distinct)
+        );
         if i > 10 && random.below(3) == 0 {
             let target = random.below(i);
             let _ = writeln!(
@@ -257,8 +426,8 @@ pub fn generate(root: &Path, n: usize) -> std::io::Result<()> {
             }
         }
         front.push_str("---\n");
-        let words = 150 + random.below(751);
-        let mut text = format!("{front}{}", body(&mut random, words));
+        let words = within(&mut random, shape.body_words);
+        let mut text = format!("{front}{}", body(&mut random, words, shape.paragraph_words));
         if i > 0 && random.below(2) == 0 {
             let target = random.below(i);
             let _ = writeln!(

@@ -1,10 +1,12 @@
-//! `cargo bench --bench playbook [-- --sizes 1000,10000,100000 --edits 20 --no-hugo --serve-only]`:
-//! generates playbooks and measures the release binary: full builds into an empty output
+//! `cargo bench --bench playbook [-- --sizes 1000,10000,100000 --edits 20 --no-hugo --serve-only
+//! --shape standard,short,long]`: generates playbooks (of each shape given, `standard` by
+//! default: see `corpus::Shape`) and measures the release binary: full builds into an empty output
 //! (on tmpfs and on disk: wall time, CPU time, peak memory), a rebuild with no change (and how
 //! many files it rewrote), and in `serve`, the time from saving an edit to the new page being
 //! served after the reload event (what a browser tab does), for edits of the body, the
 //! title, the tags and the date (`--serve-only` measures only that). When `hugo` is on the PATH, the
-//! same corpus is also built as a Hugo site with templates for the same pages, side by side.
+//! same corpus is also built as a Hugo site with templates for the same pages, side by side:
+//! the two builds alternate, output on tmpfs, and each side's median is taken.
 //! Prints Markdown tables. Not part of `cargo test`.
 
 mod corpus;
@@ -66,12 +68,17 @@ fn median_of(
     mut prepare: impl FnMut(),
     mut command: impl FnMut() -> Command,
 ) -> Measured {
-    let mut all: Vec<Measured> = (0..runs)
+    let all: Vec<Measured> = (0..runs)
         .map(|_| {
             prepare();
             measure(&mut command())
         })
         .collect();
+    summary(all)
+}
+
+/// The median wall and CPU time of `all` and the largest peak RSS.
+fn summary(mut all: Vec<Measured>) -> Measured {
     let rss_kib = all.iter().map(|m| m.rss_kib).max().unwrap_or(0);
     let mut walls: Vec<f64> = all.iter().map(|m| m.wall).collect();
     let mut cpus: Vec<f64> = all.drain(..).map(|m| m.cpu).collect();
@@ -302,8 +309,29 @@ fn serve_edit_latencies(root: &Path, edits: usize, kinds: &[Edit]) -> Vec<Vec<f6
     latencies
 }
 
+/// playbook and Hugo built from `root` into empty folders under `dir` (on tmpfs), one after the
+/// other, `runs` times: the medians of each side, and the pages each made. Alternating puts
+/// both under the same conditions when the machine's load changes during the run.
+fn side_by_side(runs: usize, root: &Path, dir: &Path) -> ((Measured, usize), (Measured, usize)) {
+    let (site, hugo_site) = (dir.join("playbook"), dir.join("hugo"));
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut pages, mut hugo_pages) = (0, 0);
+    for _ in 0..runs {
+        // One output at a time: tmpfs is memory.
+        remove(&site);
+        ours.push(measure(&mut playbook_build(root, &site)));
+        pages = count_pages(&site);
+        remove(&site);
+        theirs.push(measure(&mut hugo_build(root, &hugo_site)));
+        hugo_pages = count_pages(&hugo_site);
+        remove(&hugo_site);
+    }
+    ((summary(ours), pages), (summary(theirs), hugo_pages))
+}
+
 /// What one corpus size measured.
 struct Row {
+    shape: &'static str,
     size: usize,
     input_bytes: u64,
     tmpfs: Measured,
@@ -311,10 +339,10 @@ struct Row {
     again: Measured,
     rewritten: usize,
     files: usize,
-    pages: usize,
     /// Save → page served, for each kind of `Edit::ALL`.
     latencies: Vec<Vec<f64>>,
-    hugo: Option<(Measured, usize)>,
+    /// playbook and Hugo alternating: each one's median and pages.
+    hugo: Option<((Measured, usize), (Measured, usize))>,
     encrypted: Measured,
 }
 
@@ -322,6 +350,7 @@ fn main() {
     let mut sizes = vec![1_000, 10_000];
     let mut edits = 20;
     let mut serve_only = false;
+    let mut shapes = vec![corpus::Shape::STANDARD];
     let mut hugo = Command::new("hugo")
         .arg("version")
         .stdout(Stdio::null())
@@ -343,6 +372,17 @@ fn main() {
                 edits = args[i + 1].parse().unwrap_or(edits);
                 i += 1;
             }
+            "--shape" => {
+                shapes = args[i + 1]
+                    .split(',')
+                    .map(|name| {
+                        corpus::Shape::named(name.trim()).unwrap_or_else(|| {
+                            panic!("unknown shape {name:?}: standard, short or long")
+                        })
+                    })
+                    .collect();
+                i += 1;
+            }
             "--no-hugo" => hugo = false,
             "--serve-only" => serve_only = true,
             _ => {} // `cargo bench` passes `--bench`
@@ -359,15 +399,22 @@ fn main() {
     };
     let mut rows = Vec::new();
     let mut serve_rows = Vec::new();
-    for &size in &sizes {
-        eprintln!("{size} entries…");
+    for (shape, &size) in shapes
+        .iter()
+        .flat_map(|shape| sizes.iter().map(move |size| (shape, size)))
+    {
+        eprintln!("{size} entries, {}…", shape.describe(size));
         // The corpus lives on tmpfs: read from disk, it can leave the page cache between runs
         // (this machine reclaims cold pages), and the figures would time the disk.
         let corpus = tempfile::tempdir_in(tmpfs).expect("tmpfs dir");
         let root = corpus.path();
-        corpus::generate(root, size).expect("generate");
+        corpus::generate_shaped(root, size, shape).expect("generate");
         if serve_only {
-            serve_rows.push((size, serve_edit_latencies(root, edits, &Edit::ALL)));
+            serve_rows.push((
+                shape.name,
+                size,
+                serve_edit_latencies(root, edits, &Edit::ALL),
+            ));
             continue;
         }
         corpus::write_hugo_site(root).expect("write the Hugo site");
@@ -391,20 +438,14 @@ fn main() {
             .iter()
             .filter(|(path, id)| before.get(*path) != Some(id))
             .count();
-        let pages = count_pages(&site);
         let encrypted = median_of(runs, || remove(&site), || encrypted_build(root, &site));
         // tmpfs is memory: make room for Hugo's site (and Hugo, which needs much more).
         remove(&site);
-        let hugo = hugo.then(|| {
-            let hugo_site = shm.path().join("hugo");
-            let measured = median_of(runs, || remove(&hugo_site), || hugo_build(root, &hugo_site));
-            let pages = count_pages(&hugo_site);
-            remove(&hugo_site);
-            (measured, pages)
-        });
+        let hugo = hugo.then(|| side_by_side(runs, root, shm.path()));
         let latencies = serve_edit_latencies(root, edits, &Edit::ALL);
-        serve_rows.push((size, latencies.clone()));
+        serve_rows.push((shape.name, size, latencies.clone()));
         rows.push(Row {
+            shape: shape.name,
             size,
             input_bytes: folder_bytes(&root.join("content")),
             tmpfs: tmpfs_build,
@@ -412,12 +453,18 @@ fn main() {
             again,
             rewritten,
             files: after.len(),
-            pages,
             latencies,
             hugo,
             encrypted,
         });
     }
+    println!("Shapes (see `corpus::Shape`):\n");
+    for shape in &shapes {
+        for &size in &sizes {
+            println!("- {size} entries, {}", shape.describe(size));
+        }
+    }
+    println!();
     if !rows.is_empty() {
         print_tables(&mut rows);
     }
@@ -425,12 +472,12 @@ fn main() {
 }
 
 /// Save → page served in `serve`, by kind of edit.
-fn print_serve_table(rows: &mut [(usize, Vec<Vec<f64>>)]) {
+fn print_serve_table(rows: &mut [(&str, usize, Vec<Vec<f64>>)]) {
     let names: Vec<&str> = Edit::ALL.iter().map(|edit| edit.name()).collect();
     println!("\nserve: save → page served, by what the edit changes (median / p90 / max):\n");
-    println!("| entries | {} |", names.join(" | "));
-    println!("|---:|{}", "---:|".repeat(names.len()));
-    for (size, latencies) in rows.iter_mut() {
+    println!("| entries | shape | {} |", names.join(" | "));
+    println!("|---:|---|{}", "---:|".repeat(names.len()));
+    for (shape, size, latencies) in rows.iter_mut() {
         let cells: Vec<String> = latencies
             .iter_mut()
             .map(|l| {
@@ -442,7 +489,7 @@ fn print_serve_table(rows: &mut [(usize, Vec<Vec<f64>>)]) {
                 )
             })
             .collect();
-        println!("| {size} | {} |", cells.join(" | "));
+        println!("| {size} | {shape} | {} |", cells.join(" | "));
     }
 }
 
@@ -461,13 +508,14 @@ fn mb(kib: u64) -> String {
 
 fn print_tables(rows: &mut [Row]) {
     println!(
-        "| entries | input | build, tmpfs (wall / CPU) | build, disk (wall / CPU) | peak RSS | rebuild, no change (files rewritten) | serve: save → page served (median / p90 / max) |"
+        "| entries | shape | input | build, tmpfs (wall / CPU) | build, disk (wall / CPU) | peak RSS | rebuild, no change (files rewritten) | serve: save → page served (median / p90 / max) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|");
     for row in rows.iter_mut() {
         println!(
-            "| {} | {} | {} / {} | {} / {} | {} | {} ({} of {}) | {:.0} / {:.0} / {:.0} ms |",
+            "| {} | {} | {} | {} / {} | {} / {} | {} | {} ({} of {}) | {:.0} / {:.0} / {:.0} ms |",
             row.size,
+            row.shape,
             mb(row.input_bytes / 1024),
             ms(row.tmpfs.wall),
             ms(row.tmpfs.cpu),
@@ -482,7 +530,8 @@ fn print_tables(rows: &mut [Row]) {
             percentile(&mut row.latencies[0], 1.0),
         );
     }
-    if let [first, .., last] = &rows[..] {
+    let standard: Vec<&Row> = rows.iter().filter(|row| row.shape == "standard").collect();
+    if let [first, .., last] = &standard[..] {
         let growth = |a: f64, b: f64| b / a;
         println!(
             "\nFrom {} to {} entries (×{:.0}): input ×{:.1}, build time ×{:.1} (tmpfs wall), peak RSS ×{:.1}.",
@@ -497,12 +546,13 @@ fn print_tables(rows: &mut [Row]) {
     println!(
         "\nAn encrypted build (`build --encrypt`), output on tmpfs, empty output folder each run:\n"
     );
-    println!("| entries | wall / CPU | peak RSS |");
-    println!("|---:|---:|---:|");
+    println!("| entries | shape | wall / CPU | peak RSS |");
+    println!("|---:|---|---:|---:|");
     for row in rows.iter() {
         println!(
-            "| {} | {} / {} | {} |",
+            "| {} | {} | {} / {} | {} |",
             row.size,
+            row.shape,
             ms(row.encrypted.wall),
             ms(row.encrypted.cpu),
             mb(row.encrypted.rss_kib)
@@ -511,25 +561,30 @@ fn print_tables(rows: &mut [Row]) {
     if rows.iter().all(|row| row.hugo.is_none()) {
         return;
     }
-    println!("\nThe same corpus, output on tmpfs, empty output folder each run:\n");
     println!(
-        "| entries | playbook (wall / CPU / RSS, pages) | Hugo (wall / CPU / RSS, pages) | playbook is faster by |"
+        "\nThe same corpus, output on tmpfs, empty output folder each run, playbook and Hugo alternating (medians):\n"
     );
-    println!("|---:|---:|---:|---:|");
+    println!(
+        "| entries | shape | input | playbook (wall / CPU / RSS, pages) | Hugo (wall / CPU / RSS, pages) | playbook is faster by (wall / CPU) |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|");
     for row in rows.iter() {
-        if let Some((hugo, hugo_pages)) = row.hugo {
+        if let Some(((ours, pages), (hugo, hugo_pages))) = row.hugo {
             println!(
-                "| {} | {} / {} / {}, {} | {} / {} / {}, {} | ×{:.1} |",
+                "| {} | {} | {} | {} / {} / {}, {} | {} / {} / {}, {} | ×{:.1} / ×{:.1} |",
                 row.size,
-                ms(row.tmpfs.wall),
-                ms(row.tmpfs.cpu),
-                mb(row.tmpfs.rss_kib),
-                row.pages,
+                row.shape,
+                mb(row.input_bytes / 1024),
+                ms(ours.wall),
+                ms(ours.cpu),
+                mb(ours.rss_kib),
+                pages,
                 ms(hugo.wall),
                 ms(hugo.cpu),
                 mb(hugo.rss_kib),
                 hugo_pages,
-                hugo.wall / row.tmpfs.wall,
+                hugo.wall / ours.wall,
+                hugo.cpu / ours.cpu,
             );
         }
     }
