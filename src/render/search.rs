@@ -143,7 +143,7 @@ impl<'a> Parts<'a> {
 
 /// Numbers for `items`, the most used first (ties in order of the item), and the items in
 /// that order.
-fn numbered<'a>(counts: HashMap<&'a str, u32>) -> (HashMap<&'a str, u32>, Vec<&'a str>) {
+fn numbered(counts: HashMap<&str, u32>) -> (HashMap<&str, u32>, Vec<&str>) {
     let mut items: Vec<(&str, u32)> = counts.into_iter().collect();
     items.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let order: Vec<&str> = items.into_iter().map(|(item, _)| item).collect();
@@ -230,7 +230,7 @@ fn index_json(rows: &[Arc<str>]) -> Vec<u8> {
             out.extend_from_slice(b",\n");
         }
         out.push(b'[');
-        out.extend_from_slice(row.url[..row.url.len() - cut].as_bytes());
+        out.extend_from_slice(&row.url.as_bytes()[..row.url.len() - cut]);
         if cut > 0 {
             out.push(b'"');
         }
