@@ -18,7 +18,7 @@
 //! search looks there first, so every term that starts it is found there before the words are
 //! looked at, with the same score.
 
-use std::collections::{HashMap, HashSet};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -141,23 +141,47 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// Numbers for `items`, the most used first (ties in order of the item), and the items in
-/// that order.
-fn numbered(counts: HashMap<&str, u32>) -> (HashMap<&str, u32>, Vec<&str>) {
-    let mut items: Vec<(&str, u32)> = counts.into_iter().collect();
-    items.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let order: Vec<&str> = items.into_iter().map(|(item, _)| item).collect();
-    let numbers = order
-        .iter()
-        .zip(0u32..)
-        .map(|(item, n)| (*item, n))
-        .collect();
-    (numbers, order)
+/// Numbers for strings, the most used first (ties in order of the string), made in one pass:
+/// each use is first given the number of the string's first appearance.
+#[derive(Default)]
+struct Numbering<'a> {
+    seen: HashMap<&'a str, u32>,
+    items: Vec<&'a str>,
+    counts: Vec<u32>,
+    /// Every use, as the number of first appearance.
+    uses: Vec<u32>,
 }
 
-fn count<'a>(items: impl Iterator<Item = &'a str>, counts: &mut HashMap<&'a str, u32>) {
-    for item in items {
-        *counts.entry(item).or_default() += 1;
+impl<'a> Numbering<'a> {
+    fn add(&mut self, item: &'a str) {
+        let next = self.items.len() as u32;
+        let n = *self.seen.entry(item).or_insert(next);
+        if n == next {
+            self.items.push(item);
+            self.counts.push(0);
+        }
+        self.counts[n as usize] += 1;
+        self.uses.push(n);
+    }
+
+    /// The strings, the most used first, and for each number of first appearance its place
+    /// among them.
+    fn finish(&self) -> (Vec<&'a str>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.items.len() as u32).collect();
+        let count = |n: &u32| self.counts[*n as usize];
+        order.sort_unstable_by(|a, b| {
+            count(b)
+                .cmp(&count(a))
+                .then(self.items[*a as usize].cmp(self.items[*b as usize]))
+        });
+        let mut place = vec![0; order.len()];
+        for (at, &n) in order.iter().enumerate() {
+            place[n as usize] = at as u32;
+        }
+        (
+            order.iter().map(|&n| self.items[n as usize]).collect(),
+            place,
+        )
     }
 }
 
@@ -193,14 +217,21 @@ fn index_json(rows: &[Arc<str>]) -> Vec<u8> {
     } else {
         0
     };
-    let mut shared = HashMap::new();
-    let mut words = HashMap::new();
+    let mut shared = Numbering::default();
+    let mut words = Numbering {
+        seen: HashMap::with_capacity(4096),
+        uses: Vec::with_capacity(rows.iter().map(|row| row.words.len() / 4).sum()),
+        ..Numbering::default()
+    };
+    // Where each row's uses end.
+    let mut ends = Vec::with_capacity(rows.len());
     for row in &rows {
-        count(row.shared.iter().copied(), &mut shared);
-        count(row.words(), &mut words);
+        row.shared.iter().for_each(|item| shared.add(item));
+        row.words().for_each(|word| words.add(word));
+        ends.push((shared.uses.len(), words.uses.len()));
     }
-    let (shared, shared_order) = numbered(shared);
-    let (words, word_order) = numbered(words);
+    let (shared_order, shared_place) = shared.finish();
+    let (word_order, word_place) = words.finish();
 
     let size = rows
         .iter()
@@ -225,7 +256,8 @@ fn index_json(rows: &[Arc<str>]) -> Vec<u8> {
         out.extend_from_slice(json(word).as_bytes());
     }
     out.extend_from_slice(b"],\n\"rows\":[\n");
-    for (n, row) in rows.iter().enumerate() {
+    let mut start = (0, 0);
+    for (n, (row, &end)) in rows.iter().zip(&ends).enumerate() {
         if n > 0 {
             out.extend_from_slice(b",\n");
         }
@@ -237,13 +269,14 @@ fn index_json(rows: &[Arc<str>]) -> Vec<u8> {
         out.push(b',');
         out.extend_from_slice(row.text.as_bytes());
         out.extend_from_slice(b",\"");
-        for item in &row.shared {
-            encode(shared.get(item).copied().unwrap_or_default(), &mut out);
+        for &n in &shared.uses[start.0..end.0] {
+            encode(shared_place[n as usize], &mut out);
         }
         out.extend_from_slice(b"\",\"");
-        for word in row.words() {
-            encode(words.get(word).copied().unwrap_or_default(), &mut out);
+        for &n in &words.uses[start.1..end.1] {
+            encode(word_place[n as usize], &mut out);
         }
+        start = end;
         out.extend_from_slice(b"\"]");
     }
     out.extend_from_slice(b"\n]}");
