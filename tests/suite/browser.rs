@@ -124,6 +124,31 @@ fn search_from_file_finds_an_entry_by_a_word_of_its_body() {
     );
 }
 
+/// Each part of an entry the index holds is searched: a word past the summary (by its start),
+/// a word of the summary that the body repeats, a person, a tag, the title.
+#[test]
+fn search_from_file_finds_an_entry_by_its_summary_body_people_tags_and_title() {
+    let playbook = Playbook::example();
+    playbook.build(&[]);
+    let browser = Browser::start();
+    let title = "Ran an incident tabletop game at the team offsite";
+    for (query, status) in [
+        ("halfw", "1 entry found."),
+        ("whiteboard", "2 entries found."),
+        ("rotterdam%20nakamura", "1 entry found."),
+        ("mentoring%20offsite", "1 entry found."),
+        ("incident%20tabletop", "1 entry found."),
+    ] {
+        browser.open(&format!(
+            "{}?q={query}",
+            file_url(&playbook, "search/index.html")
+        ));
+        browser.wait_for(SEARCH_STATUS, status);
+        let first = browser.eval("return document.querySelector('#search-results a').textContent");
+        assert_eq!(first, title, "{query}");
+    }
+}
+
 #[test]
 fn no_page_scrolls_sideways_at_360_pixels() {
     let playbook = Playbook::example();

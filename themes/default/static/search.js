@@ -1,5 +1,7 @@
 /* playbook search: matches the words typed against every entry's title, summary, tags, people
-   and text, title matches first; runs offline from search-index.js, no library. */
+   and text, title matches first; runs offline from search-index.js, no library. A body word
+   that is in the title, tags, people or summary is not in the row's words: those are looked at
+   first, so it would never count there. */
 (function () {
   "use strict";
   var box = document.getElementById("search");
@@ -9,25 +11,62 @@
   if (!box || !input || !list) return;
   var root = box.getAttribute("data-root") || "";
   var rows = [];
+  /* The index holds each shared string (URL start, kind, date, tag, person) and each body word
+     once; a row refers to them by numbers written as codes: digits `]`..`~` (base 34), then one
+     `#`..`[` (base 57) that ends the number. */
+  var dictionary = [];
+  var ids = new Uint32Array(0);
+  function decode(codes, out, at) {
+    var acc = 0;
+    for (var i = 0; i < codes.length; i++) {
+      var c = codes.charCodeAt(i);
+      if (c >= 93) acc = acc * 34 + c - 92;
+      else { out[at++] = acc * 57 + c - 35; acc = 0; }
+    }
+    return at;
+  }
   function load(data) {
-    rows = data.map(function (r) {
+    var strings = data.strings || [], suffix = data.suffix || "", list = data.rows || [];
+    var shared = new Uint32Array(64);
+    var total = 0;
+    for (var i = 0; i < list.length; i++) total += list[i][4].length;
+    ids = new Uint32Array(total);
+    dictionary = data.words || [];
+    var at = 0;
+    rows = list.map(function (r) {
+      if (r[3].length > shared.length) shared = new Uint32Array(r[3].length);
+      var n = decode(r[3], shared, 0);
+      var meta = [];
+      for (var m = 3; m < n; m++) meta.push(strings[shared[m]]);
+      var from = at;
+      at = decode(r[4], ids, at);
       return {
-        url: r[0], title: r[1], kind: r[2], date: r[3], summary: r[4],
-        titleL: r[1].toLowerCase(), metaL: r[5].toLowerCase(), summaryL: r[4].toLowerCase(),
-        words: " " + r[6] + " "
+        url: strings[shared[0]] + r[0] + suffix, title: r[1], kind: strings[shared[1]],
+        date: strings[shared[2]], summary: r[2],
+        titleL: r[1].toLowerCase(), metaL: meta.join(" ").toLowerCase(), summaryL: r[2].toLowerCase(),
+        from: from, to: at
       };
     });
     search();
   }
   var LIMIT = 50;
 
-  function termScore(row, term) {
+  /* Which words of the dictionary start with `term`. */
+  function starting(term) {
+    var marks = new Uint8Array(dictionary.length);
+    for (var i = 0; i < dictionary.length; i++) {
+      if (dictionary[i].lastIndexOf(term, 0) === 0) marks[i] = 1;
+    }
+    return marks;
+  }
+
+  function termScore(row, term, marks) {
     var at = row.titleL.indexOf(term);
     if (at === 0 || (at > 0 && row.titleL.charAt(at - 1) === " ")) return 100;
     if (at > 0) return 60;
     if (row.metaL.indexOf(term) >= 0) return 30;
     if (row.summaryL.indexOf(term) >= 0) return 20;
-    if (row.words.indexOf(" " + term) >= 0) return 10;
+    for (var i = row.from; i < row.to; i++) if (marks[ids[i]]) return 10;
     return 0;
   }
 
@@ -35,11 +74,12 @@
     var terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     list.textContent = "";
     if (!terms.length) { status.textContent = rows.length + " entries to search."; return; }
+    var marks = terms.map(starting);
     var found = [];
     for (var i = 0; i < rows.length; i++) {
       var total = 0;
       for (var t = 0; t < terms.length; t++) {
-        var s = termScore(rows[i], terms[t]);
+        var s = termScore(rows[i], terms[t], marks[t]);
         if (!s) { total = 0; break; }
         total += s;
       }
@@ -106,6 +146,6 @@
       status.textContent = "The search index is damaged or was changed after it was published, so it does not open.";
     });
   } else {
-    load([]);
+    load({});
   }
 })();
