@@ -572,7 +572,7 @@ fn check_period(text: &str) -> Result<String, String> {
     // Whether a form is a period does not depend on the day it counts from.
     let any_day = time::Date::from_calendar_date(2026, time::Month::January, 1)
         .map_err(|err| err.to_string())?;
-    crate::content::period::parse_period(text, any_day).map(|_| text.to_string())
+    crate::period::parse_period(text, any_day).map(|_| text.to_string())
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

@@ -12,6 +12,7 @@ pub mod content;
 pub mod error;
 pub mod markdown;
 pub mod output;
+pub mod period;
 pub mod render;
 pub mod report;
 pub mod schema;

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use time::Date;
 
 use crate::content::date;
-use crate::content::period::{Period, parse_period};
 use crate::error::{Diagnostic, Failure};
 use crate::markdown;
+use crate::period::{Period, parse_period};
 use crate::render::review::{Span, packet, packet_title, to_markdown};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::content::period::Span;
 use crate::error::did_you_mean;
 use crate::error::{Diagnostic, Failure};
+use crate::period::Span;
 use crate::schema::{Practice, Schema};
 use crate::slug::{slugify, too_long_for_a_file_name};
 use crate::text::read_text_file;

@@ -9,7 +9,6 @@ pub mod index;
 pub mod load;
 pub mod model;
 pub mod parse;
-pub mod period;
 pub mod walk;
 
 pub use crate::schema::{KindId, KindSpec, Practice, Schema};

@@ -8,7 +8,7 @@ use tera::Context;
 use super::Renderer;
 use super::review::{Span, choose};
 use crate::config::Competency;
-use crate::content::period::{Period, Span as Length};
+use crate::period::{Period, Span as Length};
 use crate::schema::Section;
 
 #[derive(Serialize)]

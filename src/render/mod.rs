@@ -20,9 +20,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::content::period::Period;
 use crate::content::{KindId, Playbook, Practice, url_slug};
 use crate::error::Diagnostic;
+use crate::period::Period;
 use crate::schema::Section;
 use crate::seal::Sealer;
 use crate::theme::Theme;

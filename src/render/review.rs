@@ -17,8 +17,8 @@ use crate::config::Competency;
 use crate::content::agenda;
 use crate::content::date::iso_day;
 use crate::content::model::MonthGroup;
-use crate::content::period::Period;
 use crate::content::{Entry, FieldValue, Playbook, Practice};
+use crate::period::Period;
 use crate::schema::{field, kind_name};
 
 /// The version of the JSON shape; raised when a field changes meaning or goes away.

@@ -8,7 +8,7 @@ use super::Renderer;
 use super::review::{Group, Span, choose, packet, packet_title};
 use crate::config::Competency;
 use crate::content::Playbook;
-use crate::content::period::{Period, Span as Length};
+use crate::period::{Period, Span as Length};
 use crate::schema::Section;
 
 /// The periods with a packet page: each year with entries, and its halves and quarters that
