@@ -94,8 +94,9 @@ pub enum Command {
   playbook review --period 2026 --format json > 2026.json
   playbook review --since 2026-01-01 --until 2026-06-30")]
     Review(ReviewArgs),
-    /// Write one review packet or entry as a self-contained encrypted HTML file to send, under
-    /// its own passphrase (PLAYBOOK_SHARE_PASSPHRASE, or asked)
+    /// Write one review packet or entry as a self-contained encrypted HTML file to send
+    ///
+    /// The file has a passphrase of its own: PLAYBOOK_SHARE_PASSPHRASE, or asked twice.
     #[command(after_help = "Examples:
   playbook share review --period 2026-H1 --output h1-packet.html
   playbook share review --period last-quarter --output packet.html
@@ -165,7 +166,7 @@ Examples:
   playbook prep --today 2026-07-01
   playbook prep --format html > prep.html")]
     Prep(PrepArgs),
-    /// Print an iCalendar file of follow-ups and goal due dates, to import into a calendar
+    /// Print an iCalendar file of follow-ups, action and goal due dates, to import into a calendar
     #[command(after_help = "Examples:
   playbook calendar > playbook.ics
   playbook calendar --today 2026-07-01 > playbook.ics")]
