@@ -11,7 +11,7 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use crate::commands::publish::git::{self, GitTarget, Scratch};
-use crate::commands::publish::{files_under, output_folder};
+use crate::commands::publish::{differences, files_under, output_folder};
 use crate::config::Config;
 use crate::error::{Diagnostic, Failure};
 
@@ -135,18 +135,10 @@ pub fn verify(options: &VerifyOptions) -> Result<Verified, Failure> {
             http_digests(base, &output, &local, &target)?
         }
     };
-    for (file, digest) in &local {
-        match published.get(file) {
-            None => verified.missing.push(file.clone()),
-            Some(other) if other != digest => verified.changed.push(file.clone()),
-            Some(_) => {}
-        }
-    }
-    verified.extra = published
-        .keys()
-        .filter(|file| !local.contains_key(*file))
-        .cloned()
-        .collect();
+    let found = differences(&local, &published);
+    verified.missing = found.only_ours;
+    verified.changed = found.differ;
+    verified.extra = found.only_theirs;
     Ok(verified)
 }
 

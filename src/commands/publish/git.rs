@@ -426,19 +426,13 @@ pub fn sync(
         .map_err(|err| target.failure(format!("cannot copy the site for git: {err}")))?;
     let tree = scratch.write_tree(&dir, &site.files(), target)?;
     let new_files = scratch.files(&tree, target)?;
-    let mut published = Published::default();
-    for (file, id) in &new_files {
-        match old_files.get(file) {
-            None => published.added.push(file.clone()),
-            Some(old_id) if old_id != id => published.changed.push(file.clone()),
-            Some(_) => {}
-        }
-    }
-    published.removed = old_files
-        .keys()
-        .filter(|file| !new_files.contains_key(*file))
-        .cloned()
-        .collect();
+    let found = super::differences(&new_files, &old_files);
+    let published = Published {
+        added: found.only_ours,
+        changed: found.differ,
+        removed: found.only_theirs,
+        ..Published::default()
+    };
     if site.dry_run() {
         return Ok(published);
     }

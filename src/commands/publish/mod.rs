@@ -85,6 +85,40 @@ pub struct Published {
     pub dry_run: bool,
 }
 
+/// Two listings of files (path → what identifies the content) side by side.
+pub(crate) struct Differences {
+    /// In `ours` only.
+    pub only_ours: Vec<String>,
+    /// In both, with different content.
+    pub differ: Vec<String>,
+    /// In `theirs` only.
+    pub only_theirs: Vec<String>,
+}
+
+/// What tells `ours` from `theirs`, each list in path order.
+pub(crate) fn differences<V: PartialEq>(
+    ours: &BTreeMap<String, V>,
+    theirs: &BTreeMap<String, V>,
+) -> Differences {
+    let mut found = Differences {
+        only_ours: Vec::new(),
+        differ: Vec::new(),
+        only_theirs: Vec::new(),
+    };
+    for (file, id) in ours {
+        match theirs.get(file) {
+            None => found.only_ours.push(file.clone()),
+            Some(other) if other != id => found.differ.push(file.clone()),
+            Some(_) => {}
+        }
+    }
+    found.only_theirs = (theirs.keys())
+        .filter(|file| !ours.contains_key(*file))
+        .cloned()
+        .collect();
+    found
+}
+
 pub fn publish(options: &PublishOptions) -> Result<Published, Failure> {
     let config = Config::load(&options.root)?;
     let settings = config.publish.clone().unwrap_or_default();
