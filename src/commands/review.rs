@@ -11,7 +11,7 @@ use crate::content::date;
 use crate::error::{Diagnostic, Failure};
 use crate::markdown;
 use crate::period::{Period, parse_period};
-use crate::render::review::{Span, packet, packet_title, to_markdown};
+use crate::render::review::{Window, packet, packet_title, to_markdown};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -42,19 +42,19 @@ pub fn review(options: &ReviewOptions) -> Result<String, Failure> {
     let today = options.today.unwrap_or_else(date::today);
     let (span, what) = match (&options.period, options.since, options.until) {
         (Some(all), _, _) if all.trim().eq_ignore_ascii_case(ALL_ENTRIES) => {
-            (Span::of_dates(None, None), "all entries".to_string())
+            (Window::of_dates(None, None), "all entries".to_string())
         }
         (Some(period), _, _) => {
             let period = parse_period(period, today)
                 .map_err(|message| Failure::one(Diagnostic::general(message)))?;
-            (Span::of_period(period), period.label())
+            (Window::of_period(period), period.label())
         }
         (None, None, None) => {
             let period = Period::containing(config.review_span(), today);
-            (Span::of_period(period), period.label())
+            (Window::of_period(period), period.label())
         }
         (None, since, until) => {
-            let span = Span::of_dates(since, until);
+            let span = Window::of_dates(since, until);
             let what = span.label.clone();
             (span, what)
         }

@@ -6,9 +6,9 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
-use super::review::{Span, choose};
+use super::review::{Window, choose};
 use crate::config::Competency;
-use crate::period::{Period, Span as Length};
+use crate::period::{Period, Span};
 use crate::schema::Section;
 
 #[derive(Serialize)]
@@ -70,7 +70,7 @@ pub(super) fn ladder_page(r: &Renderer<'_>, context: &mut Context) -> &'static s
         .iter()
         .map(|&quarter| {
             let mut keys: Vec<Vec<&str>> = vec![Vec::new(); ladder.len()];
-            for chosen in choose(r.playbook, &Span::of_period(quarter)) {
+            for chosen in choose(r.playbook, &Window::of_period(quarter)) {
                 for id in &chosen.entry.competencies {
                     if let Some(c) = ladder.iter().position(|c| &c.id == id) {
                         keys[c].push(&chosen.entry.key);
@@ -116,7 +116,7 @@ pub(super) fn ladder_page(r: &Renderer<'_>, context: &mut Context) -> &'static s
         .map(|&quarter| Column {
             name: quarter.name(),
             label: match quarter.span {
-                Length::Quarter => format!("Q{} {}", quarter.number, quarter.year),
+                Span::Quarter => format!("Q{} {}", quarter.number, quarter.year),
                 _ => quarter.label(),
             },
             url: url(quarter),

@@ -132,7 +132,7 @@ pub struct Item<'a> {
 
 /// The dates a packet covers; either end open.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Span {
+pub struct Window {
     /// `2026-Q3`, when the period is one `--period` names.
     pub name: Option<String>,
     /// For people: `Q3 2026`, `2026-01-01 to 2026-06-30`, `all entries`.
@@ -145,15 +145,15 @@ pub struct Span {
     pub last: Option<Date>,
 }
 
-impl Span {
+impl Window {
     /// The span of a period: its name, a label for people and its first and last days.
-    pub fn of_period(period: Period) -> Span {
+    pub fn of_period(period: Period) -> Window {
         let (first, last) = (period.first_day(), period.last_day());
         let days = match (first, last) {
             (Some(first), Some(last)) => format!(" ({} to {})", iso_day(first), iso_day(last)),
             _ => String::new(),
         };
-        Span {
+        Window {
             name: Some(period.name()),
             label: format!("{}{days}", period.label()),
             since: first.map(iso_day),
@@ -164,14 +164,14 @@ impl Span {
     }
 
     /// The span of `--since`/`--until`, either open.
-    pub fn of_dates(since: Option<Date>, until: Option<Date>) -> Span {
+    pub fn of_dates(since: Option<Date>, until: Option<Date>) -> Window {
         let label = match (since, until) {
             (Some(since), Some(until)) => format!("{} to {}", iso_day(since), iso_day(until)),
             (Some(since), None) => format!("since {}", iso_day(since)),
             (None, Some(until)) => format!("until {}", iso_day(until)),
             (None, None) => "all entries".to_string(),
         };
-        Span {
+        Window {
             name: None,
             label,
             since: since.map(iso_day),
@@ -208,7 +208,7 @@ pub struct Evidence<'a> {
 pub struct Packet<'a> {
     pub format: &'static str,
     pub title: String,
-    pub period: Span,
+    pub period: Window,
     pub items: Vec<Item<'a>>,
     /// With a ladder: each competency's evidence, in the ladder's order.
     pub competencies: Vec<Evidence<'a>>,
@@ -298,7 +298,12 @@ fn sections_of(playbook: &Playbook, entry: &Entry) -> Vec<Section> {
 
 /// A goal's section in a period: met, when it was set, due or worked on in the period; in
 /// progress, when it is active, was set by the period's end and was not due before it began.
-fn goal_section(playbook: &Playbook, entry: &Entry, span: &Span, toward: bool) -> Option<Section> {
+fn goal_section(
+    playbook: &Playbook,
+    entry: &Entry,
+    span: &Window,
+    toward: bool,
+) -> Option<Section> {
     let due = playbook
         .field(entry, field::DUE)
         .and_then(FieldValue::as_date)
@@ -415,7 +420,7 @@ pub struct Chosen<'a> {
 
 /// The evidence of the entries dated in `span`, by section, each section oldest first. Cheap
 /// next to `packet`, which tells each piece: what counts need.
-pub fn choose<'a>(playbook: &'a Playbook, span: &Span) -> Vec<Chosen<'a>> {
+pub fn choose<'a>(playbook: &'a Playbook, span: &Window) -> Vec<Chosen<'a>> {
     let mut chosen = Vec::new();
     // Months and their entries are newest first; a packet reads oldest first. Only the
     // months the span touches are read, so the packets of every period of a playbook read
@@ -468,7 +473,7 @@ pub fn packet<'a>(
     playbook: &'a Playbook,
     links: Option<&Links>,
     title: String,
-    span: Span,
+    span: Window,
 ) -> Packet<'a> {
     let maker = Maker { playbook, links };
     let items: Vec<Item<'a>> = choose(playbook, &span)

@@ -5,10 +5,10 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
-use super::review::{Group, Span, choose, packet, packet_title};
+use super::review::{Group, Window, choose, packet, packet_title};
 use crate::config::Competency;
 use crate::content::Playbook;
-use crate::period::{Period, Span as Length};
+use crate::period::{Period, Span};
 use crate::schema::Section;
 
 /// The periods with a packet page: each year with entries, and its halves and quarters that
@@ -25,7 +25,7 @@ pub fn periods(playbook: &Playbook) -> Vec<Period> {
         let Ok(day) = time::Date::from_calendar_date(month.year, month_number, 1) else {
             continue;
         };
-        for length in [Length::Year, Length::Half, Length::Quarter] {
+        for length in [Span::Year, Span::Half, Span::Quarter] {
             let period = Period::containing(length, day);
             if !periods.contains(&period) {
                 periods.push(period);
@@ -55,7 +55,7 @@ pub(super) fn reviews_index(r: &Renderer<'_>, context: &mut Context) -> &'static
     let link = |period: Period| PeriodLink {
         name: period.name(),
         label: match period.span {
-            Length::Year => period.name(),
+            Span::Year => period.name(),
             _ => period
                 .name()
                 .rsplit('-')
@@ -64,27 +64,27 @@ pub(super) fn reviews_index(r: &Renderer<'_>, context: &mut Context) -> &'static
                 .to_string(),
         },
         url: r.links.folder(&Section::Review.path(&period.path())),
-        count: choose(r.playbook, &Span::of_period(period)).len(),
+        count: choose(r.playbook, &Window::of_period(period)).len(),
     };
     let mut years: Vec<YearLinks> = Vec::new();
     for period in periods(r.playbook) {
         match period.span {
-            Length::Year => years.push(YearLinks {
+            Span::Year => years.push(YearLinks {
                 year: link(period),
                 halves: Vec::new(),
                 quarters: Vec::new(),
             }),
-            Length::Half => {
+            Span::Half => {
                 if let Some(year) = years.last_mut() {
                     year.halves.push(link(period));
                 }
             }
-            Length::Quarter => {
+            Span::Quarter => {
                 if let Some(year) = years.last_mut() {
                     year.quarters.push(link(period));
                 }
             }
-            Length::Month => {}
+            Span::Month => {}
         }
     }
     // The latest year first: that is the one a review is about.
@@ -103,7 +103,7 @@ struct CompetencyView<'p, 'a> {
 
 pub(super) fn review_page(r: &Renderer<'_>, period: Period, context: &mut Context) -> &'static str {
     let title = packet_title(r.playbook.config.owner.as_deref(), &period.label());
-    let packet = packet(r.playbook, Some(&r.links), title, Span::of_period(period));
+    let packet = packet(r.playbook, Some(&r.links), title, Window::of_period(period));
     let competencies: Vec<CompetencyView<'_, '_>> = packet
         .competencies
         .iter()
