@@ -163,27 +163,57 @@ struct Words {
 }
 
 impl Words {
+    /// Adds the words of `text`: its runs of alphanumeric characters. ASCII, most of any
+    /// text, is read byte by byte; other characters are decoded one at a time.
     fn add(&mut self, text: &str) {
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            if word.len() < 2 {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let start = at;
+            let mut lower = true;
+            while let Some(&byte) = bytes.get(at) {
+                if byte.is_ascii_alphanumeric() {
+                    lower &= !byte.is_ascii_uppercase();
+                    at += 1;
+                } else if byte.is_ascii() {
+                    break;
+                } else {
+                    match text[at..].chars().next() {
+                        Some(c) if c.is_alphanumeric() => {
+                            lower = false;
+                            at += c.len_utf8();
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            if at == start {
+                // Not a word character: step over it, whole.
+                at += text[at..].chars().next().map_or(1, char::len_utf8);
                 continue;
             }
-            let word = if word
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            {
-                word
-            } else {
+            let word = &text[start..at];
+            if word.len() >= 2 {
+                self.add_word(word, lower);
+            }
+        }
+    }
+
+    /// Adds `word` unless seen; `lower` says it is lower-case already.
+    fn add_word(&mut self, word: &str, lower: bool) {
+        let word = match lower {
+            true => word,
+            false => {
                 self.lower.clear();
                 self.lower.extend(word.chars().flat_map(char::to_lowercase));
                 self.lower.as_str()
-            };
-            if self.seen.insert(self.hashing.hash_one(word)) {
-                if !self.text.is_empty() {
-                    self.text.push(' ');
-                }
-                self.text.push_str(word);
             }
+        };
+        if self.seen.insert(self.hashing.hash_one(word)) {
+            if !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.text.push_str(word);
         }
     }
 }
@@ -265,6 +295,31 @@ mod tests {
             render("The *ledger* and the Ledger, `cutover`! [Über](https://example.com/x)\n<span class=x>ok</span>", None).words,
             "the ledger and cutover über ok"
         );
+    }
+
+    #[test]
+    fn words_split_where_the_text_stops_being_alphanumeric() {
+        // What `add` reads byte by byte must split where `char::is_alphanumeric` does.
+        let texts = [
+            "Straße—naïve café, ΑΘΗΝΑ x2 a b_c d-e 東京タワー ok",
+            "a\u{a0}b İstanbul ǅemal ½ 42nd ٣٤ tab\there é",
+            "x",
+            "",
+            "éé",
+            "--Word--word--WORD--",
+        ];
+        for text in texts {
+            let mut words = Words::default();
+            words.add(text);
+            let mut expected: Vec<String> = Vec::new();
+            for word in text.split(|c: char| !c.is_alphanumeric()) {
+                let word: String = word.chars().flat_map(char::to_lowercase).collect();
+                if word.len() >= 2 && !expected.contains(&word) {
+                    expected.push(word);
+                }
+            }
+            assert_eq!(words.text, expected.join(" "), "{text}");
+        }
     }
 
     #[test]
