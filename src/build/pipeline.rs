@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
-use tera::Value;
 
 use crate::config::Config;
 use crate::content::Playbook;
@@ -17,7 +16,7 @@ use crate::content::load::{Parsed, assemble, read_entry};
 use crate::content::walk::find_sources;
 use crate::error::{Diagnostic, Failure};
 use crate::render::search::search_rows;
-use crate::render::{Links, Page, Renderer, make_cards, plan_pages, static_files};
+use crate::render::{Card, Links, Page, Renderer, make_cards, plan_pages, static_files};
 use crate::theme::{Theme, load_theme};
 
 /// Where rendered files go: the output folder's staging area, memory (serve), or nowhere
@@ -187,7 +186,7 @@ pub fn load(
 
 /// What every render of a playbook shares: its cards, its search rows, and its pages.
 pub struct Prepared {
-    pub cards: Vec<Value>,
+    pub cards: Vec<Card>,
     pub search_rows: Vec<Arc<str>>,
     pub plan: Arc<Vec<Page>>,
 }
@@ -228,6 +227,7 @@ pub fn render(
     match only {
         Some(pages) => pages.par_iter().try_for_each(|page| write(page))?,
         None => {
+            renderer.render_cards()?;
             plan.par_iter().try_for_each(write)?;
             for (path, bytes) in static_files(theme) {
                 sink.write(path, bytes)?;

@@ -5,6 +5,7 @@ use tera::{Context, Value};
 
 use super::{PersonView, Renderer};
 use crate::content::{Entry, EntryDate, FieldValue};
+use crate::error::Diagnostic;
 use crate::schema::{FieldSpec, FieldType, Section, Widget, field};
 
 #[derive(Serialize)]
@@ -88,13 +89,22 @@ struct EntryView<'a> {
     named_by: Vec<Value>,
     /// Entries that list this one under `related:`.
     linked_from: Vec<Value>,
+    /// The cards of `related`, `named_by` and `linked_from` as HTML (`card.html` of each).
+    related_html: String,
+    named_by_html: String,
+    linked_from_html: String,
     /// Neighbours within the entry's kind, for reading a kind from one entry to the next.
     newer: Option<Value>,
     older: Option<Value>,
     facts: Vec<Fact<'a>>,
 }
 
-pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) -> &'static str {
+pub(super) fn entry_page(
+    r: &Renderer<'_>,
+    index: usize,
+    root: &str,
+    context: &mut Context,
+) -> Result<&'static str, Diagnostic> {
     let entry = &r.playbook.entries[index];
     let spec = r.playbook.config.schema.kind(entry.kind);
     // `by_kind` lists entry positions in ascending order, so the entry can be found by bisection.
@@ -102,7 +112,7 @@ pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) 
     let position = siblings.binary_search(&index).ok();
     let sibling_card = |at: Option<usize>| {
         at.and_then(|at| siblings.get(at))
-            .map(|&i| r.cards[i].clone())
+            .map(|&i| r.cards[i].value.clone())
     };
     let facts = spec
         .fields
@@ -117,27 +127,31 @@ pub(super) fn entry_page(r: &Renderer<'_>, index: usize, context: &mut Context) 
             })
         })
         .collect();
+    let related: Vec<usize> = (entry.related.iter())
+        .filter_map(|key| r.playbook.index_of(key))
+        .collect();
+    let (named_by, linked_from) = (backlinks(r, index, true), backlinks(r, index, false));
     let view = EntryView {
-        card: r.cards[index].clone(),
+        card: r.cards[index].value.clone(),
         body: &entry.html,
         source: entry.source.to_string_lossy().replace('\\', "/"),
         practices: entry.practices.iter().map(|p| p.label()).collect(),
         competencies: competency_links(r, entry),
         people: entry.people.iter().map(|id| r.person_link(id)).collect(),
-        related: entry
-            .related
-            .iter()
-            .filter_map(|key| r.playbook.index_of(key))
-            .map(|i| r.cards[i].clone())
+        related: related.iter().map(|&i| r.cards[i].value.clone()).collect(),
+        named_by: named_by.iter().map(|&i| r.cards[i].value.clone()).collect(),
+        linked_from: (linked_from.iter())
+            .map(|&i| r.cards[i].value.clone())
             .collect(),
-        named_by: backlinks(r, index, true),
-        linked_from: backlinks(r, index, false),
+        related_html: r.cards_html(&related, root)?,
+        named_by_html: r.cards_html(&named_by, root)?,
+        linked_from_html: r.cards_html(&linked_from, root)?,
         newer: sibling_card(position.and_then(|p| p.checked_sub(1))),
         older: sibling_card(position.map(|p| p + 1)),
         facts,
     };
     context.insert("entry", &view);
-    "entry.html"
+    Ok("entry.html")
 }
 
 fn competency_links<'a>(r: &Renderer<'a>, entry: &'a Entry) -> Vec<CompetencyLink<'a>> {
@@ -154,9 +168,9 @@ fn competency_links<'a>(r: &Renderer<'a>, entry: &'a Entry) -> Vec<CompetencyLin
         .collect()
 }
 
-/// Cards of the entries pointing at entry `index`: through a field of their own (`named`, such
-/// as an achievement's `goal:`) or through `related:`.
-fn backlinks(r: &Renderer<'_>, index: usize, named: bool) -> Vec<Value> {
+/// The entries pointing at entry `index`: through a field of their own (`named`, such as an
+/// achievement's `goal:`) or through `related:`.
+fn backlinks(r: &Renderer<'_>, index: usize, named: bool) -> Vec<usize> {
     let key = &r.playbook.entries[index].key;
     r.playbook.backlinks[index]
         .iter()
@@ -168,7 +182,7 @@ fn backlinks(r: &Renderer<'_>, index: usize, named: bool) -> Vec<Value> {
                     reference.target == *key && (reference.field != field::RELATED) == named
                 })
         })
-        .map(|&source| r.cards[source].clone())
+        .copied()
         .collect()
 }
 
@@ -189,7 +203,7 @@ fn fact_value<'a>(
             people: vec![r.person_link(id)],
         },
         (FieldType::Reference(_), FieldValue::Text(key)) => FactValue::Entries {
-            entries: vec![r.cards[r.playbook.index_of(key)?].clone()],
+            entries: vec![r.cards[r.playbook.index_of(key)?].value.clone()],
         },
         (FieldType::Bool, FieldValue::Bool(b)) => FactValue::Text {
             text: spec
@@ -230,7 +244,7 @@ fn list_fact<'a>(
                 .iter()
                 .filter_map(FieldValue::as_text)
                 .filter_map(|key| r.playbook.index_of(key))
-                .map(|i| r.cards[i].clone())
+                .map(|i| r.cards[i].value.clone())
                 .collect();
             if entries.is_empty() {
                 return None;

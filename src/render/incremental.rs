@@ -6,9 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use tera::Value;
-
-use super::{Page, PageKind};
+use super::{Card, Page, PageKind};
 use crate::content::model::{MonthGroup, Reference};
 use crate::content::{Delta, Entry, KindId, Playbook};
 use crate::schema::kind_name;
@@ -43,7 +41,7 @@ impl Parts {
     }
 
     /// What differs between two versions of an entry, given their cards.
-    pub fn changed(before: &Entry, after: &Entry, cards: (&Value, &Value)) -> Parts {
+    pub fn changed(before: &Entry, after: &Entry, cards: (&Card, &Card)) -> Parts {
         let mut parts = Parts::ANY;
         let mut add = |differs: bool, part: Parts| {
             if differs {
@@ -187,7 +185,7 @@ struct Touched {
 }
 
 impl Touched {
-    fn new(old: &Playbook, new: &Playbook, delta: &Delta, cards: (&[Value], &[Value])) -> Touched {
+    fn new(old: &Playbook, new: &Playbook, delta: &Delta, cards: (&[Card], &[Card])) -> Touched {
         let mut touched = Touched::default();
         for &(before, after) in &delta.changed {
             let parts = match (before, after) {
@@ -286,7 +284,7 @@ pub fn pages_to_render<'p>(
     old: &Playbook,
     new: &Playbook,
     delta: &Delta,
-    cards: (&[Value], &[Value]),
+    cards: (&[Card], &[Card]),
     pages: &'p [Page],
 ) -> Option<Vec<&'p Page>> {
     let counts = |p: &Playbook| p.by_kind.iter().map(Vec::len).collect::<Vec<_>>();

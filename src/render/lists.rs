@@ -6,12 +6,36 @@ use tera::{Context, Value};
 
 use super::{PersonView, Renderer};
 use crate::content::KindId;
+use crate::error::Diagnostic;
 
 #[derive(Serialize)]
 struct Listing<'a> {
     title: &'a str,
     intro: &'a str,
+    /// The cards' values, for a theme that loops over them; the default theme shows `cards`.
     entries: Value,
+    /// How many entries.
+    total: usize,
+    /// Every card's `card.html`, one after the other.
+    cards: String,
+}
+
+impl<'a> Listing<'a> {
+    fn of(
+        r: &Renderer<'_>,
+        title: &'a str,
+        intro: &'a str,
+        indexes: &[usize],
+        root: &str,
+    ) -> Result<Listing<'a>, Diagnostic> {
+        Ok(Listing {
+            title,
+            intro,
+            entries: r.cards_of(indexes),
+            total: indexes.len(),
+            cards: r.cards_html(indexes, root)?,
+        })
+    }
 }
 
 /// One line of an index page: a tag or a person with the number of entries behind it.
@@ -26,17 +50,17 @@ fn counted<T: Serialize>(item: T, count: usize) -> Counted<T> {
     Counted { item, count }
 }
 
-pub(super) fn kind_list(r: &Renderer<'_>, kind: KindId, context: &mut Context) -> &'static str {
+pub(super) fn kind_list(
+    r: &Renderer<'_>,
+    kind: KindId,
+    root: &str,
+    context: &mut Context,
+) -> Result<&'static str, Diagnostic> {
     let spec = r.playbook.config.schema.kind(kind);
-    context.insert(
-        "listing",
-        &Listing {
-            title: &spec.plural,
-            intro: &spec.intro,
-            entries: r.cards_of(&r.playbook.by_kind[kind]),
-        },
-    );
-    "list.html"
+    let entries = &r.playbook.by_kind[kind];
+    let listing = Listing::of(r, &spec.plural, &spec.intro, entries, root)?;
+    context.insert("listing", &listing);
+    Ok("list.html")
 }
 
 pub(super) fn tags_index(r: &Renderer<'_>, context: &mut Context) -> &'static str {
@@ -55,18 +79,16 @@ pub(super) fn tags_index(r: &Renderer<'_>, context: &mut Context) -> &'static st
     "tags.html"
 }
 
-pub(super) fn tag_page(r: &Renderer<'_>, index: usize, context: &mut Context) -> &'static str {
+pub(super) fn tag_page(
+    r: &Renderer<'_>,
+    index: usize,
+    root: &str,
+    context: &mut Context,
+) -> Result<&'static str, Diagnostic> {
     let tag = &r.playbook.tags[index];
     let title = format!("Tagged “{}”", tag.name);
-    context.insert(
-        "listing",
-        &Listing {
-            title: &title,
-            intro: "",
-            entries: r.cards_of(&tag.entries),
-        },
-    );
-    "list.html"
+    context.insert("listing", &Listing::of(r, &title, "", &tag.entries, root)?);
+    Ok("list.html")
 }
 
 pub(super) fn people_index(r: &Renderer<'_>, context: &mut Context) -> &'static str {
@@ -80,7 +102,12 @@ pub(super) fn people_index(r: &Renderer<'_>, context: &mut Context) -> &'static 
     "people.html"
 }
 
-pub(super) fn person_page(r: &Renderer<'_>, index: usize, context: &mut Context) -> &'static str {
+pub(super) fn person_page(
+    r: &Renderer<'_>,
+    index: usize,
+    root: &str,
+    context: &mut Context,
+) -> Result<&'static str, Diagnostic> {
     let person = &r.playbook.people[index];
     // The tags of the entries with this person, most used first.
     let mut tags: Vec<(usize, &str, &str)> = Vec::new();
@@ -101,15 +128,18 @@ pub(super) fn person_page(r: &Renderer<'_>, index: usize, context: &mut Context)
     context.insert("person", &r.person_link(&person.id));
     context.insert("count", &person.entries.len());
     context.insert("tags", &tags);
-    context.insert("years", &by_year_and_month(r, &person.entries));
-    "person.html"
+    context.insert("years", &by_year_and_month(r, &person.entries, root)?);
+    Ok("person.html")
 }
 
 #[derive(Serialize)]
 struct MonthView {
     label: String,
     id: String,
+    /// The cards' values, for a theme that loops over them; the default theme shows `rows`.
     entries: Value,
+    /// Every entry's `timeline-item.html`, one after the other.
+    rows: String,
 }
 
 #[derive(Serialize)]
@@ -119,14 +149,22 @@ struct YearView {
     months: Vec<MonthView>,
 }
 
-pub(super) fn timeline(r: &Renderer<'_>, context: &mut Context) -> &'static str {
+pub(super) fn timeline(
+    r: &Renderer<'_>,
+    root: &str,
+    context: &mut Context,
+) -> Result<&'static str, Diagnostic> {
     let all: Vec<usize> = (0..r.playbook.entries.len()).collect();
-    context.insert("years", &by_year_and_month(r, &all));
-    "timeline.html"
+    context.insert("years", &by_year_and_month(r, &all, root)?);
+    Ok("timeline.html")
 }
 
 /// `indexes` (newest first) grouped by year, then by month.
-fn by_year_and_month(r: &Renderer<'_>, indexes: &[usize]) -> Vec<YearView> {
+fn by_year_and_month(
+    r: &Renderer<'_>,
+    indexes: &[usize],
+    root: &str,
+) -> Result<Vec<YearView>, Diagnostic> {
     let mut years: Vec<YearView> = Vec::new();
     let mut start = 0;
     while start < indexes.len() {
@@ -143,6 +181,7 @@ fn by_year_and_month(r: &Renderer<'_>, indexes: &[usize]) -> Vec<YearView> {
             label: month_name(month).to_string(),
             id: format!("{year:04}-{month:02}"),
             entries: r.cards_of(&indexes[start..end]),
+            rows: r.rows_html(&indexes[start..end], root)?,
         };
         match years.last_mut() {
             Some(group) if group.year == year => {
@@ -157,7 +196,7 @@ fn by_year_and_month(r: &Renderer<'_>, indexes: &[usize]) -> Vec<YearView> {
         }
         start = end;
     }
-    years
+    Ok(years)
 }
 
 fn month_name(month: u8) -> &'static str {

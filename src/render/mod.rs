@@ -4,6 +4,7 @@
 mod cards;
 mod dashboard;
 mod entry;
+mod fragment;
 pub mod incremental;
 mod ladder;
 mod lists;
@@ -13,9 +14,9 @@ pub mod review;
 pub(crate) mod review_pages;
 pub mod search;
 
-pub use cards::make_cards;
+pub use cards::{Card, make_cards};
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use tera::{Context, Value};
@@ -26,6 +27,8 @@ use crate::period::Period;
 use crate::schema::Section;
 use crate::seal::Sealer;
 use crate::theme::Theme;
+use cards::CardHtml;
+use fragment::Fragment;
 
 /// One page of the site and what it shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,12 +201,18 @@ pub struct Renderer<'a> {
     /// The site and its navigation, as every page's `site`; made once, cloned cheaply per page.
     site: Value,
     /// `cards[i]` is entry `i`'s card; tera values are reference-counted, so lists clone cheaply.
-    cards: Vec<Value>,
+    cards: Vec<Card>,
     /// The day the dashboard counts from: what is overdue, what is going stale.
     today: time::Date,
     /// Search index rows, made beforehand (see `search::search_rows`).
     search_rows: Vec<Arc<str>>,
+    /// `packet_items[i]`: entry `i` told in each packet section it belongs to whatever the
+    /// period (`review::sections_of`), rendered on first use and shared by its packets.
+    packet_items: Vec<OnceLock<ToldOnce>>,
 }
+
+/// An entry told in each packet section it belongs to whatever the period.
+type ToldOnce = Result<Vec<(review::Section, Fragment)>, Diagnostic>;
 
 impl<'a> Renderer<'a> {
     /// A renderer over cards and search rows made beforehand (see `make_cards` and
@@ -213,7 +222,7 @@ impl<'a> Renderer<'a> {
         theme: &'a Theme,
         playbook: &'a Playbook,
         links: Links,
-        cards: Vec<Value>,
+        cards: Vec<Card>,
         search_rows: Vec<Arc<str>>,
     ) -> Renderer<'a> {
         let site = Value::from_serializable(&site_view(playbook, &links));
@@ -225,11 +234,14 @@ impl<'a> Renderer<'a> {
             cards,
             today: crate::content::date::today(),
             search_rows,
+            packet_items: (0..playbook.entries.len())
+                .map(|_| OnceLock::new())
+                .collect(),
         }
     }
 
     /// The cards and search rows, for the caller to keep or free when it suits it.
-    pub fn into_parts(self) -> (Vec<Value>, Vec<Arc<str>>) {
+    pub fn into_parts(self) -> (Vec<Card>, Vec<Arc<str>>) {
         (self.cards, self.search_rows)
     }
 
@@ -245,49 +257,154 @@ impl<'a> Renderer<'a> {
         }
         let mut context = Context::new();
         context.insert_value("site", self.site.clone());
-        context.insert("root", &self.links.root_for(&page.path));
+        let root = self.links.root_for(&page.path);
+        context.insert("root", &root);
+        // What fragments spliced into this page put where `root` goes.
+        let root = &fragment::escaped_root(&root);
         // The first path segment names the navigation item to mark as current.
         let section = page.path.split_once('/').map_or("", |(first, _)| first);
         context.insert("section", section);
         let template = match page.kind {
             PageKind::Dashboard => dashboard::dashboard(self, &mut context),
             PageKind::NotFound => "404.html",
-            PageKind::KindList(kind) => lists::kind_list(self, kind, &mut context),
-            PageKind::Entry(index) => entry::entry_page(self, index, &mut context),
+            PageKind::KindList(kind) => lists::kind_list(self, kind, root, &mut context)?,
+            PageKind::Entry(index) => entry::entry_page(self, index, root, &mut context)?,
             PageKind::Tags => lists::tags_index(self, &mut context),
-            PageKind::Tag(index) => lists::tag_page(self, index, &mut context),
+            PageKind::Tag(index) => lists::tag_page(self, index, root, &mut context)?,
             PageKind::People => lists::people_index(self, &mut context),
-            PageKind::Person(index) => lists::person_page(self, index, &mut context),
-            PageKind::Timeline => lists::timeline(self, &mut context),
+            PageKind::Person(index) => lists::person_page(self, index, root, &mut context)?,
+            PageKind::Timeline => lists::timeline(self, root, &mut context)?,
             PageKind::Practices => practices::practices_index(self, &mut context),
             PageKind::Prep => prep::prep(self, &mut context),
             PageKind::Search | PageKind::SearchIndex => "search.html",
             PageKind::Reviews => review_pages::reviews_index(self, &mut context),
-            PageKind::Review(period) => review_pages::review_page(self, period, &mut context),
+            PageKind::Review(period) => {
+                review_pages::review_page(self, period, root, &mut context)?
+            }
             PageKind::Ladder => ladder::ladder_page(self, &mut context),
-            PageKind::Practice(index) => practices::practice_page(self, index, &mut context),
+            PageKind::Practice(index) => practices::practice_page(self, index, root, &mut context)?,
         };
         let mut html = Vec::with_capacity(16 * 1024);
         self.theme
             .tera
             .render_to(template, &context, &mut html)
-            .map_err(|err| {
-                let mut diagnostic =
-                    crate::theme::template_diagnostics(&self.theme.template_sources, &err)
-                        .into_iter()
-                        .next()
-                        .unwrap_or_else(|| Diagnostic::error("templates", err.to_string()));
-                diagnostic.message = format!("rendering {}: {}", page.path, diagnostic.message);
-                diagnostic
-            })?;
+            .map_err(|err| self.template_error(&err, &page.path))?;
         Ok(html)
     }
 
+    /// A template error while rendering `what` (a page's path, a card), located in its
+    /// template when tera says where.
+    fn template_error(&self, err: &tera::Error, what: &str) -> Diagnostic {
+        let mut diagnostic = crate::theme::template_diagnostics(&self.theme.template_sources, err)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::error("templates", err.to_string()));
+        diagnostic.message = format!("rendering {what}: {}", diagnostic.message);
+        diagnostic
+    }
+
+    /// Renders `template` as a fragment (see `fragment`) with `context` alone: a fragment is
+    /// the same on every page, and is carried over from build to build in serve while its
+    /// entry does not change.
+    fn fragment(
+        &self,
+        template: &str,
+        mut context: Context,
+        what: &str,
+    ) -> Result<Fragment, Diagnostic> {
+        Fragment::render(&self.theme.tera, template, &mut context)
+            .map_err(|err| self.template_error(&err, what))
+    }
+
+    /// Entry `index`'s card and timeline row, rendered on first use.
+    fn card_html(&self, index: usize) -> Result<&CardHtml, Diagnostic> {
+        let card = &self.cards[index];
+        card.html(|value| {
+            let what = format!("the card of {}", self.playbook.entries[index].key);
+            let mut context = Context::new();
+            context.insert_value("e", value.clone());
+            Ok(CardHtml {
+                card: self.fragment("card.html", context.clone(), &what)?,
+                row: self.fragment("timeline-item.html", context, &what)?,
+            })
+        })
+    }
+
+    /// Renders every card's fragments, in parallel: for a whole site, which shows them all.
+    pub fn render_cards(&self) -> Result<(), Diagnostic> {
+        use rayon::prelude::*;
+        (0..self.cards.len())
+            .into_par_iter()
+            .try_for_each(|i| self.card_html(i).map(drop))
+    }
+
+    /// The cards of entries `indexes` as one piece of HTML, for `root`.
+    fn cards_html(&self, indexes: &[usize], root: &str) -> Result<String, Diagnostic> {
+        self.joined(indexes, root, |html| &html.card)
+    }
+
+    /// The timeline rows of entries `indexes` as one piece of HTML, for `root`.
+    fn rows_html(&self, indexes: &[usize], root: &str) -> Result<String, Diagnostic> {
+        self.joined(indexes, root, |html| &html.row)
+    }
+
+    fn joined(
+        &self,
+        indexes: &[usize],
+        root: &str,
+        which: fn(&CardHtml) -> &Fragment,
+    ) -> Result<String, Diagnostic> {
+        let cards: Vec<&CardHtml> = (indexes.iter())
+            .map(|&i| self.card_html(i))
+            .collect::<Result<_, _>>()?;
+        Ok(fragment::join(cards.into_iter().map(which), root))
+    }
+
+    /// A piece of evidence as a packet tells it (`packet-item.html`).
+    fn packet_item(&self, chosen: &review::Chosen<'_>) -> Result<Fragment, Diagnostic> {
+        let item = review::item(self.playbook, Some(&self.links), chosen);
+        let mut context = Context::new();
+        context.insert("i", &item);
+        context.insert("section_id", chosen.section.id());
+        let what = format!("the packet item of {}", chosen.entry.key);
+        self.fragment("packet-item.html", context, &what)
+    }
+
+    /// A piece of evidence that is not a goal, told once for every packet that holds it.
+    fn told_once(&self, chosen: &review::Chosen<'_>) -> Result<&Fragment, Diagnostic> {
+        let told = self.packet_items[chosen.index].get_or_init(|| {
+            let sections = review::sections_of(self.playbook, chosen.entry);
+            (sections.into_iter())
+                .map(|section| {
+                    let alone = review::Chosen {
+                        section,
+                        index: chosen.index,
+                        entry: chosen.entry,
+                        toward: Vec::new(),
+                    };
+                    Ok((section, self.packet_item(&alone)?))
+                })
+                .collect()
+        });
+        let told = told.as_ref().map_err(Clone::clone)?;
+        (told.iter())
+            .find(|(section, _)| *section == chosen.section)
+            .map(|(_, fragment)| fragment)
+            .ok_or_else(|| {
+                Diagnostic::general(format!(
+                    "{} has no packet item for {}",
+                    chosen.entry.key,
+                    chosen.section.id()
+                ))
+            })
+    }
+
+    /// The cards of entries `indexes` as values, for templates that loop over them.
     fn cards_of(&self, indexes: &[usize]) -> Value {
         Value::from(
             indexes
                 .iter()
-                .map(|&i| self.cards[i].clone())
+                .map(|&i| self.cards[i].value.clone())
                 .collect::<Vec<_>>(),
         )
     }

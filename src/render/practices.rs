@@ -6,6 +6,7 @@ use tera::{Context, Value};
 
 use super::Renderer;
 use crate::content::Practice;
+use crate::error::Diagnostic;
 use crate::schema::Section;
 
 #[derive(Serialize)]
@@ -55,7 +56,12 @@ struct Bar {
     height: usize,
 }
 
-pub(super) fn practice_page(r: &Renderer<'_>, index: usize, context: &mut Context) -> &'static str {
+pub(super) fn practice_page(
+    r: &Renderer<'_>,
+    index: usize,
+    root: &str,
+    context: &mut Context,
+) -> Result<&'static str, Diagnostic> {
     let entries = &r.playbook.by_practice[index];
     // Month by month from the playbook's first entry to its last, gaps included.
     let months = &r.playbook.months;
@@ -91,5 +97,7 @@ pub(super) fn practice_page(r: &Renderer<'_>, index: usize, context: &mut Contex
     context.insert("chart_width", &(bars.len() * 10));
     let cards: Value = r.cards_of(entries);
     context.insert("entries", &cards);
-    "practice.html"
+    context.insert("count", &entries.len());
+    context.insert("cards", &r.cards_html(entries, root)?);
+    Ok("practice.html")
 }

@@ -39,6 +39,12 @@ pub enum Section {
 }
 
 impl Section {
+    /// A goal's section: which goals a packet holds, and how it tells them, depends on the
+    /// period.
+    pub fn is_goal(self) -> bool {
+        matches!(self, Section::GoalsMet | Section::GoalsInProgress)
+    }
+
     pub const ALL: [Section; 8] = [
         Section::Achievements,
         Section::GoalsMet,
@@ -243,11 +249,6 @@ impl<'a> Packet<'a> {
             .filter(|group| !group.items.is_empty())
             .collect()
     }
-
-    /// Every item by section.
-    pub fn all_grouped<'p>(&'p self) -> Vec<Group<'p, 'a>> {
-        self.grouped(&(0..self.items.len()).collect::<Vec<_>>())
-    }
 }
 
 fn text_field<'a>(playbook: &'a Playbook, entry: &'a Entry, name: &str) -> Option<&'a str> {
@@ -263,8 +264,9 @@ fn is_kind(playbook: &Playbook, entry: &Entry, name: &str) -> bool {
 }
 
 /// The sections an entry of the period belongs to (a mixed feedback is praise and, with
-/// actions done, feedback acted on too). Goals are chosen apart, by `goal_section`.
-fn sections_of(playbook: &Playbook, entry: &Entry) -> Vec<Section> {
+/// actions done, feedback acted on too), whatever the period. Goals are chosen apart, by
+/// `goal_section`.
+pub fn sections_of(playbook: &Playbook, entry: &Entry) -> Vec<Section> {
     let text = |name| text_field(playbook, entry, name);
     let kind = |name| is_kind(playbook, entry, name);
     let mut sections = Vec::new();
@@ -338,7 +340,7 @@ impl<'a> Maker<'a, '_> {
         let playbook = self.playbook;
         let config = &playbook.config;
         let text = |name| text_field(playbook, entry, name);
-        let goal = section == Section::GoalsMet || section == Section::GoalsInProgress;
+        let goal = section.is_goal();
         let due = goal
             .then(|| {
                 playbook
@@ -414,6 +416,8 @@ fn metrics<'a>(playbook: &'a Playbook, entry: &'a Entry) -> Vec<Metric<'a>> {
 /// entries of the period that name it.
 pub struct Chosen<'a> {
     pub section: Section,
+    /// Its position in `playbook.entries`.
+    pub index: usize,
     pub entry: &'a Entry,
     pub toward: Vec<&'a Entry>,
 }
@@ -432,13 +436,15 @@ pub fn choose<'a>(playbook: &'a Playbook, span: &Window) -> Vec<Chosen<'a>> {
         !ends_before && !starts_after
     };
     for month in playbook.months.iter().rev().filter(touched) {
-        for entry in month.entries.iter().rev().map(|&i| &*playbook.entries[i]) {
+        for &index in month.entries.iter().rev() {
+            let entry = &*playbook.entries[index];
             if !span.holds(entry.date.day) || is_kind(playbook, entry, kind_name::GOAL) {
                 continue;
             }
             for section in sections_of(playbook, entry) {
                 chosen.push(Chosen {
                     section,
+                    index,
                     entry,
                     toward: Vec::new(),
                 });
@@ -457,6 +463,7 @@ pub fn choose<'a>(playbook: &'a Playbook, span: &Window) -> Vec<Chosen<'a>> {
             if let Some(section) = goal_section(playbook, entry, span, !toward.is_empty()) {
                 chosen.push(Chosen {
                     section,
+                    index: i,
                     entry,
                     toward,
                 });
@@ -468,43 +475,43 @@ pub fn choose<'a>(playbook: &'a Playbook, span: &Window) -> Vec<Chosen<'a>> {
     chosen
 }
 
-/// The packet of the entries dated in `span`.
-pub fn packet<'a>(
-    playbook: &'a Playbook,
-    links: Option<&Links>,
-    title: String,
-    span: Window,
-) -> Packet<'a> {
+/// A chosen piece of evidence told as an item; `links` gives it its page's address (none for
+/// `playbook review`).
+pub fn item<'a>(playbook: &'a Playbook, links: Option<&Links>, chosen: &Chosen<'a>) -> Item<'a> {
     let maker = Maker { playbook, links };
-    let items: Vec<Item<'a>> = choose(playbook, &span)
-        .into_iter()
-        .map(|chosen| {
-            let toward = (chosen.toward.iter())
-                .map(|work| Mention {
-                    key: &work.key,
-                    title: &work.title,
-                    date: work.date.iso(),
-                    url: maker.url(work),
-                })
-                .collect();
-            maker.item(chosen.section, chosen.entry, toward)
+    let toward = (chosen.toward.iter())
+        .map(|work| Mention {
+            key: &work.key,
+            title: &work.title,
+            date: work.date.iso(),
+            url: maker.url(work),
         })
         .collect();
+    maker.item(chosen.section, chosen.entry, toward)
+}
+
+/// Items by competency, given the competencies each item names (`named[i]`): each
+/// competency's evidence in the ladder's order, the items that name none, and the ids of the
+/// competencies without evidence. Without a ladder, all three are empty.
+pub fn on_the_ladder<'a>(
+    playbook: &'a Playbook,
+    named: &[&[String]],
+) -> (Vec<Evidence<'a>>, Vec<usize>, Vec<&'a str>) {
     let ladder = &playbook.config.ladder;
     let competencies: Vec<Evidence<'a>> = ladder
         .iter()
         .map(|competency| Evidence {
             competency,
-            items: (items.iter().enumerate())
-                .filter(|(_, item)| item.competencies.contains(&competency.id))
+            items: (named.iter().enumerate())
+                .filter(|(_, ids)| ids.contains(&competency.id))
                 .map(|(i, _)| i)
                 .collect(),
         })
         .collect();
     let unmapped = match ladder.is_empty() {
         true => Vec::new(),
-        false => (items.iter().enumerate())
-            .filter(|(_, item)| item.competencies.is_empty())
+        false => (named.iter().enumerate())
+            .filter(|(_, ids)| ids.is_empty())
             .map(|(i, _)| i)
             .collect(),
     };
@@ -513,6 +520,21 @@ pub fn packet<'a>(
         .filter(|evidence| evidence.items.is_empty())
         .map(|evidence| evidence.competency.id.as_str())
         .collect();
+    (competencies, unmapped, gaps)
+}
+
+/// The packet of the entries dated in `span`.
+pub fn packet<'a>(
+    playbook: &'a Playbook,
+    links: Option<&Links>,
+    title: String,
+    span: Window,
+) -> Packet<'a> {
+    let items: Vec<Item<'a>> = (choose(playbook, &span).iter())
+        .map(|chosen| item(playbook, links, chosen))
+        .collect();
+    let named: Vec<&[String]> = items.iter().map(|item| item.competencies).collect();
+    let (competencies, unmapped, gaps) = on_the_ladder(playbook, &named);
     Packet {
         format: JSON_FORMAT,
         title,

@@ -5,9 +5,11 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Renderer;
-use super::review::{Group, Window, choose, packet, packet_title};
+use super::fragment::{self, Fragment};
+use super::review::{Section as PacketSection, Window, choose, on_the_ladder, packet_title};
 use crate::config::Competency;
 use crate::content::Playbook;
+use crate::error::Diagnostic;
 use crate::period::{Period, Span};
 use crate::schema::Section;
 
@@ -95,27 +97,89 @@ pub(super) fn reviews_index(r: &Renderer<'_>, context: &mut Context) -> &'static
 
 /// A competency and its evidence by section.
 #[derive(Serialize)]
-struct CompetencyView<'p, 'a> {
+struct CompetencyView<'a> {
     #[serde(flatten)]
     competency: &'a Competency,
-    groups: Vec<Group<'p, 'a>>,
+    groups: Vec<GroupView>,
 }
 
-pub(super) fn review_page(r: &Renderer<'_>, period: Period, context: &mut Context) -> &'static str {
-    let title = packet_title(r.playbook.config.owner.as_deref(), &period.label());
-    let packet = packet(r.playbook, Some(&r.links), title, Window::of_period(period));
-    let competencies: Vec<CompetencyView<'_, '_>> = packet
-        .competencies
-        .iter()
+/// The items of one section, as HTML.
+#[derive(Serialize)]
+struct GroupView {
+    id: &'static str,
+    heading: &'static str,
+    html: String,
+}
+
+/// What the page says of the packet beside its items.
+#[derive(Serialize)]
+struct PacketView<'a> {
+    title: String,
+    period: Window,
+    count: usize,
+    ladder: bool,
+    gaps: Vec<&'a str>,
+}
+
+pub(super) fn review_page(
+    r: &Renderer<'_>,
+    period: Period,
+    root: &str,
+    context: &mut Context,
+) -> Result<&'static str, Diagnostic> {
+    let window = Window::of_period(period);
+    let chosen = choose(r.playbook, &window);
+    // Goals are told for this period; every other item was told once for the build.
+    let goals: Vec<Option<Fragment>> = (chosen.iter())
+        .map(|chosen| match chosen.section.is_goal() {
+            true => r.packet_item(chosen).map(Some),
+            false => Ok(None),
+        })
+        .collect::<Result<_, _>>()?;
+    let html: Vec<&Fragment> = (chosen.iter().zip(&goals))
+        .map(|(chosen, goal)| match goal {
+            Some(fragment) => Ok(fragment),
+            None => r.told_once(chosen),
+        })
+        .collect::<Result<_, _>>()?;
+    let grouped = |positions: &[usize]| -> Vec<GroupView> {
+        PacketSection::ALL
+            .iter()
+            .map(|&section| GroupView {
+                id: section.id(),
+                heading: section.heading(),
+                html: fragment::join(
+                    (positions.iter())
+                        .filter(|&&i| chosen[i].section == section)
+                        .map(|&i| html[i]),
+                    root,
+                ),
+            })
+            .filter(|group| !group.html.is_empty())
+            .collect()
+    };
+    let named: Vec<&[String]> = (chosen.iter())
+        .map(|chosen| chosen.entry.competencies.as_slice())
+        .collect();
+    let (evidence, unmapped, gaps) = on_the_ladder(r.playbook, &named);
+    let competencies: Vec<CompetencyView<'_>> = (evidence.iter())
         .map(|evidence| CompetencyView {
             competency: evidence.competency,
-            groups: packet.grouped(&evidence.items),
+            groups: grouped(&evidence.items),
         })
         .collect();
+    let packet = PacketView {
+        title: packet_title(r.playbook.config.owner.as_deref(), &period.label()),
+        period: window,
+        count: chosen.len(),
+        ladder: !r.playbook.config.ladder.is_empty(),
+        gaps,
+    };
     context.insert("packet", &packet);
     context.insert("competencies", &competencies);
-    context.insert("groups", &packet.all_grouped());
-    context.insert("unmapped", &packet.grouped(&packet.unmapped));
+    let all: Vec<usize> = (0..chosen.len()).collect();
+    context.insert("groups", &grouped(&all));
+    context.insert("unmapped", &grouped(&unmapped));
     context.insert("ladder_url", &r.links.folder(&Section::Ladder.path("")));
-    "review.html"
+    Ok("review.html")
 }

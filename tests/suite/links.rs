@@ -270,3 +270,63 @@ fn the_crawler_catches_what_it_looks_for() {
     assert!(reached.contains(Path::new("a/index.html")));
     assert!(!reached.contains(Path::new("orphan.html")));
 }
+
+/// Cards, timeline rows and packet items are rendered once and spliced into every page that
+/// shows them, each page with its own way back to the root: a theme's own versions show on
+/// every list, at every depth, and their links still lead somewhere.
+#[test]
+fn fragments_a_theme_overrides_show_on_every_list_with_working_links() {
+    let playbook = Playbook::fixture("review");
+    playbook.write(
+        "content/achievements/tagged.md",
+        "---\ntitle: Tagged work\ndate: 2026-02-02\ntags: [launch]\n---\nDone.\n",
+    );
+    let card = "<li class=\"card my-card\"><a href=\"{{ root }}{{ e.url }}\">{{ e.title }}</a> \
+                <a href=\"{{ root }}{{ e.kind_url }}\">{{ e.kind_label }}</a></li>";
+    let row = "<li class=\"my-row\"><a href=\"{{ root }}{{ e.url }}\">{{ e.title }}</a></li>";
+    let item = "<li class=\"my-item my-{{ section_id }}\"><a href=\"{{ root }}{{ i.url }}\">\
+                {{ i.title }}</a>{% for w in i.toward %} <a class=\"toward\" \
+                href=\"{{ root }}{{ w.url }}\">{{ w.title }}</a>{% endfor %}</li>";
+    playbook.write("themes/default/templates/card.html", card);
+    playbook.write("themes/default/templates/timeline-item.html", row);
+    playbook.write("themes/default/templates/packet-item.html", item);
+    playbook.build(&["--today", "2026-12-01"]);
+    let public = playbook.path().join("public");
+    for (page, marker) in [
+        ("achievements/index.html", "my-card"),
+        ("tags/launch/index.html", "my-card"),
+        ("timeline/index.html", "my-row"),
+        ("people/dana/index.html", "my-row"),
+        ("practices/own-your-work/index.html", "my-card"),
+        ("review/2026/index.html", "my-item my-achievements"),
+        ("review/2026/q2/index.html", "my-item my-goals-in-progress"),
+        ("review/2026/h1/index.html", "class=\"toward\""),
+    ] {
+        let html = std::fs::read_to_string(public.join(page)).unwrap();
+        assert!(html.contains(marker), "{page} shows {marker}");
+    }
+    let goal = std::fs::read_to_string(public.join("goals/promotion-project/index.html")).unwrap();
+    assert!(
+        goal.contains("my-card"),
+        "an entry's backlinks are cards too"
+    );
+    assert_site_is_sound(&public);
+
+    // A runtime error in a fragment is told at its template's line.
+    playbook.write(
+        "themes/default/templates/card.html",
+        "<li>\n{{ e.nope.deeper }}</li>",
+    );
+    let run = playbook.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("themes/default/templates/card.html:2:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("rendering the card of"),
+        "{}",
+        run.stderr
+    );
+}
