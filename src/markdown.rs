@@ -59,6 +59,9 @@ pub fn render(markdown: &str, summary_chars: Option<usize>) -> Rendered {
     let mut links = PrivateLinks::default();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.filter_map(|event| links.rewrite(event)));
+    // Kept for the whole build: the room reserved while writing would be a third more.
+    html.shrink_to_fit();
+    words.text.shrink_to_fit();
     Rendered {
         html,
         summary: summary_chars
