@@ -1,8 +1,10 @@
 //! Listing pages: one per kind, the tags and people indexes with a page per tag and person, and
 //! the timeline. Each reads a precomputed index of the playbook.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
-use tera::{Context, Value};
+use tera::Context;
 
 use super::{PersonView, Renderer};
 use crate::content::KindId;
@@ -12,8 +14,6 @@ use crate::error::Diagnostic;
 struct Listing<'a> {
     title: &'a str,
     intro: &'a str,
-    /// The cards' values, for a theme that loops over them; the default theme shows `cards`.
-    entries: Value,
     /// How many entries.
     total: usize,
     /// Every card's `card.html`, one after the other.
@@ -31,7 +31,6 @@ impl<'a> Listing<'a> {
         Ok(Listing {
             title,
             intro,
-            entries: r.cards_of(indexes),
             total: indexes.len(),
             cards: r.cards_html(indexes, root)?,
         })
@@ -109,17 +108,18 @@ pub(super) fn person_page(
     context: &mut Context,
 ) -> Result<&'static str, Diagnostic> {
     let person = &r.playbook.people[index];
-    // The tags of the entries with this person, most used first.
-    let mut tags: Vec<(usize, &str, &str)> = Vec::new();
+    // The tags of the entries with this person, most used first. (A person of thousands of
+    // entries can have thousands of tags: counted in a map, not by a search of a list.)
+    let mut counts: HashMap<&str, (usize, &str)> = HashMap::new();
     for &i in &person.entries {
         let entry = &r.playbook.entries[i];
         for (name, slug) in entry.tags.iter().zip(&entry.tag_slugs) {
-            match tags.iter_mut().find(|(_, s, _)| *s == slug.as_str()) {
-                Some(tag) => tag.0 += 1,
-                None => tags.push((1, slug, name)),
-            }
+            counts.entry(slug).or_insert((0, name)).0 += 1;
         }
     }
+    let mut tags: Vec<(usize, &str, &str)> = (counts.into_iter())
+        .map(|(slug, (count, name))| (count, slug, name))
+        .collect();
     tags.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     let tags: Vec<_> = tags
         .into_iter()
@@ -136,8 +136,6 @@ pub(super) fn person_page(
 struct MonthView {
     label: String,
     id: String,
-    /// The cards' values, for a theme that loops over them; the default theme shows `rows`.
-    entries: Value,
     /// Every entry's `timeline-item.html`, one after the other.
     rows: String,
 }
@@ -180,7 +178,6 @@ fn by_year_and_month(
         let view = MonthView {
             label: month_name(month).to_string(),
             id: format!("{year:04}-{month:02}"),
-            entries: r.cards_of(&indexes[start..end]),
             rows: r.rows_html(&indexes[start..end], root)?,
         };
         match years.last_mut() {
