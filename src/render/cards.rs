@@ -1,8 +1,10 @@
-//! Cards: what a list shows of an entry (title, date, kind, summary, tags, practices, draft),
-//! made once per entry as a reference-counted tera value and shared by every page that lists
-//! it, with its `card.html` and `timeline-item.html` rendered once, on first use, as fragments.
-//! The card is also what `incremental` compares to tell whether lists must render again.
+//! Cards: what a list shows of an entry (title, date, kind, summary, tags, practices, draft).
+//! Each entry's `card.html` and `timeline-item.html` are rendered once, on first use, as
+//! fragments that every list splices in; a card as a tera value is made only for the few
+//! pages that need one (the entry's own, the dashboard, the prep page). A card keeps a hash of
+//! what it shows, which `incremental` compares to tell whether lists must render again.
 
+use std::hash::Hash;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -16,14 +18,14 @@ use crate::error::Diagnostic;
 use crate::schema::Section;
 
 /// A link to a person, a tag or another entry, as every template receives it.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 pub(super) struct LinkView<'a> {
     name: &'a str,
     url: String,
 }
 
-/// What a list shows of an entry; made once per entry and shared by every list that shows it.
-#[derive(Serialize)]
+/// What a list shows of an entry: the card a template sees as `e`.
+#[derive(Hash, Serialize)]
 struct CardView<'a> {
     title: &'a str,
     url: String,
@@ -39,11 +41,11 @@ struct CardView<'a> {
     draft: bool,
 }
 
-/// An entry's card: the value templates see as `e`, and its fragments once rendered. Clones
-/// share both, so a card carried over from the last build keeps its fragments.
+/// An entry's card: a hash of what it shows, and its fragments once rendered. Clones share
+/// the fragments, so a card carried over from the last build keeps them.
 #[derive(Clone, Debug)]
 pub struct Card {
-    pub value: Value,
+    shows: u64,
     html: Arc<OnceLock<Result<CardHtml, Diagnostic>>>,
 }
 
@@ -56,31 +58,27 @@ pub struct CardHtml {
 }
 
 impl Card {
-    fn new(value: Value) -> Card {
-        Card {
-            value,
-            html: Arc::default(),
-        }
-    }
-
     /// The card's fragments, made by `render` the first time they are asked for.
     pub fn html(
         &self,
-        render: impl FnOnce(&Value) -> Result<CardHtml, Diagnostic>,
+        render: impl FnOnce() -> Result<CardHtml, Diagnostic>,
     ) -> Result<&CardHtml, Diagnostic> {
-        self.html
-            .get_or_init(|| render(&self.value))
-            .as_ref()
-            .map_err(Clone::clone)
+        self.html.get_or_init(render).as_ref().map_err(Clone::clone)
     }
 }
 
-/// Cards are the same when they show the same: the fragments follow from the value.
+/// Cards are the same when they show the same: the fragments follow from what they show.
 impl PartialEq for Card {
     fn eq(&self, other: &Card) -> bool {
-        self.value == other.value
+        self.shows == other.shows
     }
 }
+
+/// Hashes what cards show. A fixed seed, so that the hashes of two builds compare; two
+/// different cards of one entry hashing alike (one chance in 2^64 per edit) would leave its
+/// lists as they were until the next edit.
+const SHOWS: ahash::RandomState =
+    ahash::RandomState::with_seeds(0x7061_7967, 0x626f_6f6b, 0x6361_7264, 0x7368_6f77);
 
 /// Every entry's card, in `playbook.entries` order. With `previous` (the cards of an earlier
 /// playbook of the same configuration, and how its entries map onto these), only the cards of
@@ -90,12 +88,9 @@ pub fn make_cards(
     links: &Links,
     previous: Option<(&[Card], &Delta)>,
 ) -> Vec<Card> {
-    let make = |entry: &Entry| {
-        Card::new(Value::from_serializable(&card(
-            entry,
-            &playbook.config.schema,
-            links,
-        )))
+    let make = |entry: &Entry| Card {
+        shows: SHOWS.hash_one(card(entry, &playbook.config.schema, links)),
+        html: Arc::default(),
     };
     match previous {
         Some((cards, delta)) => delta.carry(cards, playbook.entries.len(), |n| {
@@ -103,6 +98,11 @@ pub fn make_cards(
         }),
         None => playbook.entries.par_iter().map(|e| make(e)).collect(),
     }
+}
+
+/// Entry `entry`'s card as templates see it (`e`).
+pub(super) fn card_value(entry: &Entry, schema: &Schema, links: &Links) -> Value {
+    Value::from_serializable(&card(entry, schema, links))
 }
 
 fn card<'a>(entry: &'a Entry, schema: &'a Schema, links: &Links) -> CardView<'a> {

@@ -75,6 +75,13 @@ struct CompetencyLink<'a> {
     url: String,
 }
 
+/// The entry before or after in its kind.
+#[derive(Serialize)]
+struct Neighbour<'a> {
+    title: &'a str,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct EntryView<'a> {
     card: Value,
@@ -84,18 +91,15 @@ struct EntryView<'a> {
     /// The ladder's competencies it names, each linked to its row of the ladder page.
     competencies: Vec<CompetencyLink<'a>>,
     people: Vec<PersonView<'a>>,
-    related: Vec<Value>,
-    /// Entries that name this one in a field (an achievement's `goal:`), newest first.
-    named_by: Vec<Value>,
-    /// Entries that list this one under `related:`.
-    linked_from: Vec<Value>,
-    /// The cards of `related`, `named_by` and `linked_from` as HTML (`card.html` of each).
+    /// The cards (`card.html` of each) of the entries it lists under `related:`, of those
+    /// that name it in a field (an achievement's `goal:`), newest first, and of those that
+    /// list it under `related:`.
     related_html: String,
     named_by_html: String,
     linked_from_html: String,
     /// Neighbours within the entry's kind, for reading a kind from one entry to the next.
-    newer: Option<Value>,
-    older: Option<Value>,
+    newer: Option<Neighbour<'a>>,
+    older: Option<Neighbour<'a>>,
     facts: Vec<Fact<'a>>,
 }
 
@@ -110,9 +114,14 @@ pub(super) fn entry_page(
     // `by_kind` lists entry positions in ascending order, so the entry can be found by bisection.
     let siblings = &r.playbook.by_kind[entry.kind];
     let position = siblings.binary_search(&index).ok();
-    let sibling_card = |at: Option<usize>| {
-        at.and_then(|at| siblings.get(at))
-            .map(|&i| r.cards[i].value.clone())
+    let neighbour = |at: Option<usize>| {
+        at.and_then(|at| siblings.get(at)).map(|&i| {
+            let entry = &r.playbook.entries[i];
+            Neighbour {
+                title: &entry.title,
+                url: r.links.folder(&format!("{}/", entry.key)),
+            }
+        })
     };
     let facts = spec
         .fields
@@ -132,22 +141,17 @@ pub(super) fn entry_page(
         .collect();
     let (named_by, linked_from) = (backlinks(r, index, true), backlinks(r, index, false));
     let view = EntryView {
-        card: r.cards[index].value.clone(),
+        card: r.card_value(index),
         body: &entry.html,
         source: entry.source.to_string_lossy().replace('\\', "/"),
         practices: entry.practices.iter().map(|p| p.label()).collect(),
         competencies: competency_links(r, entry),
         people: entry.people.iter().map(|id| r.person_link(id)).collect(),
-        related: related.iter().map(|&i| r.cards[i].value.clone()).collect(),
-        named_by: named_by.iter().map(|&i| r.cards[i].value.clone()).collect(),
-        linked_from: (linked_from.iter())
-            .map(|&i| r.cards[i].value.clone())
-            .collect(),
         related_html: r.cards_html(&related, root)?,
         named_by_html: r.cards_html(&named_by, root)?,
         linked_from_html: r.cards_html(&linked_from, root)?,
-        newer: sibling_card(position.and_then(|p| p.checked_sub(1))),
-        older: sibling_card(position.map(|p| p + 1)),
+        newer: neighbour(position.and_then(|p| p.checked_sub(1))),
+        older: neighbour(position.map(|p| p + 1)),
         facts,
     };
     context.insert("entry", &view);
@@ -203,7 +207,7 @@ fn fact_value<'a>(
             people: vec![r.person_link(id)],
         },
         (FieldType::Reference(_), FieldValue::Text(key)) => FactValue::Entries {
-            entries: vec![r.cards[r.playbook.index_of(key)?].value.clone()],
+            entries: vec![r.card_value(r.playbook.index_of(key)?)],
         },
         (FieldType::Bool, FieldValue::Bool(b)) => FactValue::Text {
             text: spec
@@ -244,7 +248,7 @@ fn list_fact<'a>(
                 .iter()
                 .filter_map(FieldValue::as_text)
                 .filter_map(|key| r.playbook.index_of(key))
-                .map(|i| r.cards[i].value.clone())
+                .map(|i| r.card_value(i))
                 .collect();
             if entries.is_empty() {
                 return None;

@@ -200,14 +200,15 @@ pub struct Renderer<'a> {
     links: Links,
     /// The site and its navigation, as every page's `site`; made once, cloned cheaply per page.
     site: Value,
-    /// `cards[i]` is entry `i`'s card; tera values are reference-counted, so lists clone cheaply.
+    /// `cards[i]` is entry `i`'s card, its fragments rendered on first use.
     cards: Vec<Card>,
     /// The day the dashboard counts from: what is overdue, what is going stale.
     today: time::Date,
     /// Search index rows, made beforehand (see `search::search_rows`).
     search_rows: Vec<Arc<str>>,
     /// `packet_items[i]`: entry `i` told in each packet section it belongs to whatever the
-    /// period (`review::sections_of`), rendered on first use and shared by its packets.
+    /// period (`review::sections_of`; a goal in its one section, without work toward it),
+    /// rendered on first use and shared by its packets.
     packet_items: Vec<OnceLock<ToldOnce>>,
 }
 
@@ -319,10 +320,10 @@ impl<'a> Renderer<'a> {
     /// Entry `index`'s card and timeline row, rendered on first use.
     fn card_html(&self, index: usize) -> Result<&CardHtml, Diagnostic> {
         let card = &self.cards[index];
-        card.html(|value| {
+        card.html(|| {
             let what = format!("the card of {}", self.playbook.entries[index].key);
             let mut context = Context::new();
-            context.insert_value("e", value.clone());
+            context.insert_value("e", self.card_value(index));
             Ok(CardHtml {
                 card: self.fragment("card.html", context.clone(), &what)?,
                 row: self.fragment("timeline-item.html", context, &what)?,
@@ -370,10 +371,15 @@ impl<'a> Renderer<'a> {
         self.fragment("packet-item.html", context, &what)
     }
 
-    /// A piece of evidence that is not a goal, told once for every packet that holds it.
+    /// A piece of evidence told once for every packet that holds it: any but a goal with work
+    /// toward it in the period. (A goal's section follows from its status, the same in every
+    /// period.)
     fn told_once(&self, chosen: &review::Chosen<'_>) -> Result<&Fragment, Diagnostic> {
         let told = self.packet_items[chosen.index].get_or_init(|| {
-            let sections = review::sections_of(self.playbook, chosen.entry);
+            let sections = match chosen.section.is_goal() {
+                true => vec![chosen.section],
+                false => review::sections_of(self.playbook, chosen.entry),
+            };
             (sections.into_iter())
                 .map(|section| {
                     let alone = review::Chosen {
@@ -399,12 +405,17 @@ impl<'a> Renderer<'a> {
             })
     }
 
+    /// Entry `index`'s card as templates see it (`e`).
+    fn card_value(&self, index: usize) -> Value {
+        let entry = &self.playbook.entries[index];
+        cards::card_value(entry, &self.playbook.config.schema, &self.links)
+    }
+
     /// The cards of entries `indexes` as values, for templates that loop over them.
     fn cards_of(&self, indexes: &[usize]) -> Value {
         Value::from(
-            indexes
-                .iter()
-                .map(|&i| self.cards[i].value.clone())
+            (indexes.iter())
+                .map(|&i| self.card_value(i))
                 .collect::<Vec<_>>(),
         )
     }

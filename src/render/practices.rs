@@ -2,7 +2,7 @@
 //! its guide, how often it was practised month by month, and the entries that show it.
 
 use serde::Serialize;
-use tera::{Context, Value};
+use tera::Context;
 
 use super::Renderer;
 use crate::content::Practice;
@@ -95,8 +95,6 @@ pub(super) fn practice_page(
     context.insert("practice", &practice_view(r, index));
     context.insert("bars", &bars);
     context.insert("chart_width", &(bars.len() * 10));
-    let cards: Value = r.cards_of(entries);
-    context.insert("entries", &cards);
     context.insert("count", &entries.len());
     context.insert("cards", &r.cards_html(entries, root)?);
     Ok("practice.html")

@@ -36,10 +36,7 @@ pub(super) fn prep(r: &Renderer<'_>, context: &mut Context) -> &'static str {
         "boss",
         &config.boss.as_deref().map(|id| config.person_name(id)),
     );
-    context.insert(
-        "last_conversation",
-        &prep.last.map(|i| r.cards[i].value.clone()),
-    );
+    context.insert("last_conversation", &prep.last.map(|i| r.card_value(i)));
     context.insert("decisions", &prep.decisions);
     context.insert("next", &prep.next);
     context.insert("today", &crate::content::date::iso_day(today));

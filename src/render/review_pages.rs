@@ -129,14 +129,15 @@ pub(super) fn review_page(
 ) -> Result<&'static str, Diagnostic> {
     let window = Window::of_period(period);
     let chosen = choose(r.playbook, &window);
-    // Goals are told for this period; every other item was told once for the build.
-    let goals: Vec<Option<Fragment>> = (chosen.iter())
-        .map(|chosen| match chosen.section.is_goal() {
+    // Goals with work toward them in the period are told for it; every other item was told
+    // once for the build.
+    let told_here: Vec<Option<Fragment>> = (chosen.iter())
+        .map(|chosen| match !chosen.toward.is_empty() {
             true => r.packet_item(chosen).map(Some),
             false => Ok(None),
         })
         .collect::<Result<_, _>>()?;
-    let html: Vec<&Fragment> = (chosen.iter().zip(&goals))
+    let html: Vec<&Fragment> = (chosen.iter().zip(&told_here))
         .map(|(chosen, goal)| match goal {
             Some(fragment) => Ok(fragment),
             None => r.told_once(chosen),
