@@ -15,7 +15,7 @@
 use std::fs;
 use std::path::Path;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -322,6 +322,8 @@ pub struct Sealer {
     cipher: Aes256Gcm,
     mac_key: [u8; 32],
     lock: Lock,
+    /// Page names already made: every page links to the same few dozen pages.
+    page_names: std::sync::RwLock<std::collections::HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for Sealer {
@@ -347,6 +349,7 @@ impl Sealer {
                 remember,
                 slots,
             },
+            page_names: Default::default(),
         })
     }
 
@@ -374,7 +377,15 @@ impl Sealer {
         if KEPT_NAMES.contains(&path) {
             return path.to_string();
         }
-        format!("{}.html", hex(&self.mac(&[b"page", path.as_bytes()])[..16]))
+        let known = |names: &std::collections::HashMap<String, String>| names.get(path).cloned();
+        if let Some(name) = self.page_names.read().ok().and_then(|names| known(&names)) {
+            return name;
+        }
+        let name = format!("{}.html", hex(&self.mac(&[b"page", path.as_bytes()])[..16]));
+        if let Ok(mut names) = self.page_names.write() {
+            names.insert(path.to_string(), name.clone());
+        }
+        name
     }
 
     /// `plaintext` encrypted for the file published as `name` (relative to the output's root:
@@ -383,20 +394,32 @@ impl Sealer {
     /// hash of the name and the plaintext: the same page gives the same bytes on every build
     /// (so a copy sends only what changed), and two different plaintexts never share a nonce.
     pub fn seal(&self, name: &str, plaintext: &[u8]) -> Result<String, Diagnostic> {
+        let mut sealed = String::new();
+        self.seal_into(name, plaintext, &mut sealed)?;
+        Ok(sealed)
+    }
+
+    /// `seal`, appended to `out`: encrypted in place in one buffer and encoded straight into
+    /// `out`, since every page of an encrypted build goes through here.
+    pub fn seal_into(
+        &self,
+        name: &str,
+        plaintext: &[u8],
+        out: &mut String,
+    ) -> Result<(), Diagnostic> {
         let digest = self.mac(&[b"nonce", name.as_bytes(), plaintext]);
         let nonce = Nonce::from_slice(&digest[..12]);
-        let payload = Payload {
-            msg: plaintext,
-            aad: name.as_bytes(),
-        };
-        let ciphertext = self
-            .cipher
-            .encrypt(nonce, payload)
-            .map_err(|_| Diagnostic::error(name, "could not encrypt this file"))?;
-        let mut sealed = Vec::with_capacity(12 + ciphertext.len());
+        // Nonce, ciphertext and tag: what `Aead::encrypt` gives after the nonce.
+        let mut sealed = Vec::with_capacity(12 + plaintext.len() + 16);
         sealed.extend_from_slice(nonce);
-        sealed.extend_from_slice(&ciphertext);
-        Ok(BASE64.encode(sealed))
+        sealed.extend_from_slice(plaintext);
+        let tag = self
+            .cipher
+            .encrypt_in_place_detached(nonce, name.as_bytes(), &mut sealed[12..])
+            .map_err(|_| Diagnostic::error(name, "could not encrypt this file"))?;
+        sealed.extend_from_slice(&tag);
+        BASE64.encode_string(&sealed, out);
+        Ok(())
     }
 
     /// The unlock script: its first line the lock (what the next build and `playbook
