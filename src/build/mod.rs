@@ -102,15 +102,16 @@ impl Sink for Sealing<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         if path.ends_with(".html") {
             let name = self.sealer.page_name(path);
-            // An error names the page as the owner knows it, not by its keyed name.
-            let sealed = self
-                .sealer
-                .seal(&name, bytes)
-                .map_err(|_| Diagnostic::error(path, "could not encrypt this page"))?;
             let (head, tail) = &self.shell;
-            return self
-                .inner
-                .write(&name, format!("{head}{sealed}{tail}").as_bytes());
+            let mut page =
+                String::with_capacity(head.len() + bytes.len() * 4 / 3 + 48 + tail.len());
+            page.push_str(head);
+            // An error names the page as the owner knows it, not by its keyed name.
+            self.sealer
+                .seal_into(&name, bytes, &mut page)
+                .map_err(|_| Diagnostic::error(path, "could not encrypt this page"))?;
+            page.push_str(tail);
+            return self.inner.write(&name, page.as_bytes());
         }
         self.inner.write(path, bytes)
     }
@@ -152,8 +153,8 @@ impl Staged {
 /// The build, written into the output's staging folder but not swapped in.
 pub fn stage(options: &BuildOptions) -> Result<Staged, Failure> {
     let started = Instant::now();
-    let planned = plan(options, true)?;
-    let (sources, playbook, warnings) = planned.load()?;
+    let mut planned = plan(options, true)?;
+    let (sources, playbook, warnings) = planned.load(options)?;
     let staging = Staging::begin(&planned.output)?;
     let rendered = planned.render(&sources.theme, &playbook, &staging)?;
     let report = report(&playbook, rendered, warnings, started, planned.output)?;
@@ -169,8 +170,8 @@ pub fn stage(options: &BuildOptions) -> Result<Staged, Failure> {
 /// written anywhere (not even the clean-up of killed builds).
 pub fn build_in_memory(options: &BuildOptions) -> Result<(Vec<File>, BuildReport), Failure> {
     let started = Instant::now();
-    let planned = plan(options, false)?;
-    let (sources, playbook, warnings) = planned.load()?;
+    let mut planned = plan(options, false)?;
+    let (sources, playbook, warnings) = planned.load(options)?;
     let files = Collect::default();
     let rendered = planned.render(&sources.theme, &playbook, &files)?;
     let report = report(&playbook, rendered, warnings, started, planned.output)?;
@@ -184,12 +185,13 @@ struct Planned {
     config: Config,
     output: PathBuf,
     settings: Settings,
-    /// Set for an encrypted build.
+    encrypt: bool,
+    /// Set for an encrypted build, by `load`.
     sealer: Option<Arc<Sealer>>,
 }
 
 /// Reads the configuration and settles where the build goes and whether it is encrypted
-/// (checking the passphrase against the output's lock). With `recover`, first clears up after
+/// (`load` checks the passphrase). With `recover`, first clears up after
 /// builds that were killed (putting back an output a killed swap left aside), so that the lock
 /// is read where it is and even a build that fails finds the previous output where it was;
 /// without, writes nothing.
@@ -210,24 +212,9 @@ fn plan(options: &BuildOptions, recover: bool) -> Result<Planned, Failure> {
              folder to build the site unencrypted",
         )));
     }
-    // A passphrase problem is told at the `encrypt:` setting, or plainly for `--encrypt`.
-    let passphrase_error = |message: String| match config.encrypt {
-        true => config.error_at(&["encrypt"], message),
-        false => Diagnostic::general(message),
-    };
-    let sealer = match encrypt {
-        true => Some(Arc::new(sealer_for(
-            &output,
-            options,
-            config.encrypt_remember,
-            passphrase_error,
-        )?)),
-        false => None,
-    };
     let settings = Settings {
         drafts: options.drafts,
-        links: Links::new(options.base_url.as_deref().or(config.base_url.as_deref()))
-            .sealed(sealer.clone()),
+        links: Links::new(options.base_url.as_deref().or(config.base_url.as_deref())),
         today: options.today,
     };
     Ok(Planned {
@@ -235,14 +222,51 @@ fn plan(options: &BuildOptions, recover: bool) -> Result<Planned, Failure> {
         config,
         output,
         settings,
-        sealer,
+        encrypt,
+        sealer: None,
     })
 }
 
 impl Planned {
-    /// The pipeline's load: sources, the playbook and its warnings.
-    fn load(&self) -> Result<(Sources, Playbook, Vec<Diagnostic>), Failure> {
-        pipeline::load(&self.root, self.config.clone(), &self.settings, false)
+    /// The pipeline's load: sources, the playbook and its warnings. An encrypted build's keys
+    /// are derived meanwhile (checking the passphrase against the output's lock): a tenth of a
+    /// second of key stretching on one core, which the load hides.
+    fn load(
+        &mut self,
+        options: &BuildOptions,
+    ) -> Result<(Sources, Playbook, Vec<Diagnostic>), Failure> {
+        let (sealer, loaded) = rayon::join(
+            || self.encrypt.then(|| self.sealer(options)).transpose(),
+            || pipeline::load(&self.root, self.config.clone(), &self.settings, false),
+        );
+        let loaded = match (sealer, loaded) {
+            (Ok(sealer), loaded) => {
+                self.sealer = sealer.map(Arc::new);
+                loaded
+            }
+            (Err(sealer), Ok(_)) => Err(sealer),
+            (Err(sealer), Err(loaded)) => {
+                Err(Failure(sealer.0.into_iter().chain(loaded.0).collect()))
+            }
+        }?;
+        self.settings.links = self.settings.links.clone().sealed(self.sealer.clone());
+        Ok(loaded)
+    }
+
+    /// The keys of an encrypted build, from the passphrase and the output's lock. A
+    /// passphrase problem is told at the `encrypt:` setting, or plainly for `--encrypt`.
+    fn sealer(&self, options: &BuildOptions) -> Result<Sealer, Failure> {
+        let config = &self.config;
+        let passphrase_error = |message: String| match config.encrypt {
+            true => config.error_at(&["encrypt"], message),
+            false => Diagnostic::general(message),
+        };
+        sealer_for(
+            &self.output,
+            options,
+            config.encrypt_remember,
+            passphrase_error,
+        )
     }
 
     /// Renders the whole site into `sink`; an encrypted build's pages sealed, with the unlock
