@@ -38,6 +38,7 @@ pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] = embed![
     "templates/review.html",
     "templates/packet-groups.html",
     "templates/packet-item.html",
+    "templates/packet-toward.html",
     "templates/ladder.html",
     "templates/search.html",
     "templates/404.html",

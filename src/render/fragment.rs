@@ -14,6 +14,10 @@ use tera::{Context, Tera};
 /// `../`, which is harmless.)
 const ROOT_MARK: char = '\u{1}';
 
+/// Stands for a list spliced into a fragment on each page (`Fragment::splice_with`): what was
+/// done toward a goal, which differs from packet to packet.
+pub const INSERT_MARK: &str = "\u{2}";
+
 /// A rendered partial with `ROOT_MARK` where the page's root goes.
 #[derive(Debug, Default)]
 pub struct Fragment(Box<str>);
@@ -35,14 +39,31 @@ impl Fragment {
 
     /// Appends the fragment to `out` with `root` (already escaped for HTML) for the mark.
     pub fn splice_into(&self, out: &mut String, root: &str) {
-        let mut parts = self.0.split(ROOT_MARK);
-        if let Some(first) = parts.next() {
-            out.push_str(first);
+        splice(&self.0, out, root);
+    }
+
+    /// `splice_into`, with what `insert` appends where the fragment has `INSERT_MARK`.
+    pub fn splice_with(&self, out: &mut String, root: &str, insert: impl FnOnce(&mut String)) {
+        match self.0.split_once(INSERT_MARK) {
+            Some((before, after)) => {
+                splice(before, out, root);
+                insert(out);
+                splice(after, out, root);
+            }
+            None => splice(&self.0, out, root),
         }
-        for part in parts {
-            out.push_str(root);
-            out.push_str(part);
-        }
+    }
+}
+
+/// Appends `text` to `out` with `root` for each `ROOT_MARK`.
+fn splice(text: &str, out: &mut String, root: &str) {
+    let mut parts = text.split(ROOT_MARK);
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for part in parts {
+        out.push_str(root);
+        out.push_str(part);
     }
 }
 

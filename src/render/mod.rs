@@ -16,7 +16,7 @@ pub mod search;
 
 pub use cards::{Card, make_cards};
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tera::{Context, Value};
@@ -206,14 +206,9 @@ pub struct Renderer<'a> {
     today: time::Date,
     /// Search index rows, made beforehand (see `search::search_rows`).
     search_rows: Vec<Arc<str>>,
-    /// `packet_items[i]`: entry `i` told in each packet section it belongs to whatever the
-    /// period (`review::sections_of`; a goal in its one section, without work toward it),
-    /// rendered on first use and shared by its packets.
-    packet_items: Vec<OnceLock<ToldOnce>>,
+    /// Packet items, each rendered once and shared by the packets that show it.
+    packet_items: review_pages::PacketItems,
 }
-
-/// An entry told in each packet section it belongs to whatever the period.
-type ToldOnce = Result<Vec<(review::Section, Fragment)>, Diagnostic>;
 
 impl<'a> Renderer<'a> {
     /// A renderer over cards and search rows made beforehand (see `make_cards` and
@@ -235,9 +230,7 @@ impl<'a> Renderer<'a> {
             cards,
             today: crate::content::date::today(),
             search_rows,
-            packet_items: (0..playbook.entries.len())
-                .map(|_| OnceLock::new())
-                .collect(),
+            packet_items: review_pages::PacketItems::new(playbook.entries.len()),
         }
     }
 
@@ -359,50 +352,6 @@ impl<'a> Renderer<'a> {
             .map(|&i| self.card_html(i))
             .collect::<Result<_, _>>()?;
         Ok(fragment::join(cards.into_iter().map(which), root))
-    }
-
-    /// A piece of evidence as a packet tells it (`packet-item.html`).
-    fn packet_item(&self, chosen: &review::Chosen<'_>) -> Result<Fragment, Diagnostic> {
-        let item = review::item(self.playbook, Some(&self.links), chosen);
-        let mut context = Context::new();
-        context.insert("i", &item);
-        context.insert("section_id", chosen.section.id());
-        let what = format!("the packet item of {}", chosen.entry.key);
-        self.fragment("packet-item.html", context, &what)
-    }
-
-    /// A piece of evidence told once for every packet that holds it: any but a goal with work
-    /// toward it in the period. (A goal's section follows from its status, the same in every
-    /// period.)
-    fn told_once(&self, chosen: &review::Chosen<'_>) -> Result<&Fragment, Diagnostic> {
-        let told = self.packet_items[chosen.index].get_or_init(|| {
-            let sections = match chosen.section.is_goal() {
-                true => vec![chosen.section],
-                false => review::sections_of(self.playbook, chosen.entry),
-            };
-            (sections.into_iter())
-                .map(|section| {
-                    let alone = review::Chosen {
-                        section,
-                        index: chosen.index,
-                        entry: chosen.entry,
-                        toward: Vec::new(),
-                    };
-                    Ok((section, self.packet_item(&alone)?))
-                })
-                .collect()
-        });
-        let told = told.as_ref().map_err(Clone::clone)?;
-        (told.iter())
-            .find(|(section, _)| *section == chosen.section)
-            .map(|(_, fragment)| fragment)
-            .ok_or_else(|| {
-                Diagnostic::general(format!(
-                    "{} has no packet item for {}",
-                    chosen.entry.key,
-                    chosen.section.id()
-                ))
-            })
     }
 
     /// Entry `index`'s card as templates see it (`e`).

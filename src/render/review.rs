@@ -419,7 +419,8 @@ pub struct Chosen<'a> {
     /// Its position in `playbook.entries`.
     pub index: usize,
     pub entry: &'a Entry,
-    pub toward: Vec<&'a Entry>,
+    /// Positions in `playbook.entries`, the goal's backlinks dated in the period.
+    pub toward: Vec<usize>,
 }
 
 /// The evidence of the entries dated in `span`, by section, each section oldest first. Cheap
@@ -454,11 +455,8 @@ pub fn choose<'a>(playbook: &'a Playbook, span: &Window) -> Vec<Chosen<'a>> {
     if let Some(goals) = playbook.config.schema.kind_by_name(kind_name::GOAL) {
         for &i in playbook.by_kind[goals].iter().rev() {
             let entry = &*playbook.entries[i];
-            let toward: Vec<&'a Entry> = playbook.backlinks[i]
-                .iter()
-                .rev()
-                .map(|&j| &*playbook.entries[j])
-                .filter(|work| span.holds(work.date.day))
+            let toward: Vec<usize> = (playbook.backlinks[i].iter().rev().copied())
+                .filter(|&j| span.holds(playbook.entries[j].date.day))
                 .collect();
             if let Some(section) = goal_section(playbook, entry, span, !toward.is_empty()) {
                 chosen.push(Chosen {
@@ -480,14 +478,19 @@ pub fn choose<'a>(playbook: &'a Playbook, span: &Window) -> Vec<Chosen<'a>> {
 pub fn item<'a>(playbook: &'a Playbook, links: Option<&Links>, chosen: &Chosen<'a>) -> Item<'a> {
     let maker = Maker { playbook, links };
     let toward = (chosen.toward.iter())
-        .map(|work| Mention {
-            key: &work.key,
-            title: &work.title,
-            date: work.date.iso(),
-            url: maker.url(work),
-        })
+        .map(|&work| mention(links, &playbook.entries[work]))
         .collect();
     maker.item(chosen.section, chosen.entry, toward)
+}
+
+/// Entry `work` as work toward a goal.
+pub fn mention<'a>(links: Option<&Links>, work: &'a Entry) -> Mention<'a> {
+    Mention {
+        key: &work.key,
+        title: &work.title,
+        date: work.date.iso(),
+        url: links.map(|links| links.folder(&format!("{}/", work.key))),
+    }
 }
 
 /// Items by competency, given the competencies each item names (`named[i]`): each

@@ -271,8 +271,8 @@ fn the_crawler_catches_what_it_looks_for() {
     assert!(!reached.contains(Path::new("orphan.html")));
 }
 
-/// Cards, timeline rows and packet items are rendered once and spliced into every page that
-/// shows them, each page with its own way back to the root: a theme's own versions show on
+/// Cards, timeline rows, packet items and the work toward goals are rendered once and spliced
+/// into every page that shows them, each page with its own way back to the root: a theme's own versions show on
 /// every list, at every depth, and their links still lead somewhere.
 #[test]
 fn fragments_a_theme_overrides_show_on_every_list_with_working_links() {
@@ -285,11 +285,12 @@ fn fragments_a_theme_overrides_show_on_every_list_with_working_links() {
                 <a href=\"{{ root }}{{ e.kind_url }}\">{{ e.kind_label }}</a></li>";
     let row = "<li class=\"my-row\"><a href=\"{{ root }}{{ e.url }}\">{{ e.title }}</a></li>";
     let item = "<li class=\"my-item my-{{ section_id }}\"><a href=\"{{ root }}{{ i.url }}\">\
-                {{ i.title }}</a>{% for w in i.toward %} <a class=\"toward\" \
-                href=\"{{ root }}{{ w.url }}\">{{ w.title }}</a>{% endfor %}</li>";
+                {{ i.title }}</a>{% if work %}<ul>{{ work | safe }}</ul>{% endif %}</li>";
+    let work = "<li><a class=\"toward\" href=\"{{ root }}{{ w.url }}\">{{ w.title }}</a></li>";
     playbook.write("themes/default/templates/card.html", card);
     playbook.write("themes/default/templates/timeline-item.html", row);
     playbook.write("themes/default/templates/packet-item.html", item);
+    playbook.write("themes/default/templates/packet-toward.html", work);
     playbook.build(&["--today", "2026-12-01"]);
     let public = playbook.path().join("public");
     for (page, marker) in [
