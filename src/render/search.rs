@@ -53,30 +53,36 @@ fn row(playbook: &Playbook, links: &Links, entry: &Entry) -> Arc<str> {
     // What search looks at before the words, lower-cased as the script does it.
     let before = format!("{}\n{}\n{}", entry.title, meta.join(" "), entry.summary).to_lowercase();
     let known: HashSet<&str> = before.split(|c: char| !c.is_alphanumeric()).collect();
-    let words: Vec<&str> = entry
-        .search_words
-        .split(' ')
-        .filter(|word| !word.is_empty() && !known.contains(word))
-        .collect();
+    let words =
+        (entry.search_words.split(' ')).filter(|word| !word.is_empty() && !known.contains(word));
 
-    let mut out = String::with_capacity(
+    // JSON written straight into the row: a row per entry, and most of its parts are JSON.
+    let mut out = Vec::with_capacity(
         url.len() + entry.title.len() + entry.summary.len() + entry.search_words.len() + 64,
     );
-    out.push_str(&json(end));
-    out.push('\n');
-    out.push_str(&json(&entry.title));
-    out.push(',');
-    out.push_str(&json(&entry.summary));
+    // Writing into a Vec cannot fail.
+    let json = |out: &mut Vec<u8>, text: &str| drop(serde_json::to_writer(out, text));
+    json(&mut out, end);
+    out.push(b'\n');
+    json(&mut out, &entry.title);
+    out.push(b',');
+    json(&mut out, &entry.summary);
     for shared in [start, kind.as_str(), &entry.date.long()]
         .into_iter()
         .chain(meta)
     {
-        out.push('\n');
-        out.push_str(&json(shared));
+        out.push(b'\n');
+        json(&mut out, shared);
     }
-    out.push('\n');
-    out.push_str(&words.join(" "));
-    Arc::from(out)
+    out.push(b'\n');
+    for (n, word) in words.enumerate() {
+        if n > 0 {
+            out.push(b' ');
+        }
+        out.extend_from_slice(word.as_bytes());
+    }
+    // JSON and words are UTF-8.
+    Arc::from(String::from_utf8_lossy(&out))
 }
 
 /// Every entry's row, in `playbook.entries` order. With `previous` (the rows of an earlier
