@@ -1001,3 +1001,49 @@ fn a_body_edit_names_its_page_first_and_the_search_index_next() {
     let second = named_files(&events.wait_for("reload", "\"version\":3,"));
     assert_eq!(second, ["search-index.js"]);
 }
+
+#[test]
+fn a_second_step_that_fails_shows_its_errors_and_the_fix_renders_the_stale_lists() {
+    let playbook = playbook_with_big_lists(250);
+    // A timeline that refuses a title: the edit's first step renders, its second fails.
+    playbook.write(
+        "themes/default/templates/timeline.html",
+        "{% extends \"base.html\" %}{% block main %}{% for y in years %}{% for m in y.months %}\
+         {% for e in m.entries %}{% if \"Boom\" in e.title %}\
+         {{ throw(message=\"no Boom on the timeline\") }}{% endif %}<p>{{ e.title }}</p>\
+         {% endfor %}{% endfor %}{% endfor %}{% endblock main %}",
+    );
+    let server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("reload", "\"version\":1,");
+    let good = playbook.read(ADVICE);
+    save_by_rename(
+        &playbook,
+        ADVICE,
+        &good.replace("title: Ask before estimating", "title: Boom estimates"),
+    );
+    events.wait_for("reload", "\"version\":2,");
+    assert!(
+        server
+            .get(ADVICE_PAGE)
+            .body
+            .contains("<h1>Boom estimates</h1>")
+    );
+    events.wait_for("errors", "no Boom on the timeline");
+    assert!(
+        server
+            .get("/timeline/")
+            .body
+            .contains("Ask before estimating"),
+        "the timeline stays as it was"
+    );
+
+    save_by_rename(
+        &playbook,
+        ADVICE,
+        &good.replace("title: Ask before estimating", "title: Calm estimates"),
+    );
+    events.wait_for("reload", "\"version\":3,");
+    server.wait_for_page("/timeline/", "Calm estimates");
+    assert_served_site_equals_a_clean_build(&server, &playbook);
+}
