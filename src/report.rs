@@ -137,10 +137,18 @@ pub fn print_serve_event(event: &Event) {
             );
             (changes, text)
         }
-        Event::Finished { files, elapsed } => {
+        Event::Finished {
+            files,
+            elapsed,
+            left,
+        } => {
             let noun = if *files == 1 { "file" } else { "files" };
+            let left = match left {
+                0 => String::new(),
+                _ => format!("; {left} left for the next change"),
+            };
             return say(&format!(
-                "{} big pages: {files} {noun} updated in {} ms",
+                "{} big pages: {files} {noun} updated in {} ms{left}",
                 clock(),
                 elapsed.as_millis()
             ));

@@ -29,12 +29,12 @@ use crate::error::Failure;
 use crate::render::incremental::{entries_shown, pages_to_render, same_pages};
 use crate::render::search::search_rows;
 use crate::render::{Page, PageKind, make_cards, plan_pages};
+use crate::theme::load_theme;
 
 /// A page that shows at most this many entries is cheap enough to render in an edit's first
 /// step: at a few microseconds a card, a millisecond or so. Lists past it (the timeline, a
 /// kind's list, a busy tag, the year's packets, the search index) wait for the second.
 pub const CHEAP_PAGE_ENTRIES: usize = 200;
-use crate::theme::load_theme;
 
 /// One complete build, in memory.
 #[derive(Clone, Debug, Default)]
@@ -147,15 +147,18 @@ impl Session {
         self.update_with(changes, Some(open_pages))
     }
 
-    /// Renders the pages the last update deferred. On failure they stay stale, and the next
-    /// update renders them.
-    pub fn finish(&mut self) -> Result<Update, Failure> {
+    /// Renders the pages the last update deferred; once `interrupted` says that more changes
+    /// came in, it starts no other page and keeps those it rendered (the next update renders
+    /// the rest; `Update::deferred` counts them). On failure the pages stay stale, and the
+    /// next update renders them.
+    pub fn finish(&mut self, interrupted: &(dyn Fn() -> bool + Sync)) -> Result<Update, Failure> {
         let (Some(built), Some(sources)) = (self.built.as_mut(), self.sources.as_ref()) else {
             return Err(Failure::one(crate::error::Diagnostic::general(
                 "nothing was built yet to finish".to_string(),
             )));
         };
         let plan = built.prepared.plan.clone();
+        let playbook = &built.playbook;
         let pages: Vec<&Page> = plan
             .iter()
             .filter(|page| self.stale.contains(&page.path))
@@ -171,15 +174,14 @@ impl Session {
             },
         );
         let collect = Collect::default();
-        let theme = &sources.theme;
-        let playbook = &built.playbook;
         let rendered = pipeline::render(
-            theme,
+            &sources.theme,
             playbook,
             &self.settings,
             prepared,
             Some(&pages),
             &collect,
+            interrupted,
         );
         built.prepared = match rendered {
             Ok(prepared) => prepared,
@@ -188,15 +190,21 @@ impl Session {
                 return Err(Failure::one(diagnostic));
             }
         };
+        let rendered = collect.into_files();
+        for (path, _) in &rendered {
+            self.stale.remove(&**path);
+        }
         let kept = built.site.pages.clone();
-        let (site, changed, css_only) = merge(&built.site, kept, collect.into_files(), false);
-        built.site = Arc::new(site);
-        self.stale.clear();
+        let (site, changed, css_only) = merge(&built.site, kept, rendered, false);
+        // The same bytes keep their version: serve publishes nothing then.
+        if !changed.is_empty() {
+            built.site = Arc::new(site);
+        }
         Ok(Update {
             site: built.site.clone(),
             changed,
             css_only,
-            deferred: 0,
+            deferred: self.stale.len(),
         })
     }
 
@@ -475,6 +483,7 @@ fn render(
                 carried,
                 only.as_deref(),
                 &collect,
+                &|| false,
             );
             (rendered.map_err(Failure::one)?, same, only.is_some())
         }

@@ -6,7 +6,8 @@
 //!
 //! An edit that touches big lists is published twice, like Hugo's fast render mode: first its
 //! own page, the pages open in tabs and the cheap pages, then, unless more changes came in
-//! meanwhile (their update renders the rest too), the big lists (`Session::finish`).
+//! meanwhile (their update renders the rest too), the big lists (`Session::finish`), which
+//! stop early when a change comes in while they render.
 
 pub mod http;
 pub mod watch;
@@ -98,6 +99,8 @@ pub enum Event<'a> {
     Finished {
         files: usize,
         elapsed: Duration,
+        /// Pages it left when changes came in: their update renders them.
+        left: usize,
     },
     /// The second step failed; its pages stay as they were until the next update.
     FinishFailed {
@@ -153,7 +156,7 @@ pub fn serve(options: &ServeOptions, tell: fn(&Event)) -> Result<(), Failure> {
         Failure::one(Diagnostic::general(message))
     })?;
     // Watch before announcing the URL: a save right after it must not be missed.
-    let (sender, receiver) = mpsc::channel();
+    let (sender, watched) = mpsc::channel();
     let mut watcher = watch::Watcher::new(root, sender).map_err(|err| {
         Failure::one(Diagnostic::general(format!(
             "cannot watch the playbook: {err}"
@@ -173,36 +176,37 @@ pub fn serve(options: &ServeOptions, tell: fn(&Event)) -> Result<(), Failure> {
         open_browser(&url);
     }
 
+    let mut batches = watch::Batches::new(watched);
     // Whether the last update left big pages for a second step.
     let mut deferred = false;
     loop {
         // Changes that came in meanwhile go first: their update renders the deferred pages too.
-        let first = match deferred {
-            true => match receiver.try_recv() {
+        let changes = match deferred {
+            true => match batches.try_take() {
                 Err(TryRecvError::Empty) => {
-                    finish(&mut session, &state, tell);
-                    deferred = false;
+                    deferred = finish(&mut session, &state, tell, &batches.arrived());
                     continue;
                 }
-                received => received.ok(),
+                taken => taken.ok(),
             },
-            false => receiver.recv().ok(),
+            false => batches.take(),
         };
-        let Some(first) = first else { break };
-        // Merge whatever else arrived meanwhile: one rebuild for one burst of saves.
-        let mut changes: BTreeSet<Change> = first.into_iter().collect();
-        while let Ok(more) = receiver.try_recv() {
-            changes.extend(more);
-        }
+        let Some(changes) = changes else { break };
         deferred = apply(&changes, &mut session, &mut watcher, &state, tell);
     }
     Ok(())
 }
 
-/// Renders and publishes the pages the last update deferred.
-fn finish(session: &mut Session, state: &LiveState, tell: fn(&Event)) {
+/// Renders and publishes the pages the last update deferred; returns whether some are left
+/// (changes came in, and their update renders them).
+fn finish(
+    session: &mut Session,
+    state: &LiveState,
+    tell: fn(&Event),
+    interrupted: &(dyn Fn() -> bool + Sync),
+) -> bool {
     let started = Instant::now();
-    match session.finish() {
+    match session.finish(interrupted) {
         Ok(update) => {
             if !update.changed.is_empty() {
                 state.publish(update.site, update.css_only, &update.changed);
@@ -210,7 +214,9 @@ fn finish(session: &mut Session, state: &LiveState, tell: fn(&Event)) {
             tell(&Event::Finished {
                 files: update.changed.len(),
                 elapsed: started.elapsed(),
+                left: update.deferred,
             });
+            update.deferred > 0
         }
         Err(failure) => {
             tell(&Event::FinishFailed {
@@ -218,6 +224,7 @@ fn finish(session: &mut Session, state: &LiveState, tell: fn(&Event)) {
                 failure: &failure,
             });
             state.publish_errors(overlay_lines(&failure));
+            false
         }
     }
 }

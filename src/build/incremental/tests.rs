@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Change, Session, Site};
 use crate::testing::Random;
@@ -232,7 +233,7 @@ fn updates_in_two_steps_give_the_full_builds_site_once_finished() {
                 _ if random.below(3) == 0 => return,
                 _ => {
                     split += 1;
-                    let finished = session.finish();
+                    let finished = session.finish(&|| false);
                     finished
                         .unwrap_or_else(|failure| panic!("{case}: {failure:?}"))
                         .site
@@ -242,4 +243,30 @@ fn updates_in_two_steps_give_the_full_builds_site_once_finished() {
         });
     }
     assert!(split > 10, "two steps were tried: {split}");
+}
+
+#[test]
+fn an_interrupted_second_step_keeps_what_it_rendered_and_the_next_update_the_rest() {
+    let mut interrupted_once = false;
+    let session = |root: &Path| Session::new(root).with_cheap_page_entries(3);
+    for seed in 21..=24u64 {
+        each_random_change(seed, session, |session, changes, _, root, case| {
+            let update = session.update_in_steps(changes, &HashSet::new());
+            let update = update.unwrap_or_else(|failure| panic!("{case}: {failure:?}"));
+            if update.deferred < 2 {
+                return;
+            }
+            // Interrupted after its first page: the others stay stale.
+            let started = AtomicBool::new(false);
+            let finished = session.finish(&|| started.swap(true, Ordering::Relaxed));
+            let finished = finished.unwrap_or_else(|failure| panic!("{case}: {failure:?}"));
+            assert_eq!(finished.deferred, update.deferred - 1, "{case}");
+            interrupted_once = true;
+            // The next update, with nothing changed, renders them.
+            let caught_up = session.update(&BTreeSet::new());
+            let caught_up = caught_up.unwrap_or_else(|failure| panic!("{case}: {failure:?}"));
+            assert_same_site(&caught_up.site, &full_build(root), case);
+        });
+    }
+    assert!(interrupted_once, "a second step was interrupted");
 }
