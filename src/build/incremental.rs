@@ -195,7 +195,7 @@ impl Session {
             self.stale.remove(&**path);
         }
         let kept = built.site.pages.clone();
-        let (site, changed, css_only) = merge(&built.site, kept, rendered, false);
+        let (site, changed, css_only) = merge(&built.site, kept, rendered, Some(Vec::new()));
         // The same bytes keep their version: serve publishes nothing then.
         if !changed.is_empty() {
             built.site = Arc::new(site);
@@ -451,6 +451,10 @@ fn render(
     let before = last.zip(delta);
     let collect = Collect::default();
     let theme = &sources.theme;
+    // An edit that changes the plan but no entry's page (a new tag, a tag dropped, a new
+    // period) changes a few list pages: those are the site's changes, and the 100,000 paths
+    // of a big site need no second look.
+    let mut lists_changed = None;
     let (prepared, same_pages, incremental) = match before {
         None => {
             let prepared = render_site(theme, &playbook, settings, &collect);
@@ -476,6 +480,9 @@ fn render(
                 }
                 (only, _) => only,
             };
+            if !same && only.is_some() {
+                lists_changed = list_pages_changed(&b.prepared.plan, &plan, delta);
+            }
             let rendered = pipeline::render(
                 theme,
                 &playbook,
@@ -488,13 +495,19 @@ fn render(
             (rendered.map_err(Failure::one)?, same, only.is_some())
         }
     };
-    let paths = match (same_pages, last) {
-        (true, Some(b)) => b.paths.clone(),
+    let paths = match (same_pages, last, &lists_changed) {
+        (true, Some(b), _) => b.paths.clone(),
+        (_, Some(b), Some(lists)) => {
+            let mut paths = (*b.paths).clone();
+            lists.removed.iter().for_each(|path| _ = paths.remove(path));
+            paths.extend(lists.added.iter().cloned());
+            Arc::new(paths)
+        }
         _ => Arc::new(prepared.plan.iter().map(|page| page.path.clone()).collect()),
     };
     let previous = last.map(|b| b.site.clone()).unwrap_or_default();
-    let kept = match (incremental, last) {
-        (true, Some(b)) if !same_pages => {
+    let mut kept = match (incremental, last) {
+        (true, Some(b)) if !same_pages && lists_changed.is_none() => {
             let mut pages = previous.pages.clone();
             pages.retain(|path, _| paths.contains(&**path) || !b.paths.contains(&**path));
             pages
@@ -502,9 +515,18 @@ fn render(
         (true, _) => previous.pages.clone(),
         (false, _) => HashMap::new(),
     };
-    let removals = !(incremental && same_pages);
+    // Which files the new site drops: none when it has the same pages, those known when only
+    // list pages changed, else found by a look at every file.
+    let removed = match (incremental, same_pages, lists_changed) {
+        (true, true, _) => Some(Vec::new()),
+        (true, false, Some(lists)) => Some(lists.removed),
+        _ => None,
+    };
+    for path in removed.iter().flatten() {
+        kept.remove(path.as_str());
+    }
     let rendered = collect.into_files();
-    let (site, changed, css_only) = merge(&previous, kept, rendered, removals);
+    let (site, changed, css_only) = merge(&previous, kept, rendered, removed);
     let built = Built {
         playbook,
         prepared,
@@ -516,6 +538,33 @@ fn render(
         changed,
         css_only,
         deferred,
+    })
+}
+
+/// The list pages (all but entries' pages) that a plan adds to the last one and drops from it.
+struct ListsChanged {
+    added: Vec<String>,
+    removed: Vec<String>,
+}
+
+/// How the `new` plan's list pages differ from the `old` one's, when no entry came or went
+/// (`delta`), so that the entries' pages, nearly all of a big site's, are the same; `None`
+/// when entries came or went.
+fn list_pages_changed(old: &[Page], new: &[Page], delta: &Delta) -> Option<ListsChanged> {
+    let same_entries = (delta.changed.iter()).all(|(o, n)| o.is_some() && n.is_some());
+    if !same_entries {
+        return None;
+    }
+    let lists = |plan: &[Page]| -> HashSet<String> {
+        (plan.iter())
+            .filter(|page| !matches!(page.kind, PageKind::Entry(_)))
+            .map(|page| page.path.clone())
+            .collect()
+    };
+    let (old, new) = (lists(old), lists(new));
+    Some(ListsChanged {
+        added: new.difference(&old).cloned().collect(),
+        removed: old.difference(&new).cloned().collect(),
     })
 }
 
@@ -542,13 +591,13 @@ fn carry(
 }
 
 /// The site of `kept` files and `rendered` ones; the paths of the files that differ from
-/// `previous` (changed, added, removed), and whether only stylesheets do. Files are looked for
-/// among the removed only if there can be `removals`.
+/// `previous` (changed, added, removed), and whether only stylesheets do. The files removed
+/// are those `removed` names, or, without it, every file of `previous` not in the new site.
 fn merge(
     previous: &Site,
     mut pages: HashMap<Arc<str>, Arc<[u8]>>,
     rendered: Vec<File>,
-    removals: bool,
+    removed: Option<Vec<String>>,
 ) -> (Site, Vec<Arc<str>>, bool) {
     let mut changed = Vec::new();
     for (path, bytes) in rendered {
@@ -559,9 +608,12 @@ fn merge(
     }
     // What the previous site had and this one has not.
     let updated = changed.len();
-    if removals {
-        let removed = (previous.pages.keys()).filter(|path| !pages.contains_key(*path));
-        changed.extend(removed.cloned());
+    match removed {
+        Some(removed) => changed.extend(removed.into_iter().map(Arc::from)),
+        None => {
+            let removed = (previous.pages.keys()).filter(|path| !pages.contains_key(*path));
+            changed.extend(removed.cloned());
+        }
     }
     let css_only = updated > 0
         && changed.len() == updated
