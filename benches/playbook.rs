@@ -3,8 +3,9 @@
 //! default: see `corpus::Shape`) and measures the release binary: full builds into an empty output
 //! (on tmpfs and on disk: wall time, CPU time, peak memory), a rebuild with no change (and how
 //! many files it rewrote), and in `serve`, the time from saving an edit to the new page being
-//! served after the reload event (what a browser tab does), for edits of the body, the
-//! title, the tags and the date (`--serve-only` measures only that). When `hugo` is on the PATH, the
+//! served after the reload event (what a browser tab does), and to every page updated (serve
+//! publishes an edit's big lists in a second step), for edits of the body, the title, the
+//! tags and the date (`--serve-only` measures only that). When `hugo` is on the PATH, the
 //! same corpus is also built as a Hugo site with templates for the same pages, side by side:
 //! the two builds alternate, output on tmpfs, and each side's median is taken.
 //! Prints Markdown tables. Not part of `cargo test`.
@@ -242,9 +243,81 @@ impl Edit {
     }
 }
 
+/// Save → page served, and save → every page updated, in milliseconds: by kind of edit, one
+/// figure per edit.
+struct ServeLatencies {
+    page: Vec<Vec<f64>>,
+    settled: Vec<Vec<f64>>,
+}
+
+/// How long a wait for serve may last before the benchmark gives up.
+const SERVE_WAIT: Duration = Duration::from_secs(120);
+
+/// The reload events read from an event stream, as (version, data).
+struct ReloadEvents {
+    stream: TcpStream,
+    text: String,
+}
+
+impl ReloadEvents {
+    /// The next reload event, waiting until `deadline`.
+    fn next(&mut self, deadline: Instant) -> (u64, String) {
+        let header = "event: reload\ndata: ";
+        loop {
+            if let Some(start) = self.text.find(header) {
+                let data_start = start + header.len();
+                if let Some(end) = self.text[data_start..].find("\n\n") {
+                    let data = self.text[data_start..data_start + end].to_string();
+                    self.text.drain(..data_start + end);
+                    let version = data
+                        .split("\"version\":")
+                        .nth(1)
+                        .and_then(|rest| rest.split([',', '}']).next())
+                        .and_then(|number| number.parse().ok())
+                        .expect("a reload event has a version");
+                    return (version, data);
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no reload event in {SERVE_WAIT:?}"
+            );
+            let mut buffer = vec![0; 65536];
+            match self.stream.read(&mut buffer) {
+                Ok(0) => panic!("the event stream closed"),
+                Ok(n) => self.text.push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(_) => {} // the read timeout: look at the clock again
+            }
+        }
+    }
+}
+
+/// Whether a reload event may bring the edit of `page`: it names it, or names nothing (a
+/// binary whose events do not list the changed files), or says every page changed.
+fn may_bring(data: &str, page: &str) -> bool {
+    !data.contains("\"files\":")
+        || data.contains(&format!("\"{page}\""))
+        || data.contains("\"all\":true")
+}
+
+/// Waits until serve has printed the line of the last update, and, when that update left big
+/// pages for a second step, the line of that step: serve is idle, every page is up to date.
+fn wait_until_settled(lines: &std::sync::mpsc::Receiver<String>, deadline: Instant) {
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = lines.recv_timeout(left).expect("serve reports each update");
+        let update_done = line.contains(" changed: ") && !line.contains("big pages next");
+        if update_done || line.contains(" big pages: ") {
+            return;
+        }
+    }
+}
+
 /// Milliseconds from saving an edit (by rename, as editors do) to its page being served after
-/// the reload event, for `edits` edits of each kind of `kinds`.
-fn serve_edit_latencies(root: &Path, edits: usize, kinds: &[Edit]) -> Vec<Vec<f64>> {
+/// a reload event that may bring it (not the second step of the edit before), and to serve
+/// having updated every page, for `edits` edits of each kind of `kinds`. Each edit waits for
+/// the one before to be done, as a person's saves seconds apart do.
+fn serve_edit_latencies(root: &Path, edits: usize, kinds: &[Edit]) -> ServeLatencies {
     let mut child = Command::new(binary())
         .arg("--root")
         .arg(root)
@@ -263,26 +336,39 @@ fn serve_edit_latencies(root: &Path, edits: usize, kinds: &[Edit]) -> Vec<Vec<f6
             break url.split('/').next().unwrap().to_string();
         }
     };
-    // Keep draining stdout so that serve never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    let mut events = TcpStream::connect(&addr).expect("connect");
+    // Keep draining stdout so that serve never blocks on a full pipe; the lines tell when an
+    // update is done.
+    let (sender, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let mut stream = TcpStream::connect(&addr).expect("connect");
     write!(
-        events,
+        stream,
         "GET /__playbook/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
     )
     .unwrap();
-    events
-        .set_read_timeout(Some(Duration::from_secs(60)))
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
         .unwrap();
-    let mut buffer = vec![0; 65536];
-    let _ = events.read(&mut buffer);
+    let mut events = ReloadEvents {
+        stream,
+        text: String::new(),
+    };
+    let (mut seen, _) = events.next(Instant::now() + SERVE_WAIT);
 
     let rel = "content/advice/entry-1.md";
+    let page = "advice/entry-1/index.html";
     let path = root.join(rel);
     let original = std::fs::read_to_string(&path).expect("read the entry");
-    let mut latencies = Vec::new();
+    let mut latencies = ServeLatencies {
+        page: Vec::new(),
+        settled: Vec::new(),
+    };
     for (k, kind) in kinds.iter().enumerate() {
-        let mut these = Vec::new();
+        let (mut these, mut settled) = (Vec::new(), Vec::new());
         for i in 0..edits {
             std::thread::sleep(Duration::from_millis(150));
             let n = k * edits + i;
@@ -291,17 +377,24 @@ fn serve_edit_latencies(root: &Path, edits: usize, kinds: &[Edit]) -> Vec<Vec<f6
             std::fs::write(&temp, kind.apply(&original, n)).unwrap();
             let saved = Instant::now();
             std::fs::rename(&temp, &path).unwrap();
+            let deadline = saved + SERVE_WAIT;
             loop {
-                let n = events.read(&mut buffer).expect("a reload event");
-                if String::from_utf8_lossy(&buffer[..n]).contains("event: reload") {
+                let (version, data) = events.next(deadline);
+                let news = version != seen;
+                seen = version;
+                if news
+                    && may_bring(&data, page)
+                    && get(&addr, &format!("/{page}")).contains(&marker)
+                {
                     break;
                 }
             }
-            let page = get(&addr, "/advice/entry-1/index.html");
             these.push(saved.elapsed().as_secs_f64() * 1000.0);
-            assert!(page.contains(&marker), "the served page has the edit");
+            wait_until_settled(&output, deadline);
+            settled.push(saved.elapsed().as_secs_f64() * 1000.0);
         }
-        latencies.push(these);
+        latencies.page.push(these);
+        latencies.settled.push(settled);
     }
     std::fs::write(&path, original).unwrap();
     let _ = child.kill();
@@ -443,7 +536,8 @@ fn main() {
         remove(&site);
         let hugo = hugo.then(|| side_by_side(runs, root, shm.path()));
         let latencies = serve_edit_latencies(root, edits, &Edit::ALL);
-        serve_rows.push((shape.name, size, latencies.clone()));
+        let page_latencies = latencies.page.clone();
+        serve_rows.push((shape.name, size, latencies));
         rows.push(Row {
             shape: shape.name,
             size,
@@ -453,7 +547,7 @@ fn main() {
             again,
             rewritten,
             files: after.len(),
-            latencies,
+            latencies: page_latencies,
             hugo,
             encrypted,
         });
@@ -471,14 +565,31 @@ fn main() {
     print_serve_table(&mut serve_rows);
 }
 
-/// Save → page served in `serve`, by kind of edit.
-fn print_serve_table(rows: &mut [(&str, usize, Vec<Vec<f64>>)]) {
+/// Save → page served, and save → every page updated, in `serve`, by kind of edit.
+fn print_serve_table(rows: &mut [(&str, usize, ServeLatencies)]) {
+    let titles = [
+        "save → page served",
+        "save → every page updated (the big lists' second step done)",
+    ];
+    for (table, title) in titles.iter().enumerate() {
+        println!("\nserve: {title}, by what the edit changes (median / p90 / max):\n");
+        print_latencies(rows, |latencies| match table {
+            0 => &mut latencies.page,
+            _ => &mut latencies.settled,
+        });
+    }
+}
+
+/// One table of `print_serve_table`: the latencies `pick` chooses.
+fn print_latencies(
+    rows: &mut [(&str, usize, ServeLatencies)],
+    pick: impl Fn(&mut ServeLatencies) -> &mut Vec<Vec<f64>>,
+) {
     let names: Vec<&str> = Edit::ALL.iter().map(|edit| edit.name()).collect();
-    println!("\nserve: save → page served, by what the edit changes (median / p90 / max):\n");
     println!("| entries | shape | {} |", names.join(" | "));
     println!("|---:|---|{}", "---:|".repeat(names.len()));
     for (shape, size, latencies) in rows.iter_mut() {
-        let cells: Vec<String> = latencies
+        let cells: Vec<String> = pick(latencies)
             .iter_mut()
             .map(|l| {
                 format!(

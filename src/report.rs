@@ -119,15 +119,47 @@ pub fn print_serve_event(event: &Event) {
                 "warning: cannot watch a new folder, so its edits may be missed: {error}"
             ));
         }
-        Event::Unchanged { changes } => (changes, "no page changed".to_string()),
+        Event::Unchanged { changes, deferred } => (
+            changes,
+            format!("no page changed{}", big_pages_next(*deferred)),
+        ),
         Event::Updated {
             changes,
             files,
             elapsed,
+            deferred,
         } => {
             let noun = if *files == 1 { "file" } else { "files" };
-            let text = format!("{files} {noun} updated in {} ms", elapsed.as_millis());
+            let text = format!(
+                "{files} {noun} updated in {} ms{}",
+                elapsed.as_millis(),
+                big_pages_next(*deferred)
+            );
             (changes, text)
+        }
+        Event::Finished {
+            files,
+            elapsed,
+            left,
+        } => {
+            let noun = if *files == 1 { "file" } else { "files" };
+            let left = match left {
+                0 => String::new(),
+                _ => format!("; {left} left for the next change"),
+            };
+            return say(&format!(
+                "{} big pages: {files} {noun} updated in {} ms{left}",
+                clock(),
+                elapsed.as_millis()
+            ));
+        }
+        Event::FinishFailed { root, failure } => {
+            say(&format!(
+                "{} big pages: {failure}; they stay as they were until the next update",
+                clock()
+            ));
+            print_diagnostics(root, &failure.0);
+            return;
         }
         Event::Failed {
             changes, failure, ..
@@ -143,6 +175,14 @@ pub fn print_serve_event(event: &Event) {
     ));
     if let Event::Failed { root, failure, .. } = event {
         print_diagnostics(root, &failure.0);
+    }
+}
+
+/// What an update line adds when the update left big pages for a second step.
+fn big_pages_next(deferred: usize) -> String {
+    match deferred {
+        0 => String::new(),
+        _ => format!("; {deferred} big pages next"),
     }
 }
 

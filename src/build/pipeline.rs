@@ -203,8 +203,10 @@ impl Prepared {
 }
 
 /// Renders into `sink` the pages of `prepared.plan` that `only` names, in parallel, or all of
-/// them and the theme's static files and robots.txt (the whole site) without `only`. Gives
-/// back what it was prepared with, for serve to keep.
+/// them and the theme's static files and robots.txt (the whole site) without `only`; a page
+/// not started yet is skipped once `stop` says so (serve's second step gives way to the next
+/// edit): the pages rendered are those `sink` got. Gives back what it was prepared with, for
+/// serve to keep.
 pub fn render(
     theme: &Theme,
     playbook: &Playbook,
@@ -212,6 +214,7 @@ pub fn render(
     prepared: Prepared,
     only: Option<&[&Page]>,
     sink: &dyn Sink,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Prepared, Diagnostic> {
     let Prepared {
         cards,
@@ -223,7 +226,10 @@ pub fn render(
     if let Some(today) = settings.today {
         renderer = renderer.with_today(today);
     }
-    let write = |page: &Page| sink.write(&page.path, &renderer.render(page)?);
+    let write = |page: &Page| match stop() {
+        true => Ok(()),
+        false => sink.write(&page.path, &renderer.render(page)?),
+    };
     match only {
         Some(pages) => pages.par_iter().try_for_each(|page| write(page))?,
         None => {
@@ -251,5 +257,5 @@ pub fn render_site(
     sink: &dyn Sink,
 ) -> Result<Prepared, Diagnostic> {
     let prepared = Prepared::new(playbook, settings);
-    render(theme, playbook, settings, prepared, None, sink)
+    render(theme, playbook, settings, prepared, None, sink, &|| false)
 }

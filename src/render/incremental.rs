@@ -1,7 +1,8 @@
 //! Which pages an edit touches. `shows` declares, once, what each page shows of which
 //! entries; an edit is turned into the parts of each entry that changed (`Parts`), and a page
 //! is rendered again only where the two meet. Entries that were not re-read are the same
-//! `Arc`, and `Delta` names the others.
+//! `Arc`, and `Delta` names the others. The same declaration prices a page
+//! (`entries_shown`), so that serve can render an edit's cheap pages first.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -137,6 +138,46 @@ pub fn shows(page: PageKind, playbook: &Playbook) -> Vec<(Scope<'_>, Parts)> {
             (Scope::LinkedFrom(index), LISTED.with(Parts::REFERENCES)),
         ],
         PageKind::Search | PageKind::NotFound => Vec::new(),
+    }
+}
+
+/// How many entries `page` shows, read from the indexes its declaration (`shows`) names: the
+/// measure of what rendering it costs. Rendering is mostly cards, one per entry shown, so a
+/// page of 14,000 cards costs about 14,000 times one card; the count overestimates where a
+/// page shows only some of a scope (a quarter's packet of its year), which errs on the
+/// side of "big".
+pub fn entries_shown(page: PageKind, playbook: &Playbook) -> usize {
+    shows(page, playbook)
+        .iter()
+        .map(|(scope, _)| scope_size(scope, playbook))
+        .sum()
+}
+
+/// How many entries `scope` holds in `playbook`.
+fn scope_size(scope: &Scope, playbook: &Playbook) -> usize {
+    let count = |list: Option<&Vec<usize>>| list.map_or(0, Vec::len);
+    match scope {
+        Scope::Every => playbook.entries.len(),
+        Scope::Kind(kind) => count(playbook.by_kind.get(*kind)),
+        Scope::Tag(slug) => count(
+            (playbook.tags.iter())
+                .find(|tag| tag.slug == *slug)
+                .map(|tag| &tag.entries),
+        ),
+        Scope::Person(slug) => count(
+            (playbook.people.iter())
+                .find(|person| person.slug == *slug)
+                .map(|person| &person.entries),
+        ),
+        Scope::Year(year) => (playbook.months.iter())
+            .filter(|month| month.year == *year)
+            .map(|month| month.entries.len())
+            .sum(),
+        Scope::Practice(index) => count(playbook.by_practice.get(*index)),
+        // The chart's axis: a label per month, no entry.
+        Scope::Span => 0,
+        Scope::Entry(_) => 1,
+        Scope::LinkedFrom(index) => entry_links(playbook, *index).len(),
     }
 }
 
@@ -511,6 +552,28 @@ mod tests {
             let fixed = matches!(page.kind, PageKind::Search | PageKind::NotFound);
             assert_eq!(shown.is_empty(), fixed, "{}", page.path);
         }
+    }
+
+    #[test]
+    fn a_page_costs_the_entries_its_scopes_hold() {
+        let mut entries = base();
+        entries.push(conversation("c", "Third talk", "ledger", "dana"));
+        let playbook = playbook(&entries);
+        let cost = |path: &str| {
+            let page = plan_pages(&playbook)
+                .into_iter()
+                .find(|page| page.path == path)
+                .unwrap_or_else(|| panic!("{path} is planned"));
+            entries_shown(page.kind, &playbook)
+        };
+        assert_eq!(cost("timeline/index.html"), 3);
+        assert_eq!(cost("conversations/index.html"), 3);
+        assert_eq!(cost("tags/ledger/index.html"), 2);
+        assert_eq!(cost("tags/hiring/index.html"), 1);
+        assert_eq!(cost("people/lee/index.html"), 1);
+        // Itself, and its neighbours within its kind.
+        assert_eq!(cost("conversations/b/index.html"), 3);
+        assert_eq!(cost("404.html"), 0);
     }
 
     #[test]

@@ -199,9 +199,9 @@ fn handle(request: Request, state: &LiveState) {
     let body = if status == 404 {
         // The 404 page's relative links are written for the site's root; served at any depth,
         // it needs them resolved from there.
-        inject_base(&inject_script(page, site.version))
+        inject_base(&inject_script(page, site.version, true))
     } else if kind.starts_with("text/html") {
-        inject_script(page, site.version)
+        inject_script(page, site.version, false)
     } else {
         page.to_vec()
     };

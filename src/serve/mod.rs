@@ -3,6 +3,11 @@
 //! changed sources, and each batch of changes goes back into the session; the open tabs reload
 //! or show the errors while the last good build stays up. `http` knows nothing of building,
 //! `watch` nothing of HTTP.
+//!
+//! An edit that touches big lists is published twice, like Hugo's fast render mode: first its
+//! own page, the pages open in tabs and the cheap pages, then, unless more changes came in
+//! meanwhile (their update renders the rest too), the big lists (`Session::finish`), which
+//! stop early when a change comes in while they render.
 
 pub mod http;
 pub mod watch;
@@ -11,7 +16,7 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, TryRecvError};
 use std::time::{Duration, Instant};
 
 use crate::build::incremental::Session;
@@ -77,14 +82,30 @@ pub enum Event<'a> {
     WatchFailed {
         error: &'a str,
     },
-    /// A batch of changes left every file as it was.
+    /// A batch of changes left every file of the first step as it was.
     Unchanged {
         changes: &'a BTreeSet<Change>,
+        /// Big pages left for a second step.
+        deferred: usize,
     },
     Updated {
         changes: &'a BTreeSet<Change>,
         files: usize,
         elapsed: Duration,
+        /// Big pages left for a second step.
+        deferred: usize,
+    },
+    /// The second step of an update: the big pages it deferred.
+    Finished {
+        files: usize,
+        elapsed: Duration,
+        /// Pages it left when changes came in: their update renders them.
+        left: usize,
+    },
+    /// The second step failed; its pages stay as they were until the next update.
+    FinishFailed {
+        root: &'a Path,
+        failure: &'a Failure,
     },
     /// A batch of changes broke the build; the last good one stays up.
     Failed {
@@ -135,7 +156,7 @@ pub fn serve(options: &ServeOptions, tell: fn(&Event)) -> Result<(), Failure> {
         Failure::one(Diagnostic::general(message))
     })?;
     // Watch before announcing the URL: a save right after it must not be missed.
-    let (sender, receiver) = mpsc::channel();
+    let (sender, watched) = mpsc::channel();
     let mut watcher = watch::Watcher::new(root, sender).map_err(|err| {
         Failure::one(Diagnostic::general(format!(
             "cannot watch the playbook: {err}"
@@ -155,25 +176,68 @@ pub fn serve(options: &ServeOptions, tell: fn(&Event)) -> Result<(), Failure> {
         open_browser(&url);
     }
 
-    while let Ok(first) = receiver.recv() {
-        // Merge whatever else arrived meanwhile: one rebuild for one burst of saves.
-        let mut changes: BTreeSet<Change> = first.into_iter().collect();
-        while let Ok(more) = receiver.try_recv() {
-            changes.extend(more);
-        }
-        apply(&changes, &mut session, &mut watcher, &state, tell);
+    let mut batches = watch::Batches::new(watched);
+    // Whether the last update left big pages for a second step.
+    let mut deferred = false;
+    loop {
+        // Changes that came in meanwhile go first: their update renders the deferred pages too.
+        let changes = match deferred {
+            true => match batches.try_take() {
+                Err(TryRecvError::Empty) => {
+                    deferred = finish(&mut session, &state, tell, &batches.arrived());
+                    continue;
+                }
+                taken => taken.ok(),
+            },
+            false => batches.take(),
+        };
+        let Some(changes) = changes else { break };
+        deferred = apply(&changes, &mut session, &mut watcher, &state, tell);
     }
     Ok(())
 }
 
-/// Hands one batch of changes to the session and tells the tabs and the terminal what it did.
+/// Renders and publishes the pages the last update deferred; returns whether some are left
+/// (changes came in, and their update renders them).
+fn finish(
+    session: &mut Session,
+    state: &LiveState,
+    tell: fn(&Event),
+    interrupted: &(dyn Fn() -> bool + Sync),
+) -> bool {
+    let started = Instant::now();
+    match session.finish(interrupted) {
+        Ok(update) => {
+            if !update.changed.is_empty() {
+                state.publish(update.site, update.css_only, &update.changed);
+            }
+            tell(&Event::Finished {
+                files: update.changed.len(),
+                elapsed: started.elapsed(),
+                left: update.deferred,
+            });
+            update.deferred > 0
+        }
+        Err(failure) => {
+            tell(&Event::FinishFailed {
+                root: session.root(),
+                failure: &failure,
+            });
+            state.publish_errors(overlay_lines(&failure));
+            false
+        }
+    }
+}
+
+/// Hands one batch of changes to the session and tells the tabs and the terminal what it did;
+/// returns whether it left pages for `finish`.
 fn apply(
     changes: &BTreeSet<Change>,
     session: &mut Session,
     watcher: &mut watch::Watcher,
     state: &LiveState,
     tell: fn(&Event),
-) {
+) -> bool {
     let started = Instant::now();
     // A folder that appeared (themes/, content/) is watched from now on.
     if let Err(err) = watcher.watch_new_folders() {
@@ -181,18 +245,24 @@ fn apply(
             error: &err.to_string(),
         });
     }
-    match session.update(changes) {
-        Ok(update) if update.changed_files == 0 && !state.has_errors() => {
-            tell(&Event::Unchanged { changes });
+    match session.update_in_steps(changes, &state.open_pages()) {
+        Ok(update) if update.changed.is_empty() && !state.has_errors() => {
+            tell(&Event::Unchanged {
+                changes,
+                deferred: update.deferred,
+            });
+            update.deferred > 0
         }
         Ok(update) => {
-            let files = update.changed_files;
-            state.publish(update.site, update.css_only);
+            let files = update.changed.len();
+            state.publish(update.site, update.css_only, &update.changed);
             tell(&Event::Updated {
                 changes,
                 files,
                 elapsed: started.elapsed(),
+                deferred: update.deferred,
             });
+            update.deferred > 0
         }
         Err(failure) => {
             tell(&Event::Failed {
@@ -201,6 +271,7 @@ fn apply(
                 failure: &failure,
             });
             state.publish_errors(overlay_lines(&failure));
+            false
         }
     }
 }

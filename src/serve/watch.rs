@@ -1,8 +1,12 @@
 //! Watching the sources: notify's debouncer reports file events, and a pure `classify` turns
-//! each path into the change a rebuild cares about. It knows nothing of HTTP.
+//! each path into the change a rebuild cares about; `Batches` hands them to serve's loop a
+//! burst at a time. It knows nothing of HTTP.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
@@ -174,6 +178,64 @@ impl Watcher {
     }
 }
 
+/// The watcher's batches of changes, as serve's loop takes them: a burst merged into one, and
+/// a count of those sent that a long render can look at to stop early.
+pub struct Batches {
+    receiver: Receiver<BTreeSet<Change>>,
+    /// Batches sent so far, counted as they arrive (by a thread of their own).
+    sent: Arc<AtomicUsize>,
+    taken: usize,
+}
+
+impl Batches {
+    pub fn new(watched: Receiver<Vec<Change>>) -> Batches {
+        let (sender, receiver) = mpsc::channel();
+        let sent = Arc::new(AtomicUsize::new(0));
+        let counter = sent.clone();
+        std::thread::spawn(move || {
+            for batch in watched {
+                if sender.send(batch.into_iter().collect()).is_err() {
+                    break;
+                }
+                counter.fetch_add(1, Ordering::Release);
+            }
+        });
+        Batches {
+            receiver,
+            sent,
+            taken: 0,
+        }
+    }
+
+    /// Whether changes came in that were not taken yet, as any thread can ask.
+    pub fn arrived(&self) -> impl Fn() -> bool + Sync + use<> {
+        let (sent, taken) = (self.sent.clone(), self.taken);
+        move || sent.load(Ordering::Acquire) > taken
+    }
+
+    /// The next batch, waiting for it, with whatever else arrived meanwhile.
+    pub fn take(&mut self) -> Option<BTreeSet<Change>> {
+        let first = self.receiver.recv().ok()?;
+        Some(self.merge(first))
+    }
+
+    /// The next batch, if one is there, with whatever else arrived meanwhile.
+    pub fn try_take(&mut self) -> Result<BTreeSet<Change>, TryRecvError> {
+        let first = self.receiver.try_recv()?;
+        Ok(self.merge(first))
+    }
+
+    /// `first` and every batch waiting after it: one rebuild for one burst of saves.
+    fn merge(&mut self, mut changes: BTreeSet<Change>) -> BTreeSet<Change> {
+        self.taken += 1;
+        while let Ok(more) = self.receiver.try_recv() {
+            self.taken += 1;
+            changes.extend(more);
+        }
+        changes
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +294,28 @@ mod tests {
             classify(Path::new("/pb"), Path::new("/elsewhere/content/a.md")),
             None
         );
+    }
+
+    #[test]
+    fn a_burst_of_batches_is_taken_as_one_and_counted() {
+        let (sender, watched) = mpsc::channel();
+        let mut batches = Batches::new(watched);
+        let entry = |name: &str| Change::Entry(PathBuf::from(format!("content/goals/{name}.md")));
+        sender.send(vec![entry("a")]).unwrap();
+        sender.send(vec![entry("b"), Change::Theme]).unwrap();
+        // The forwarding thread counts a batch once it is passed on.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while batches.sent.load(Ordering::Acquire) < 2 {
+            assert!(std::time::Instant::now() < deadline, "both batches arrive");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(batches.arrived()());
+        let taken = batches.try_take().expect("a batch");
+        assert_eq!(
+            taken,
+            BTreeSet::from([entry("a"), entry("b"), Change::Theme])
+        );
+        assert!(!batches.arrived()());
+        assert_eq!(batches.try_take(), Err(TryRecvError::Empty));
     }
 }

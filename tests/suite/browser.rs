@@ -1,6 +1,6 @@
 //! A real headless Chromium against the real `playbook serve`: the injected script reloads the
-//! open tab after a save, swaps the stylesheet in place, and shows a failed build's errors over
-//! the last good page until the next good build.
+//! open tab after a save that changed its page (only then), swaps the stylesheet in place, and
+//! shows a failed build's errors over the last good page until the next good build.
 
 use crate::common;
 
@@ -62,6 +62,55 @@ fn the_tab_reloads_after_a_save_and_shows_errors_until_they_are_fixed() {
         browser.eval(OVERLAY),
         "none",
         "the overlay is gone with the good build"
+    );
+}
+
+/// Saves the file `rel` of `playbook` with `from` replaced by `to`.
+fn replace_in(playbook: &Playbook, rel: &str, from: &str, to: &str) {
+    playbook.write(rel, playbook.read(rel).replace(from, to));
+}
+
+#[test]
+fn a_tab_reloads_only_when_its_own_page_changed() {
+    let playbook = Playbook::fixture("basic");
+    let server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("reload", "\"version\":1,");
+    let browser = Browser::start();
+    // The folder's URL: the page is its index.html.
+    browser.open(&format!(
+        "http://{}/conversations/first-one-on-one/",
+        server.addr
+    ));
+    browser.wait_for(TITLE, "First one-on-one");
+    browser.eval("window.playbookMark = 'kept'; return ''");
+
+    // Another entry's body, past its summary: its page and the search index change.
+    let advice = "content/advice/ask-before-estimating.md";
+    replace_in(&playbook, advice, "Wrote it down", "Wrote it up");
+    let data = events.wait_for("reload", "\"version\":2,");
+    assert!(
+        data.contains("advice/ask-before-estimating/index.html"),
+        "{data}"
+    );
+    // The tab got the same event; give it time to (wrongly) reload.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(
+        browser.eval("return window.playbookMark || 'reloaded'"),
+        "kept"
+    );
+
+    let rel = "content/conversations/first-one-on-one.md";
+    replace_in(
+        &playbook,
+        rel,
+        "title: First one-on-one",
+        "title: First talk",
+    );
+    browser.wait_for(TITLE, "First talk");
+    assert_eq!(
+        browser.eval("return window.playbookMark || 'reloaded'"),
+        "reloaded"
     );
 }
 

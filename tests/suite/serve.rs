@@ -889,3 +889,161 @@ fn running_out_of_file_descriptors_does_not_close_the_port_for_good() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// The basic fixture with `count` more advice entries, all from lee and tagged `filler`: the
+/// timeline, the advice list and lee's page show more entries than a cheap page does
+/// (`CHEAP_PAGE_ENTRIES`), the tags, people and conversations of the fixture stay small.
+fn playbook_with_big_lists(count: usize) -> Playbook {
+    let playbook = Playbook::fixture("basic");
+    for i in 0..count {
+        playbook.write(
+            &format!("content/advice/filler-{i}.md"),
+            format!(
+                "---\ntitle: Filler advice {i}\ndate: 2025-03-{:02}\ntags: [filler]\nfrom: lee\n---\nA filler.\n",
+                1 + i % 28
+            ),
+        );
+    }
+    playbook
+}
+
+/// The site paths a reload event names.
+fn named_files(data: &str) -> Vec<String> {
+    let value: serde_json::Value = serde_json::from_str(data).expect("the event's data is JSON");
+    assert!(value.get("all").is_none(), "a short list is named: {data}");
+    let files = value["files"].as_array().expect("files");
+    files
+        .iter()
+        .map(|file| file.as_str().expect("a path").to_string())
+        .collect()
+}
+
+#[test]
+fn a_title_edit_shows_its_page_and_open_lists_first_and_the_big_lists_next() {
+    let playbook = playbook_with_big_lists(250);
+    let server = Server::start(&playbook);
+    let mut events = server.events();
+    // A tab on the advice list (big, but open: it comes first) and one on a page the edit
+    // leaves alone.
+    let mut list_tab = server.events_for("/advice/");
+    let mut other_tab = server.events_for("/conversations/first-one-on-one/");
+    for stream in [&mut events, &mut list_tab, &mut other_tab] {
+        stream.wait_for("reload", "\"version\":1,");
+    }
+    let text = playbook.read(ADVICE).replace(
+        "title: Ask before estimating",
+        "title: Ask what the estimate is for",
+    );
+    save_by_rename(&playbook, ADVICE, &text);
+
+    let first = named_files(&events.wait_for("reload", "\"version\":2,"));
+    let page = server.get(ADVICE_PAGE);
+    assert!(
+        page.body.contains("<h1>Ask what the estimate is for</h1>"),
+        "{}",
+        page.body
+    );
+    for path in [
+        "advice/ask-before-estimating/index.html",
+        "advice/index.html",
+        "tags/ledger/index.html",
+    ] {
+        assert!(first.iter().any(|p| p == path), "{path} first: {first:?}");
+    }
+    assert!(
+        !first.iter().any(|p| p == "timeline/index.html"),
+        "the timeline waits for the second step: {first:?}"
+    );
+    assert!(
+        server
+            .get("/advice/")
+            .body
+            .contains("Ask what the estimate is for")
+    );
+
+    let second = named_files(&events.wait_for("reload", "\"version\":3,"));
+    assert!(
+        second.iter().any(|p| p == "timeline/index.html"),
+        "{second:?}"
+    );
+    server.wait_for_page("/timeline/", "Ask what the estimate is for");
+    assert_served_site_equals_a_clean_build(&server, &playbook);
+
+    // The other tab was told both times, and neither named its page.
+    for version in [2, 3] {
+        let data = other_tab.wait_for("reload", &format!("\"version\":{version},"));
+        let named = named_files(&data);
+        assert!(
+            !named.iter().any(|p| p.starts_with("conversations/")),
+            "{named:?}"
+        );
+    }
+    list_tab.wait_for("reload", "\"version\":3,");
+}
+
+#[test]
+fn a_body_edit_names_its_page_first_and_the_search_index_next() {
+    let playbook = playbook_with_big_lists(250);
+    let server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("reload", "\"version\":1,");
+    // Past the summary, which cards show.
+    playbook.write(
+        ADVICE,
+        playbook
+            .read(ADVICE)
+            .replace("Wrote it down", "Wrote it up"),
+    );
+    let first = named_files(&events.wait_for("reload", "\"version\":2,"));
+    assert_eq!(first, ["advice/ask-before-estimating/index.html"]);
+    assert!(server.get(ADVICE_PAGE).body.contains("Wrote it up"));
+    // The search index shows every entry: a big page.
+    let second = named_files(&events.wait_for("reload", "\"version\":3,"));
+    assert_eq!(second, ["search-index.js"]);
+}
+
+#[test]
+fn a_second_step_that_fails_shows_its_errors_and_the_fix_renders_the_stale_lists() {
+    let playbook = playbook_with_big_lists(250);
+    // A timeline that refuses a title: the edit's first step renders, its second fails.
+    playbook.write(
+        "themes/default/templates/timeline.html",
+        "{% extends \"base.html\" %}{% block main %}{% for y in years %}{% for m in y.months %}\
+         {% for e in m.entries %}{% if \"Boom\" in e.title %}\
+         {{ throw(message=\"no Boom on the timeline\") }}{% endif %}<p>{{ e.title }}</p>\
+         {% endfor %}{% endfor %}{% endfor %}{% endblock main %}",
+    );
+    let server = Server::start(&playbook);
+    let mut events = server.events();
+    events.wait_for("reload", "\"version\":1,");
+    let good = playbook.read(ADVICE);
+    save_by_rename(
+        &playbook,
+        ADVICE,
+        &good.replace("title: Ask before estimating", "title: Boom estimates"),
+    );
+    events.wait_for("reload", "\"version\":2,");
+    assert!(
+        server
+            .get(ADVICE_PAGE)
+            .body
+            .contains("<h1>Boom estimates</h1>")
+    );
+    events.wait_for("errors", "no Boom on the timeline");
+    assert!(
+        server
+            .get("/timeline/")
+            .body
+            .contains("Ask before estimating"),
+        "the timeline stays as it was"
+    );
+
+    save_by_rename(
+        &playbook,
+        ADVICE,
+        &good.replace("title: Ask before estimating", "title: Calm estimates"),
+    );
+    events.wait_for("reload", "\"version\":3,");
+    server.wait_for_page("/timeline/", "Calm estimates");
+    assert_served_site_equals_a_clean_build(&server, &playbook);
+}

@@ -106,13 +106,23 @@ impl Server {
     }
 
     pub fn events(&self) -> EventStream {
+        self.events_at("/__playbook/events")
+    }
+
+    /// The event stream of a tab showing `page` (a URL path), as the reload script opens it.
+    pub fn events_for(&self, page: &str) -> EventStream {
+        let encoded = page.replace('%', "%25").replace('/', "%2F");
+        self.events_at(&format!("/__playbook/events?page={encoded}"))
+    }
+
+    fn events_at(&self, target: &str) -> EventStream {
         let mut stream = TcpStream::connect(&self.addr).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_millis(200)))
             .unwrap();
         write!(
             stream,
-            "GET /__playbook/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
             self.addr
         )
         .unwrap();
@@ -216,6 +226,11 @@ fn read_response(mut stream: TcpStream) -> Response {
     let _ = stream.read_to_end(&mut bytes);
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let chunked = head.to_lowercase().contains("transfer-encoding: chunked");
+    let body = match chunked {
+        true => dechunk(body),
+        false => body.to_string(),
+    };
     let status = head
         .split(' ')
         .nth(1)
@@ -224,6 +239,22 @@ fn read_response(mut stream: TcpStream) -> Response {
     Response {
         status,
         headers: head.to_lowercase(),
-        body: body.to_string(),
+        body,
     }
+}
+
+/// The body of a chunked answer (big pages come so): each chunk's size line and its CRLF go.
+fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16);
+        match size {
+            Ok(size) if size > 0 && after.len() >= size => {
+                body.push_str(&after[..size]);
+                rest = after[size..].strip_prefix("\r\n").unwrap_or(&after[size..]);
+            }
+            _ => break,
+        }
+    }
+    body
 }
