@@ -1009,9 +1009,8 @@ fn a_second_step_that_fails_shows_its_errors_and_the_fix_renders_the_stale_lists
     playbook.write(
         "themes/default/templates/timeline.html",
         "{% extends \"base.html\" %}{% block main %}{% for y in years %}{% for m in y.months %}\
-         {% for e in m.entries %}{% if \"Boom\" in e.title %}\
-         {{ throw(message=\"no Boom on the timeline\") }}{% endif %}<p>{{ e.title }}</p>\
-         {% endfor %}{% endfor %}{% endfor %}{% endblock main %}",
+         {% if \"Boom\" in m.rows %}{{ throw(message=\"no Boom on the timeline\") }}{% endif %}\
+         <ol>{{ m.rows | safe }}</ol>{% endfor %}{% endfor %}{% endblock main %}",
     );
     let server = Server::start(&playbook);
     let mut events = server.events();
