@@ -30,6 +30,10 @@ impl Parts {
     pub const WORDS: Parts = Parts(1 << 4);
     /// The entries it refers to, and through which field: their pages list it.
     pub const REFERENCES: Parts = Parts(1 << 5);
+    /// Its date and its practices, which are on its card too, but also decide which review
+    /// packets hold it and in which section (`PageKind::Reviews` counts them).
+    pub const DATE: Parts = Parts(1 << 6);
+    pub const PRACTICES: Parts = Parts(1 << 7);
     /// Every part: an entry added or removed.
     pub const ALL: Parts = Parts(u8::MAX);
 
@@ -56,6 +60,8 @@ impl Parts {
             before.fields != after.fields || before.competencies != after.competencies;
         add(fields_differ, Parts::FIELDS);
         add(before.search_words != after.search_words, Parts::WORDS);
+        add(before.date != after.date, Parts::DATE);
+        add(before.practices != after.practices, Parts::PRACTICES);
         let reference = |r: &Reference| (r.field.clone(), r.target.clone());
         let same_references =
             (before.references.iter().map(reference)).eq(after.references.iter().map(reference));
@@ -93,9 +99,17 @@ pub fn shows(page: PageKind, playbook: &Playbook) -> Vec<(Scope<'_>, Parts)> {
     match page {
         // Goals' progress, open actions, impact, metrics, tone and status are fields, and
         // the 1:1 page picks entries by person.
-        PageKind::Dashboard | PageKind::Prep | PageKind::Reviews => {
+        PageKind::Dashboard | PageKind::Prep => {
             vec![(Scope::Every, LISTED.with(Parts::PEOPLE).with(Parts::FIELDS))]
         }
+        // How many pieces of evidence each period's packet holds: which entries are dated in
+        // it, their sections (kind, fields, practices), and the work toward goals.
+        PageKind::Reviews => vec![(
+            Scope::Every,
+            (Parts::DATE.with(Parts::PRACTICES))
+                .with(Parts::FIELDS)
+                .with(Parts::REFERENCES),
+        )],
         // A period's packet: its entries, their people, fields, competencies and the goals
         // they refer to; and the goals, of any date, that were in progress then.
         PageKind::Review(period) => {
@@ -110,10 +124,12 @@ pub fn shows(page: PageKind, playbook: &Playbook) -> Vec<(Scope<'_>, Parts)> {
             shown.extend(goals.map(|kind| (Scope::Kind(kind), LISTED.with(Parts::FIELDS))));
             shown
         }
-        // Each quarter's packet, counted by competency.
+        // Each quarter's packet, counted by competency (in the fields).
         PageKind::Ladder => vec![(
             Scope::Every,
-            LISTED.with(Parts::FIELDS).with(Parts::REFERENCES),
+            (Parts::DATE.with(Parts::PRACTICES))
+                .with(Parts::FIELDS)
+                .with(Parts::REFERENCES),
         )],
         PageKind::SearchIndex => {
             vec![(Scope::Every, LISTED.with(Parts::PEOPLE).with(Parts::WORDS))]
@@ -458,6 +474,30 @@ mod tests {
                 "404.html",
             ],
         );
+    }
+
+    #[test]
+    fn the_reviews_index_renders_when_what_packets_count_changes_not_for_a_title() {
+        let mut entries = base();
+        let old = playbook(&entries);
+        entries[0] = conversation("a", "Renamed talk", "ledger", "dana");
+        let renamed = playbook(&entries);
+        assert_renders(
+            &old,
+            &renamed,
+            &["review/2026/index.html"],
+            &["review/index.html"],
+        );
+        // Celebrating someone puts the talk among a packet's loyalty and support.
+        let front = "title: First talk\ndate: 2026-01-05\ntags: [ledger]\npeople: [dana]\n\
+                     practices: [celebrate-and-support]";
+        entries = base();
+        entries[0] = entry("conversations/a", front, "We talked.");
+        assert_renders(&old, &playbook(&entries), &["review/index.html"], &[]);
+        entries = base();
+        let front = "title: First talk\ndate: 2026-04-05\ntags: [ledger]\npeople: [dana]";
+        entries[0] = entry("conversations/a", front, "We talked.");
+        assert_renders(&old, &playbook(&entries), &["review/index.html"], &[]);
     }
 
     #[test]

@@ -12,7 +12,8 @@ use crate::testing::Random;
 const FOLDERS: &[&str] = &["goals", "achievements", "conversations", "advice"];
 
 /// An entry file of `folder` with random front matter: a goal's status and progress, an
-/// achievement's goal and impact, people, tags, dates and related entries among `keys`.
+/// achievement's goal and impact, people, tags, practices, dates and related entries among
+/// `keys`.
 fn entry_text(random: &mut Random, folder: &str, keys: &[String], goals: &[String]) -> String {
     let people = ["dana", "Dana", "lee", "priya"];
     let tags = ["ledger", "Ledger", "hiring", "q3"];
@@ -25,6 +26,8 @@ fn entry_text(random: &mut Random, folder: &str, keys: &[String], goals: &[Strin
         random.pick(&tags),
         random.pick(&people),
     );
+    // A practice that puts any entry among a packet's loyalty and support.
+    front.push_str(random.pick(&["", "", "practices: [celebrate-and-support]\n"]));
     // The ladder's competencies, which packets and the ladder page group by.
     front.push_str(random.pick(&[
         "",
