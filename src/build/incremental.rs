@@ -261,7 +261,9 @@ impl Session {
             css_only: rendered.css_only,
             deferred: rendered.deferred.len(),
         };
-        self.built = Some(rendered.built);
+        // Freeing the last build (a page plan and path set of 100,000 entries and more) is
+        // no reason to keep the tabs waiting.
+        super::drop_in_background(self.built.replace(rendered.built));
         self.stale = rendered.deferred;
         self.failed = false;
         Ok(update)

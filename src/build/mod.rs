@@ -361,7 +361,7 @@ pub(crate) fn given_passphrase(secret: &Secret) -> Result<&str, String> {
 /// Frees `value` on another thread. Freeing a large playbook piece by piece takes most of a
 /// second at 100,000 entries; a command that ends next need not wait for it (the system
 /// reclaims the memory at exit), and a longer-lived caller gets it freed all the same.
-fn drop_in_background<T: Send + 'static>(value: T) {
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
     std::thread::spawn(move || drop(value));
 }
 
