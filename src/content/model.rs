@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::date::EntryDate;
 use super::fields::FieldValue;
 use crate::config::Config;
+use crate::markdown::PackedHtml;
 use crate::schema::{KindId, Practice};
 
 /// A reference to another entry (`related:`, an achievement's `goal:`), with where it was
@@ -53,7 +54,7 @@ pub struct Entry {
     pub search_words: String,
     /// The body rendered to HTML when the entry is read: one pass of the Markdown parser
     /// gives this, the summary and the search words (the source is not kept).
-    pub html: String,
+    pub html: PackedHtml,
     /// The kind's own fields, aligned with the kind's field specs in the schema.
     pub fields: Vec<Option<FieldValue>>,
     pub references: Vec<Reference>,

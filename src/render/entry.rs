@@ -85,7 +85,7 @@ struct Neighbour<'a> {
 #[derive(Serialize)]
 struct EntryView<'a> {
     card: Value,
-    body: &'a str,
+    body: String,
     source: String,
     practices: Vec<&'static str>,
     /// The ladder's competencies it names, each linked to its row of the ladder page.
@@ -142,7 +142,7 @@ pub(super) fn entry_page(
     let (named_by, linked_from) = (backlinks(r, index, true), backlinks(r, index, false));
     let view = EntryView {
         card: r.card_value(index),
-        body: &entry.html,
+        body: entry.html.unpack(),
         source: entry.source.to_string_lossy().replace('\\', "/"),
         practices: entry.practices.iter().map(|p| p.label()).collect(),
         competencies: competency_links(r, entry),
