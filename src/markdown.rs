@@ -33,8 +33,7 @@ pub fn render_standalone(markdown: &str) -> String {
 pub struct PackedHtml(Box<[u8]>);
 
 impl PackedHtml {
-    /// Packs `html`, with `room` as the compressor's output buffer (kept between calls: a
-    /// fresh one per body was most of the cost of packing).
+    /// Packs `html`, with `room` as the compressor's output buffer (kept from body to body).
     fn pack_with(html: &str, room: &mut Vec<u8>) -> PackedHtml {
         room.clear();
         room.resize(lz4_flex::block::get_maximum_output_size(html.len()), 0);
@@ -65,12 +64,19 @@ pub struct Rendered {
     pub words: String,
 }
 
+/// A thread's buffers for reading bodies, reused from body to body: fresh buffers are fresh
+/// pages for the kernel to zero, and a word set grown anew for each body rehashed it eight
+/// times.
+#[derive(Default)]
+struct Scratch {
+    html: String,
+    /// The compressor's output.
+    room: Vec<u8>,
+    words: Words,
+}
+
 thread_local! {
-    /// Where a body's HTML is written and packed, reused from body to body: fresh buffers
-    /// are fresh pages for the kernel to zero.
-    static SCRATCH: std::cell::RefCell<(String, Vec<u8>)> = const {
-        std::cell::RefCell::new((String::new(), Vec::new()))
-    };
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// The largest scratch buffer kept for the next body.
@@ -80,7 +86,12 @@ const SCRATCH_KEPT: usize = 1 << 20;
 /// `summary_chars` is given) the text of its first paragraph. Parsing is the costly part of
 /// reading an entry, so it happens once.
 pub fn render(markdown: &str, summary_chars: Option<usize>) -> Rendered {
-    let mut words = Words::default();
+    SCRATCH.with_borrow_mut(|scratch| render_with(markdown, summary_chars, scratch))
+}
+
+fn render_with(markdown: &str, summary_chars: Option<usize>, scratch: &mut Scratch) -> Rendered {
+    let Scratch { html, room, words } = scratch;
+    words.clear();
     let mut paragraph = String::new();
     // Before the first paragraph, inside it, after it (or not wanted).
     let mut summary_state = if summary_chars.is_some() { 0 } else { 2 };
@@ -97,26 +108,21 @@ pub fn render(markdown: &str, summary_chars: Option<usize>) -> Rendered {
         _ => {}
     });
     let mut links = PrivateLinks::default();
-    let html = SCRATCH.with_borrow_mut(|(html, room)| {
-        html.clear();
-        pulldown_cmark::html::push_html(html, events.filter_map(|event| links.rewrite(event)));
-        let packed = PackedHtml::pack_with(html, room);
-        // One huge body is no reason to hold its room for the rest of a serve session.
-        if html.capacity() > SCRATCH_KEPT {
-            *html = String::new();
-            *room = Vec::new();
-        }
-        packed
-    });
-    // Kept for the whole build: the room reserved while writing would be a third more.
-    words.text.shrink_to_fit();
-    Rendered {
-        html,
+    html.clear();
+    pulldown_cmark::html::push_html(html, events.filter_map(|event| links.rewrite(event)));
+    let rendered = Rendered {
+        html: PackedHtml::pack_with(html, room),
         summary: summary_chars
             .map(|max| truncate_words(paragraph.trim(), max))
             .unwrap_or_default(),
-        words: words.text,
+        // A copy the size of the words: kept for the whole build.
+        words: words.text.as_str().to_owned(),
+    };
+    // One huge body is no reason to hold its room for the rest of a serve session.
+    if html.capacity() > SCRATCH_KEPT || words.text.capacity() > SCRATCH_KEPT {
+        *scratch = Scratch::default();
     }
+    rendered
 }
 
 /// Keeps a body's links from telling other hosts about the playbook: a link to another host
@@ -214,6 +220,12 @@ struct Words {
 }
 
 impl Words {
+    /// Forgets the words of the last body, keeping the room they took.
+    fn clear(&mut self) {
+        self.seen.clear();
+        self.text.clear();
+    }
+
     /// Adds the words of `text`: its runs of alphanumeric characters. ASCII, most of any
     /// text, is read byte by byte; other characters are decoded one at a time.
     fn add(&mut self, text: &str) {
