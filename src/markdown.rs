@@ -29,7 +29,7 @@ pub fn render_standalone(markdown: &str) -> String {
 /// because only that page shows it and a playbook of long notes would otherwise hold more
 /// HTML than everything else together (10,000 entries of 10 KB: 131 MB). Compressing costs
 /// a few percent of the read; unpacking one body is a fraction of rendering its page.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PackedHtml(Box<[u8]>);
 
 impl PackedHtml {
@@ -54,7 +54,7 @@ impl PackedHtml {
 }
 
 /// What an entry's body gives the site, from one pass of the parser.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Rendered {
     pub html: PackedHtml,
     /// The text of the first paragraph, cut at a word boundary (empty when not asked for).

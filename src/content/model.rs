@@ -52,8 +52,9 @@ pub struct Entry {
     /// The body's distinct words, lower-cased, for the search index; made once when the entry
     /// is read.
     pub search_words: String,
-    /// The body rendered to HTML when the entry is read: one pass of the Markdown parser
-    /// gives this, the summary and the search words (the source is not kept).
+    /// The body rendered to HTML when the entry is read, packed until its page unpacks it:
+    /// one pass of the Markdown parser gives this, the summary and the search words (the
+    /// source is not kept).
     pub html: PackedHtml,
     /// The kind's own fields, aligned with the kind's field specs in the schema.
     pub fields: Vec<Option<FieldValue>>,
