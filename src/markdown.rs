@@ -33,20 +33,12 @@ pub fn render_standalone(markdown: &str) -> String {
 pub struct PackedHtml(Box<[u8]>);
 
 impl PackedHtml {
-    /// Packs `html`, with `room` as the compressor's output buffer (kept from body to body).
-    fn pack_with(html: &str, room: &mut Vec<u8>) -> PackedHtml {
-        room.clear();
-        room.resize(lz4_flex::block::get_maximum_output_size(html.len()), 0);
-        let written = lz4_flex::compress_into(html.as_bytes(), room)
-            .expect("the room is the maximum a block can take");
-        let mut packed = Vec::with_capacity(4 + written);
-        packed.extend_from_slice(&(html.len() as u32).to_le_bytes());
-        packed.extend_from_slice(&room[..written]);
-        PackedHtml(packed.into_boxed_slice())
+    fn pack(html: &str) -> PackedHtml {
+        PackedHtml(lz4_flex::compress_prepend_size(html.as_bytes()).into_boxed_slice())
     }
 
     pub fn unpack(&self) -> String {
-        // Packed by `pack_with` from a `str`, in this process: anything else is a bug, not
+        // Packed by `pack` from a `str`, in this process: anything else is a bug, not
         // input.
         let bytes = lz4_flex::decompress_size_prepended(&self.0).expect("HTML packed here");
         String::from_utf8(bytes).expect("HTML packed from a str")
@@ -70,8 +62,6 @@ pub struct Rendered {
 #[derive(Default)]
 struct Scratch {
     html: String,
-    /// The compressor's output.
-    room: Vec<u8>,
     words: Words,
 }
 
@@ -90,7 +80,7 @@ pub fn render(markdown: &str, summary_chars: Option<usize>) -> Rendered {
 }
 
 fn render_with(markdown: &str, summary_chars: Option<usize>, scratch: &mut Scratch) -> Rendered {
-    let Scratch { html, room, words } = scratch;
+    let Scratch { html, words } = scratch;
     words.clear();
     let mut paragraph = String::new();
     // Before the first paragraph, inside it, after it (or not wanted).
@@ -111,7 +101,7 @@ fn render_with(markdown: &str, summary_chars: Option<usize>, scratch: &mut Scrat
     html.clear();
     pulldown_cmark::html::push_html(html, events.filter_map(|event| links.rewrite(event)));
     let rendered = Rendered {
-        html: PackedHtml::pack_with(html, room),
+        html: PackedHtml::pack(html),
         summary: summary_chars
             .map(|max| truncate_words(paragraph.trim(), max))
             .unwrap_or_default(),
