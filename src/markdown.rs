@@ -488,6 +488,8 @@ mod tests {
             "abcdefgh ABCDEFGH abcdefghi Abcdefghi abcdefg 1234567 12345678 123456789",
             "eightchr—eightchr eightchré eightchr éightchr zeightchrabcdefghijklmnopq",
             "word—word word\u{212a} \u{212a}elvin kelvin WORD@[`{ za AZ az 09 /:",
+            // The Kelvin sign is three bytes and lower-cases to one: no word.
+            "\u{212a}{",
         ];
         for text in texts {
             assert_eq!(words_added(&[text]), words_of(text), "{text}");
