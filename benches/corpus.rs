@@ -5,15 +5,28 @@
 //!
 //! A `Shape` changes the proportions (body length, the tag and people pools, tags per entry,
 //! years of dates), so that the lists come out few and long or many and short:
-//! `Shape::STANDARD` is the corpus above, `Shape::SHORT` and `Shape::LONG` are the two ends.
+//! `Shape::STANDARD` is the corpus above, `Shape::SHORT` and `Shape::LONG` are the two ends, and
+//! `Shape::WIDE` is the standard one written with a vocabulary as large as a person's.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// A small, fast, deterministic generator (xorshift); good enough to vary text.
-struct Random(u64);
+/// A small, fast, deterministic generator (xorshift); good enough to vary text. It also
+/// draws the words: from the 60 of `WORDS`, or (with a `vocabulary` of N) from N made-up words
+/// as natural text draws them, the k-th most common about 1/k as often.
+struct Random(u64, usize);
 
 impl Random {
+    fn word(&mut self) -> std::borrow::Cow<'static, str> {
+        if self.1 == 0 {
+            return self.pick(WORDS).into();
+        }
+        // Zipf's law by its inverse: rank = (N + 1)^u - 1 for u uniform in [0, 1).
+        let uniform = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let rank = ((self.1 as f64 + 1.0).powf(uniform) as usize).saturating_sub(1);
+        made_up_word(rank).into()
+    }
+
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
@@ -93,6 +106,23 @@ const WORDS: &[&str] = &[
     "drop",
 ];
 
+/// The word of a rank: its digits in base 100 as syllables of a consonant and a vowel, so
+/// that different ranks give different words.
+fn made_up_word(mut rank: usize) -> String {
+    const CONSONANTS: &[u8] = b"bcdfghjklmnprstvwxyz";
+    const VOWELS: &[u8] = b"aeiou";
+    let mut word = String::new();
+    loop {
+        let syllable = rank % 100;
+        word.push(CONSONANTS[syllable / 5] as char);
+        word.push(VOWELS[syllable % 5] as char);
+        rank /= 100;
+        if rank == 0 {
+            return word;
+        }
+    }
+}
+
 const KINDS: &[&str] = &[
     "goals",
     "advice",
@@ -106,7 +136,7 @@ const KINDS: &[&str] = &[
 fn sentence(random: &mut Random, words: usize) -> String {
     let mut text = String::new();
     for i in 0..words {
-        let word = random.pick(WORDS);
+        let word = random.word();
         if i == 0 {
             let mut chars = word.chars();
             if let Some(first) = chars.next() {
@@ -118,7 +148,7 @@ fn sentence(random: &mut Random, words: usize) -> String {
             if random.below(17) == 0 {
                 let _ = write!(text, "**{word}**");
             } else {
-                text.push_str(word);
+                text.push_str(&word);
             }
         }
     }
@@ -167,6 +197,8 @@ pub struct Shape {
     /// (2026-01-01), since Hugo leaves out future pages.
     pub first_year: usize,
     pub years: usize,
+    /// How many distinct words the bodies draw from: 0 for the 60 of `WORDS`.
+    pub vocabulary: usize,
 }
 
 impl Shape {
@@ -190,6 +222,7 @@ impl Shape {
         distinct: false,
         first_year: 2020,
         years: 6,
+        vocabulary: 0,
     };
 
     /// Many small lists: short bodies (20–80 words), a large tag pool (one tag for every 5
@@ -212,6 +245,7 @@ impl Shape {
         distinct: true,
         first_year: 2016,
         years: 10,
+        vocabulary: 0,
     };
 
     /// Few huge lists: long bodies (800–2,500 words), 12 tags with 3–5 per entry, 6 people
@@ -227,9 +261,19 @@ impl Shape {
         distinct: true,
         first_year: 2023,
         years: 3,
+        vocabulary: 0,
     };
 
-    pub const ALL: [Shape; 3] = [Shape::STANDARD, Shape::SHORT, Shape::LONG];
+    /// The standard corpus in a person's vocabulary: its bodies draw from 50,000 made-up
+    /// words, the common ones often, as text does, so that each entry has some 60% distinct
+    /// words and the search index is several times the standard one's.
+    pub const WIDE: Shape = Shape {
+        name: "wide",
+        vocabulary: 50_000,
+        ..Shape::STANDARD
+    };
+
+    pub const ALL: [Shape; 4] = [Shape::STANDARD, Shape::SHORT, Shape::LONG, Shape::WIDE];
 
     pub fn named(name: &str) -> Option<Shape> {
         Shape::ALL.into_iter().find(|shape| shape.name == name)
@@ -238,10 +282,14 @@ impl Shape {
     /// One line that says what the shape is, for a table's caption.
     pub fn describe(&self, n: usize) -> String {
         format!(
-            "{}: bodies {}–{} words, {} tags ({}–{} per entry), {} people ({}–{} per entry), {} years from {}",
+            "{}: bodies {}–{} words{}, {} tags ({}–{} per entry), {} people ({}–{} per entry), {} years from {}",
             self.name,
             self.body_words.0,
             self.body_words.1,
+            match self.vocabulary {
+                0 => String::new(),
+                n => format!(" of {n} distinct"),
+            },
             self.tags.size(n),
             self.tags_per_entry.0,
             self.tags_per_entry.1,
@@ -303,7 +351,7 @@ fn body(random: &mut Random, words: usize, paragraph: (usize, usize)) -> String 
                     let _ = writeln!(
                         text,
                         "| {} | {} | {} |",
-                        random.pick(WORDS),
+                        random.word(),
                         random.below(100),
                         random.below(100)
                     );
@@ -334,7 +382,7 @@ pub fn generate(root: &Path, n: usize) -> std::io::Result<()> {
 
 /// Writes a playbook of `n` entries of `shape` into `root` (which should be empty).
 pub fn generate_shaped(root: &Path, n: usize, shape: &Shape) -> std::io::Result<()> {
-    let mut random = Random(0x9E37_79B9_7F4A_7C15 ^ n as u64);
+    let mut random = Random(0x9E37_79B9_7F4A_7C15 ^ n as u64, shape.vocabulary);
     let people: Vec<String> = (0..shape.people.size(n))
         .map(|i| format!("person-{i}"))
         .collect();

@@ -1,5 +1,5 @@
 //! `cargo bench --bench playbook [-- --sizes 1000,10000,100000 --edits 20 --no-hugo --serve-only
-//! --shape standard,short,long]`: generates playbooks (of each shape given, `standard` by
+//! --shape standard,short,long,wide]`: generates playbooks (of each shape given, `standard` by
 //! default: see `corpus::Shape`) and measures the release binary: full builds into an empty output
 //! (on tmpfs and on disk: wall time, CPU time, peak memory), a rebuild with no change (and how
 //! many files it rewrote), and in `serve`, the time from saving an edit to the new page being
@@ -470,7 +470,7 @@ fn main() {
                     .split(',')
                     .map(|name| {
                         corpus::Shape::named(name.trim()).unwrap_or_else(|| {
-                            panic!("unknown shape {name:?}: standard, short or long")
+                            panic!("unknown shape {name:?}: standard, short, long or wide")
                         })
                     })
                     .collect();

@@ -1,7 +1,7 @@
 //! Writes a generated playbook for trying playbook at scale:
 //! `cargo run --release --example generate -- 10000 /tmp/playbook-10k [--hugo] [--shape NAME]`
 //! (`--hugo` makes the folder a Hugo site too: `hugo --source /tmp/playbook-10k`; `--shape`
-//! is `standard`, the default, `short` or `long`: see `benches/corpus.rs`).
+//! is `standard`, the default, `short`, `long` or `wide`: see `benches/corpus.rs`).
 
 #[path = "../benches/corpus.rs"]
 mod corpus;
@@ -17,7 +17,7 @@ fn main() {
             "--shape" => {
                 let name = args.next().unwrap_or_default();
                 shape = corpus::Shape::named(&name).unwrap_or_else(|| {
-                    eprintln!("unknown shape {name:?}: standard, short or long");
+                    eprintln!("unknown shape {name:?}: standard, short, long or wide");
                     std::process::exit(2);
                 });
             }
