@@ -115,6 +115,23 @@ fn render_with(markdown: &str, summary_chars: Option<usize>, scratch: &mut Scrat
     rendered
 }
 
+/// The words of `words` (space-separated, lower-cased) that `known` does not hold, lower-cased
+/// and split where it stops being alphanumeric, as the search page splits what it looks at.
+pub fn words_beyond(words: String, known: &str) -> String {
+    let known = known.to_lowercase();
+    let known: ahash::AHashSet<&str> = known
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    if !words.split(' ').any(|word| known.contains(word)) {
+        return words;
+    }
+    let beyond: Vec<&str> = (words.split(' '))
+        .filter(|word| !word.is_empty() && !known.contains(word))
+        .collect();
+    beyond.join(" ")
+}
+
 /// Keeps a body's links from telling other hosts about the playbook: a link to another host
 /// gets `rel="noopener noreferrer"`, and an image from another host becomes a link to it (a
 /// page of the playbook loads nothing from elsewhere).
@@ -496,6 +513,16 @@ mod tests {
         }
         // A body's text comes in pieces; a word seen in one is not added again.
         assert_eq!(words_added(&["Ledger x", "ledger—", "LEDGER"]), "ledger");
+    }
+
+    #[test]
+    fn words_beyond_leave_out_what_search_finds_first() {
+        let known = "Ledger cut-over\nTeam Über";
+        let words = "the ledger cut over über plan".to_string();
+        assert_eq!(words_beyond(words, known), "the plan");
+        let words = "nothing known here".to_string();
+        assert_eq!(words_beyond(words.clone(), known), words);
+        assert_eq!(words_beyond(String::new(), known), "");
     }
 
     proptest::proptest! {

@@ -49,8 +49,9 @@ pub struct Entry {
     pub draft: bool,
     /// Plain text for lists: `summary:` or the body's first paragraph.
     pub summary: String,
-    /// The body's distinct words, lower-cased, for the search index; made once when the entry
-    /// is read.
+    /// The body's distinct words, lower-cased, for the search index, less those its title,
+    /// tags, people and summary hold (search looks there first); made once when the entry is
+    /// read, and the only copy the index is made from.
     pub search_words: String,
     /// The body rendered to HTML when the entry is read, packed until its page unpacks it:
     /// one pass of the Markdown parser gives this, the summary and the search words (the

@@ -18,7 +18,7 @@
 //! search looks there first, so every term that starts it is found there before the words are
 //! looked at, with the same score.
 
-use ahash::{AHashMap as HashMap, AHashSet as HashSet};
+use ahash::AHashMap as HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -33,33 +33,22 @@ fn json(text: &str) -> String {
 }
 
 /// One entry's row, prepared: lines of the URL's end (JSON), the title and summary (JSON, comma
-/// separated), each shared string (JSON: the URL's start, the kind, the date, each tag and
-/// person) and, last, the body's words that search needs, separated by spaces. JSON never
-/// holds a raw line break, and words are letters and digits only.
+/// separated) and each shared string (JSON: the URL's start, the kind, the date, each tag and
+/// person). JSON never holds a raw line break. The body's words are not copied here: the
+/// index takes them from the entry (`Entry::search_words`, which leaves out what search finds
+/// in the title, tags, people and summary first).
 fn row(playbook: &Playbook, links: &Links, entry: &Entry) -> Arc<str> {
     let kind = &playbook.config.schema.kind(entry.kind).label;
-    let mut meta: Vec<&str> = entry.tags.iter().map(String::as_str).collect();
-    meta.extend(
-        entry
-            .people
-            .iter()
-            .map(|id| playbook.config.person_name(id)),
-    );
+    let people = (entry.people.iter()).map(|id| playbook.config.person_name(id));
+    let meta = entry.tags.iter().map(String::as_str).chain(people);
     let url = links.folder(&format!("{}/", entry.key));
     let (start, end) = match url.find('/') {
         Some(at) => url.split_at(at + 1),
         None => ("", url.as_str()),
     };
-    // What search looks at before the words, lower-cased as the script does it.
-    let before = format!("{}\n{}\n{}", entry.title, meta.join(" "), entry.summary).to_lowercase();
-    let known: HashSet<&str> = before.split(|c: char| !c.is_alphanumeric()).collect();
-    let words =
-        (entry.search_words.split(' ')).filter(|word| !word.is_empty() && !known.contains(word));
 
     // JSON written straight into the row: a row per entry, and most of its parts are JSON.
-    let mut out = Vec::with_capacity(
-        url.len() + entry.title.len() + entry.summary.len() + entry.search_words.len() + 64,
-    );
+    let mut out = Vec::with_capacity(url.len() + entry.title.len() + entry.summary.len() + 64);
     // Writing into a Vec cannot fail.
     let json = |out: &mut Vec<u8>, text: &str| drop(serde_json::to_writer(out, text));
     json(&mut out, end);
@@ -74,14 +63,7 @@ fn row(playbook: &Playbook, links: &Links, entry: &Entry) -> Arc<str> {
         out.push(b'\n');
         json(&mut out, shared);
     }
-    out.push(b'\n');
-    for (n, word) in words.enumerate() {
-        if n > 0 {
-            out.push(b' ');
-        }
-        out.extend_from_slice(word.as_bytes());
-    }
-    // JSON and words are UTF-8.
+    // JSON is UTF-8.
     Arc::from(String::from_utf8_lossy(&out))
 }
 
@@ -105,14 +87,18 @@ pub fn search_rows(
 /// `search-index.js`: the index as a script that sets `window.playbookSearch`; in an encrypted
 /// build, the same object sealed for that file, set as `window.playbookSealedSearch`.
 pub(super) fn index_script(r: &Renderer<'_>, path: &str) -> Result<Vec<u8>, Diagnostic> {
+    // The rows are in the entries' order.
+    let words: Vec<&str> = (r.playbook.entries.iter())
+        .map(|entry| entry.search_words.as_str())
+        .collect();
     let script = match &r.links.sealer {
         Some(sealer) => {
-            let sealed = sealer.seal(path, &index_json(&r.search_rows, b""))?;
+            let sealed = sealer.seal(path, &index_json(&r.search_rows, &words, b""))?;
             format!("window.playbookSealedSearch=\"{sealed}\";\n").into_bytes()
         }
         None => {
             // Written straight after the assignment: at 100,000 entries a copy is 40 MB.
-            let mut script = index_json(&r.search_rows, b"window.playbookSearch=");
+            let mut script = index_json(&r.search_rows, &words, b"window.playbookSearch=");
             script.extend_from_slice(b";\n");
             script
         }
@@ -129,15 +115,13 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
-    fn of(row: &'a str) -> Parts<'a> {
-        let mut lines: Vec<&str> = row.split('\n').collect();
-        let words = if lines.len() > 2 { lines.pop() } else { None };
-        let mut lines = lines.into_iter();
+    fn of(row: &'a str, words: &'a str) -> Parts<'a> {
+        let mut lines = row.split('\n');
         Parts {
             url: lines.next().unwrap_or("\"\""),
             text: lines.next().unwrap_or("\"\",\"\""),
             shared: lines.collect(),
-            words: words.unwrap_or(""),
+            words,
         }
     }
 
@@ -219,10 +203,12 @@ fn encode(mut n: u32, out: &mut Vec<u8>) {
     out.push(LAST + last as u8);
 }
 
-/// The rows as one JSON object (see the module's comment), a row a line.
-/// The index as JSON, written after `prefix`.
-fn index_json(rows: &[Arc<str>], prefix: &[u8]) -> Vec<u8> {
-    let rows: Vec<Parts> = rows.iter().map(|row| Parts::of(row)).collect();
+/// The rows and each row's body words as one JSON object (see the module's comment), a row a
+/// line, written after `prefix`.
+fn index_json(rows: &[Arc<str>], words: &[&str], prefix: &[u8]) -> Vec<u8> {
+    let rows: Vec<Parts> = (rows.iter().zip(words))
+        .map(|(row, words)| Parts::of(row, words))
+        .collect();
     // A URL here is JSON: it ends with a quote.
     let suffix = "index.html";
     let cut = if !rows.is_empty() && rows.iter().all(|row| row.url.ends_with("index.html\"")) {
@@ -345,12 +331,13 @@ mod tests {
     #[test]
     fn rows_share_strings_and_words_the_most_used_first() {
         let rows: Vec<Arc<str>> = [
-            "\"entry-1/index.html\"\n\"One\",\"S\"\n\"goals/\"\n\"Goal\"\n\"1 May 2025\"\n\"x\"\nledger cutover",
-            "\"entry-2/index.html\"\n\"Two\",\"T\"\n\"wins/\"\n\"Win\"\n\"1 May 2025\"\nledger",
+            "\"entry-1/index.html\"\n\"One\",\"S\"\n\"goals/\"\n\"Goal\"\n\"1 May 2025\"\n\"x\"",
+            "\"entry-2/index.html\"\n\"Two\",\"T\"\n\"wins/\"\n\"Win\"\n\"1 May 2025\"",
         ]
         .map(Arc::from)
         .to_vec();
-        let index = String::from_utf8(index_json(&rows, b"")).unwrap_or_default();
+        let words = ["ledger cutover", "ledger"];
+        let index = String::from_utf8(index_json(&rows, &words, b"")).unwrap_or_default();
         let value: serde_json::Value = serde_json::from_str(&index).unwrap_or_default();
         assert_eq!(value["suffix"], "index.html");
         assert_eq!(value["strings"][0], "1 May 2025");
