@@ -75,13 +75,28 @@ const SCRATCH_KEPT: usize = 1 << 20;
 /// Renders `markdown` and, from the same events, collects its words and (when
 /// `summary_chars` is given) the text of its first paragraph. Parsing is the costly part of
 /// reading an entry, so it happens once.
-pub fn render(markdown: &str, summary_chars: Option<usize>) -> Rendered {
-    SCRATCH.with_borrow_mut(|scratch| render_with(markdown, summary_chars, scratch))
+///
+/// The words leave out those of `known` (what search looks at before a body's words: the
+/// title, the tags and people, a written summary) and those of the summary taken from the
+/// first paragraph.
+pub fn render(markdown: &str, summary_chars: Option<usize>, known: &str) -> Rendered {
+    SCRATCH.with_borrow_mut(|scratch| render_with(markdown, summary_chars, known, scratch))
 }
 
-fn render_with(markdown: &str, summary_chars: Option<usize>, scratch: &mut Scratch) -> Rendered {
+fn render_with(
+    markdown: &str,
+    summary_chars: Option<usize>,
+    known: &str,
+    scratch: &mut Scratch,
+) -> Rendered {
     let Scratch { html, words } = scratch;
     words.clear();
+    // Seen before the body, so never added: one lookup per word that is looked up anyway.
+    words.add(known);
+    words.text.clear();
+    // How long the words were when the first paragraph ended: every word of a summary taken
+    // from it was first seen by then.
+    let mut first_paragraph_words = None;
     let mut paragraph = String::new();
     // Before the first paragraph, inside it, after it (or not wanted).
     let mut summary_state = if summary_chars.is_some() { 0 } else { 2 };
@@ -93,20 +108,33 @@ fn render_with(markdown: &str, summary_chars: Option<usize>, scratch: &mut Scrat
             }
         }
         Event::Start(Tag::Paragraph) if summary_state == 0 => summary_state = 1,
-        Event::End(TagEnd::Paragraph) if summary_state == 1 => summary_state = 2,
+        Event::End(TagEnd::Paragraph) if summary_state == 1 => {
+            summary_state = 2;
+            first_paragraph_words = Some(words.text.len());
+        }
         Event::SoftBreak | Event::HardBreak if summary_state == 1 => paragraph.push(' '),
         _ => {}
     });
     let mut links = PrivateLinks::default();
     html.clear();
     pulldown_cmark::html::push_html(html, events.filter_map(|event| links.rewrite(event)));
+    let summary = summary_chars
+        .map(|max| truncate_words(paragraph.trim(), max))
+        .unwrap_or_default();
+    // A copy the size of the words: kept for the whole build.
+    let (before, after) = (words.text).split_at(first_paragraph_words.unwrap_or(words.text.len()));
+    let mut kept = words_beyond(before.to_owned(), &summary);
+    if !after.is_empty() {
+        kept.push_str(if kept.is_empty() {
+            after.trim_start()
+        } else {
+            after
+        });
+    }
     let rendered = Rendered {
         html: PackedHtml::pack(html),
-        summary: summary_chars
-            .map(|max| truncate_words(paragraph.trim(), max))
-            .unwrap_or_default(),
-        // A copy the size of the words: kept for the whole build.
-        words: words.text.as_str().to_owned(),
+        summary,
+        words: kept,
     };
     // One huge body is no reason to hold its room for the rest of a serve session.
     if html.capacity() > SCRATCH_KEPT || words.text.capacity() > SCRATCH_KEPT {
@@ -117,7 +145,7 @@ fn render_with(markdown: &str, summary_chars: Option<usize>, scratch: &mut Scrat
 
 /// The words of `words` (space-separated, lower-cased) that `known` does not hold, lower-cased
 /// and split where it stops being alphanumeric, as the search page splits what it looks at.
-pub fn words_beyond(words: String, known: &str) -> String {
+fn words_beyond(words: String, known: &str) -> String {
     let known = known.to_lowercase();
     let known: ahash::AHashSet<&str> = known
         .split(|c: char| !c.is_alphanumeric())
@@ -425,14 +453,17 @@ mod tests {
     #[test]
     fn summary_is_the_first_paragraph_as_text() {
         let md = "# Heading\n\nFirst *line*\nwith `code`.\n\nSecond.";
-        assert_eq!(render(md, Some(200)).summary, "First line with code.");
-        assert_eq!(render(md, None).summary, "");
+        assert_eq!(render(md, Some(200), "").summary, "First line with code.");
+        assert_eq!(render(md, None, "").summary, "");
     }
 
     #[test]
     fn one_pass_gives_the_same_html_as_rendering_alone() {
         let md = "# A\n\nOne *two*.\n\n| x |\n|---|\n| y |\n\n- [ ] z\n";
-        assert_eq!(render(md, Some(100)).html.unpack(), render_standalone(md));
+        assert_eq!(
+            render(md, Some(100), "").html.unpack(),
+            render_standalone(md)
+        );
     }
 
     #[test]
@@ -441,10 +472,10 @@ mod tests {
         let paragraph = "Été, *naïve* 東京 — [link](../x/) `code` <b>html</b>\n\n";
         let md = paragraph.repeat(SCRATCH_KEPT / paragraph.len() + 10);
         assert_eq!(
-            render(&md, None).html.unpack(),
+            render(&md, None, "").html.unpack(),
             render_standalone_keeping_links(&md)
         );
-        assert_eq!(render("", None).html.unpack(), "");
+        assert_eq!(render("", None, "").html.unpack(), "");
     }
 
     /// `render`'s HTML the long way, without the parser's other products.
@@ -467,7 +498,7 @@ mod tests {
     #[test]
     fn words_are_the_text_lower_cased_once_each() {
         assert_eq!(
-            render("The *ledger* and the Ledger, `cutover`! [Über](https://example.com/x)\n<span class=x>ok</span>", None).words,
+            render("The *ledger* and the Ledger, `cutover`! [Über](https://example.com/x)\n<span class=x>ok</span>", None, "").words,
             "the ledger and cutover über ok"
         );
     }
@@ -516,6 +547,19 @@ mod tests {
     }
 
     #[test]
+    fn words_leave_out_the_known_text_and_the_summary() {
+        let md =
+            "Budget *plan* for Q3: the ledger.\n\n## Ledger risk\n\nThe budget and the cutover.";
+        let rendered = render(md, Some(200), "Ledger cut-over\nPlan");
+        assert_eq!(rendered.summary, "Budget plan for Q3: the ledger.");
+        // "ledger" and "plan" are known; "budget", "for", "q3" and "the" are the summary's.
+        assert_eq!(rendered.words, "risk and cutover");
+        // A written summary is known text; the first paragraph's words stay.
+        let rendered = render(md, None, "Ledger cut-over\nPlan");
+        assert_eq!(rendered.words, "budget for q3 the risk and cutover");
+    }
+
+    #[test]
     fn words_beyond_leave_out_what_search_finds_first() {
         let known = "Ledger cut-over\nTeam Über";
         let words = "the ledger cut over über plan".to_string();
@@ -540,6 +584,7 @@ mod tests {
             "[a](https://example.com/x?a=1&b=\"2\" \"T\") [b](../../tags/x/index.html) \
              ![pic](HTTPS://example.com/p.png) [![inner](//cdn.example/i.png)](https://example.com/)",
             None,
+            "",
         )
         .html
         .unpack();
@@ -566,7 +611,7 @@ mod tests {
 
     #[test]
     fn long_summaries_are_cut_at_a_word() {
-        let summary = render("one two three four five six", Some(12)).summary;
+        let summary = render("one two three four five six", Some(12), "").summary;
         assert_eq!(summary, "one two…");
     }
 }

@@ -298,21 +298,21 @@ fn build_entry(
         .and_then(FieldValue::as_text)
         .map(str::trim)
         .filter(|summary| !summary.is_empty());
-    let rendered = markdown::render(
-        front.body,
-        written_summary.is_none().then_some(SUMMARY_CHARS),
-    );
-    let summary = written_summary.map_or(rendered.summary, str::to_string);
     // Search looks at the title, the tags and people and the summary before a body's words
     // (see `render::search`): the words need not repeat them.
     let names = people.iter().map(|id| config.person_name(id));
-    let known = [head.title.as_str(), summary.as_str()]
+    let known = [head.title.as_str(), written_summary.unwrap_or_default()]
         .into_iter()
         .chain(tags.iter().map(String::as_str))
         .chain(names)
         .collect::<Vec<&str>>()
         .join("\n");
-    let search_words = markdown::words_beyond(rendered.words, &known);
+    let rendered = markdown::render(
+        front.body,
+        written_summary.is_none().then_some(SUMMARY_CHARS),
+        &known,
+    );
+    let summary = written_summary.map_or(rendered.summary, str::to_string);
     Entry {
         kind: head.kind,
         key: format!("{}/{}", spec.folder, head.slug),
@@ -332,7 +332,7 @@ fn build_entry(
             .and_then(FieldValue::as_bool)
             .unwrap_or(false),
         summary,
-        search_words,
+        search_words: rendered.words,
         html: rendered.html,
         fields,
         references,
