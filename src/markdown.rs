@@ -91,9 +91,7 @@ fn render_with(
 ) -> Rendered {
     let Scratch { html, words } = scratch;
     words.clear();
-    // Seen before the body, so never added: one lookup per word that is looked up anyway.
-    words.add(known);
-    words.text.clear();
+    words.know(known);
     // How long the words were when the first paragraph ended: every word of a summary taken
     // from it was first seen by then.
     let mut first_paragraph_words = None;
@@ -302,6 +300,13 @@ impl Words {
         self.text.clear();
     }
 
+    /// Takes the words of `text` as seen without adding them: a body word among them is then
+    /// left out at the cost of the lookup every word has anyway.
+    fn know(&mut self, text: &str) {
+        self.add(text);
+        self.text.clear();
+    }
+
     /// Adds the words of `text`: its runs of alphanumeric characters.
     fn add(&mut self, text: &str) {
         let bytes = text.as_bytes();
@@ -346,10 +351,7 @@ impl Words {
                 self.lower.clear();
                 self.lower.push_str(&text[at..end]);
                 self.lower.make_ascii_lowercase();
-                let key = self.hashing.hash_one(self.lower.as_str());
-                self.seen
-                    .insert(key)
-                    .then(|| push_word(&mut self.text, &self.lower));
+                self.insert_lower(self.hashing.hash_one(self.lower.as_str()));
             }
             at = end;
         }
@@ -375,11 +377,16 @@ impl Words {
                 true => load(self.lower.as_bytes(), 0),
                 false => self.hashing.hash_one(self.lower.as_str()),
             };
-            self.seen
-                .insert(key)
-                .then(|| push_word(&mut self.text, &self.lower));
+            self.insert_lower(key);
         }
         at + length
+    }
+
+    /// Adds `self.lower` under `key` unless seen.
+    fn insert_lower(&mut self, key: u64) {
+        if self.seen.insert(key) {
+            push_word(&mut self.text, &self.lower);
+        }
     }
 
     /// Adds the ASCII `word` under `key` unless seen, lower-cased.
