@@ -140,10 +140,11 @@ impl<'a> Parts<'a> {
 /// would share a number.
 #[derive(Default)]
 struct Numbering<'a> {
-    seen: HashMap<u64, u32>,
+    /// For each string's hash, its number of first appearance and its count of uses, side by
+    /// side: a lookup is a cache miss in a large vocabulary, and one miss finds both.
+    seen: HashMap<u64, (u32, u32)>,
     hashing: ahash::RandomState,
     items: Vec<&'a str>,
-    counts: Vec<u32>,
     /// Every use, as the number of first appearance.
     uses: Vec<u32>,
 }
@@ -151,20 +152,26 @@ struct Numbering<'a> {
 impl<'a> Numbering<'a> {
     fn add(&mut self, item: &'a str) {
         let next = self.items.len() as u32;
-        let n = *self.seen.entry(self.hashing.hash_one(item)).or_insert(next);
-        if n == next {
+        let (n, count) = self
+            .seen
+            .entry(self.hashing.hash_one(item))
+            .or_insert((next, 0));
+        *count += 1;
+        if *n == next {
             self.items.push(item);
-            self.counts.push(0);
         }
-        self.counts[n as usize] += 1;
-        self.uses.push(n);
+        self.uses.push(*n);
     }
 
     /// The strings, the most used first, and for each number of first appearance its place
     /// among them.
     fn finish(&self) -> (Vec<&'a str>, Vec<u32>) {
+        let mut counts = vec![0; self.items.len()];
+        for &(n, count) in self.seen.values() {
+            counts[n as usize] = count;
+        }
         let mut order: Vec<u32> = (0..self.items.len() as u32).collect();
-        let count = |n: &u32| self.counts[*n as usize];
+        let count = |n: &u32| counts[*n as usize];
         order.sort_unstable_by(|a, b| {
             count(b)
                 .cmp(&count(a))
