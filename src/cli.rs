@@ -6,6 +6,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::build::{BuildOptions, passphrase_wanted};
 use crate::commands::add::AddOptions;
+use crate::commands::import::{Format, ImportOptions};
 use crate::commands::new::NewOptions;
 use crate::seal::Secret;
 
@@ -69,6 +70,21 @@ pub enum Command {
   playbook add feedback \"Mid-year review\" --set from=dana --set tone=praise --set action=\"Share the plan earlier\" --tag review
   playbook add conversation \"Weekly with Dana\" --set with=dana < notes.md")]
     Add(AddArgs),
+    /// Import a brag document, a jrnl JSON export or a CSV as draft entries; never overwrites
+    #[command(
+        after_help = "A brag document's sections become kinds (\"Projects\" an achievement, \"Collaboration & \
+mentorship\" a contribution, \"Feedback\" a feedback, …; see the README), overridable with --map. Every \
+entry is written with draft: true unless --no-draft; an entry already in the playbook (same kind, title \
+and day) is not written again, so a second run writes nothing new. A source with problems writes \
+nothing unless --skip-bad.
+
+Examples:
+  playbook import brag brag-document.md --dry-run
+  playbook import brag brag-document.md --map \"Side quests=contribution\"
+  playbook import jrnl journal.json --kind conversation
+  playbook import csv wins.csv --kind achievement"
+    )]
+    Import(ImportArgs),
     /// Open the entry whose slug or title matches in $VISUAL or $EDITOR, then check it
     #[command(after_help = "Examples:
   playbook edit ship-the-ledger
@@ -725,6 +741,57 @@ impl AddArgs {
             tags: self.tags,
             body,
         })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the file is: a Markdown brag document, jrnl's JSON export, or a CSV with a header row
+    #[arg(value_enum)]
+    pub format: ImportFormat,
+    /// The file to import
+    pub file: PathBuf,
+    /// The kind of every entry (jrnl: default conversation; csv: required), or of a brag
+    /// document's sections that name no kind (default achievement)
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// A brag document's section and the kind its items become; repeat for each
+    #[arg(long = "map", value_name = "SECTION=KIND")]
+    pub map: Vec<String>,
+    /// Write the entries as they are, not as drafts
+    #[arg(long)]
+    pub no_draft: bool,
+    /// Print what would be written, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the entries that are sound and report the others, instead of writing nothing
+    #[arg(long)]
+    pub skip_bad: bool,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ImportFormat {
+    Brag,
+    Jrnl,
+    Csv,
+}
+
+impl ImportArgs {
+    pub fn into_options(self, root: PathBuf) -> ImportOptions {
+        ImportOptions {
+            root,
+            format: match self.format {
+                ImportFormat::Brag => Format::Brag,
+                ImportFormat::Jrnl => Format::Jrnl,
+                ImportFormat::Csv => Format::Csv,
+            },
+            file: self.file,
+            kind: self.kind,
+            map: self.map,
+            draft: !self.no_draft,
+            dry_run: self.dry_run,
+            skip_bad: self.skip_bad,
+        }
     }
 }
 

@@ -86,6 +86,20 @@ fn main() -> ExitCode {
                 Err(NewError::Failure(failure)) => Err(failure),
             }
         }
+        Command::Import(args) => {
+            let options = args.into_options(cli.root);
+            match playbook::commands::import::import(&options) {
+                Ok(imported) => {
+                    print_imported(&root, &options, &imported);
+                    Ok(())
+                }
+                Err(NewError::Usage(message)) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+                Err(NewError::Failure(failure)) => Err(failure),
+            }
+        }
         Command::Edit(args) => {
             let query = args.query.join(" ");
             match find_entry(&root, &query) {
@@ -278,6 +292,45 @@ fn print_verified(verified: &playbook::commands::verify::Verified) {
             "note: over HTTP(S), files on the host that the output lacks cannot be seen (a web \
              host lists none)"
         );
+    }
+}
+
+fn print_imported(
+    root: &Path,
+    options: &playbook::commands::import::ImportOptions,
+    imported: &playbook::commands::import::Imported,
+) {
+    print_diagnostics(root, &imported.warnings);
+    for (rel, text) in &imported.entries {
+        match options.dry_run {
+            true => println!("would write {}:\n{text}", shown(root, rel).display()),
+            false => println!("{}", shown(root, rel).display()),
+        }
+    }
+    let entries = |n: usize| match n {
+        1 => "1 entry".to_string(),
+        n => format!("{n} entries"),
+    };
+    let mut notes = Vec::new();
+    if imported.present > 0 {
+        notes.push(format!("{} already in the playbook", imported.present));
+    }
+    if imported.skipped > 0 {
+        notes.push(format!("{} skipped for problems", imported.skipped));
+    }
+    let notes = match notes.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", notes.join(", ")),
+    };
+    let file = options.file.display();
+    let drafts = if options.draft { " as drafts" } else { "" };
+    match (imported.entries.len(), options.dry_run) {
+        (0, false) => println!("nothing new to import from {file}{notes}"),
+        (n, true) => println!(
+            "would import {}{drafts} from {file}{notes}; nothing written (--dry-run)",
+            entries(n)
+        ),
+        (n, false) => println!("imported {}{drafts} from {file}{notes}", entries(n)),
     }
 }
 

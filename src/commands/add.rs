@@ -27,12 +27,13 @@ pub struct AddOptions {
     pub body: String,
 }
 
-/// One front matter line and the argument it came from, for messages.
-struct Line {
-    key: String,
-    value: Value,
-    /// `--set progress=60`, `--tag x`, or empty for what `add` writes itself.
-    argument: String,
+/// One front matter line and what it came from, for messages.
+pub(super) struct Line {
+    pub key: String,
+    pub value: Value,
+    /// `--set progress=60`, `--tag x` (or, for `import`, the `FILE:line:col` of the value), or
+    /// empty for what the command writes itself.
+    pub origin: String,
 }
 
 /// Writes the entry and returns its path relative to the root; nothing is written when a value
@@ -149,11 +150,11 @@ fn front_matter(
     Ok(lines)
 }
 
-fn line(key: &str, value: Value, argument: &str) -> Line {
+pub(super) fn line(key: &str, value: Value, origin: &str) -> Line {
     Line {
         key: key.to_string(),
         value,
-        argument: argument.to_string(),
+        origin: origin.to_string(),
     }
 }
 
@@ -190,7 +191,7 @@ fn field_of<'a>(schema: &'a Schema, spec: &'a KindSpec, name: &str) -> Option<Ta
 
 /// `raw` as a YAML value of type `ty`: lists split at commas, numbers and booleans parsed when
 /// they are (anything else stays text, for the check to report in the field's words).
-fn typed(ty: &FieldType, raw: &str) -> Value {
+pub(super) fn typed(ty: &FieldType, raw: &str) -> Value {
     match ty {
         FieldType::List(item) => Value::Sequence(
             raw.split(',')
@@ -214,7 +215,7 @@ fn typed(ty: &FieldType, raw: &str) -> Value {
 
 /// The entry's text: one front matter line per key (lists and records in flow style, so that
 /// a line of the text is a line of `lines`), then the body.
-fn entry_text(lines: &[Line], body: &str) -> String {
+pub(super) fn entry_text(lines: &[Line], body: &str) -> String {
     let mut text = String::from("---\n");
     for line in lines {
         text.push_str(&format!(
@@ -263,7 +264,7 @@ fn told(diagnostic: &Diagnostic, lines: &[Line]) -> String {
         .line
         .and_then(|n| n.checked_sub(2))
         .and_then(|i| lines.get(i))
-        .map(|line| line.argument.as_str())
+        .map(|line| line.origin.as_str())
         .filter(|argument| !argument.is_empty());
     match argument {
         Some(argument) => format!("{argument}: {}", diagnostic.message),
@@ -272,7 +273,7 @@ fn told(diagnostic: &Diagnostic, lines: &[Line]) -> String {
 }
 
 /// The keys of the playbook's entries (`<kind-folder>/<slug>`), those that fail to parse too.
-fn existing_keys(root: &Path, config: &Config) -> Result<HashSet<String>, NewError> {
+pub(super) fn existing_keys(root: &Path, config: &Config) -> Result<HashSet<String>, NewError> {
     let (sources, _) = find_sources(root, &config.schema)?;
     Ok(sources
         .par_iter()

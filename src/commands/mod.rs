@@ -3,6 +3,7 @@
 pub mod add;
 pub mod calendar;
 pub mod edit;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod passphrase;

@@ -85,7 +85,7 @@ pub fn entry_path(
 }
 
 /// The message for a KIND that names no kind: the nearest one, and every kind with its folder.
-fn unknown_kind(config: &Config, wanted: &str) -> String {
+pub(super) fn unknown_kind(config: &Config, wanted: &str) -> String {
     let schema = &config.schema;
     let kinds: Vec<String> = schema
         .kinds
@@ -173,7 +173,7 @@ fn fill_archetype(template: &str, title: &str, date: &str, kind: &str) -> String
 
 /// The file name (without `.md`) made from a title: its slug, cut at a word to fit the longest
 /// page address a build accepts.
-fn file_slug(title: &str) -> String {
+pub(super) fn file_slug(title: &str) -> String {
     let mut slug = slugify(title);
     if slug.len() > MAX_SLUG_BYTES {
         // The slug is ASCII, so any byte index is a character boundary.

@@ -10,6 +10,7 @@ mod commands;
 mod contrast;
 mod encrypt;
 mod fuzz;
+mod import;
 mod links;
 mod prep;
 mod publish;

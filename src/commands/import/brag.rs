@@ -1,0 +1,580 @@
+//! A brag document in Markdown, in the shape most templates give it: headings for periods
+//! (`## 2026-03`, `## March 2026`, `## Q1 2026`) and for sections (`## Projects`,
+//! `### Collaboration & mentorship`), and under them items, as bullets or paragraphs,
+//! perhaps starting with their own date (`- 2026-03-14: Shipped the ledger`).
+//!
+//! An item's kind comes from the nearest section heading above it ([`DEFAULT_MAP`], then
+//! `--map`), its date from its own start or else the nearest dated heading above it, its
+//! title from its first sentence and its body from the rest, nested bullets included.
+
+use time::{Date, Month};
+
+use super::{At, Item, Read, required_from, title_and_body};
+use crate::commands::new::{NewError, unknown_kind};
+use crate::config::Config;
+use crate::schema::{KindId, kind_name};
+
+/// Which kind a section becomes, by a word of its heading (the first word of the heading
+/// found here decides): documented in the README. A section that names none of these is an
+/// achievement (or `--kind`).
+pub const DEFAULT_MAP: &[(&str, &[&str])] = &[
+    (
+        kind_name::ACHIEVEMENT,
+        &[
+            "projects",
+            "project",
+            "wins",
+            "achievements",
+            "accomplishments",
+            "impact",
+            "results",
+            "shipped",
+            "highlights",
+            "learning",
+            "learnings",
+            "skills",
+        ],
+    ),
+    (
+        kind_name::CONTRIBUTION,
+        &[
+            "collaboration",
+            "mentorship",
+            "mentoring",
+            "contributions",
+            "helping",
+            "hiring",
+            "interviewing",
+            "interviews",
+            "community",
+            "documentation",
+            "design",
+            "onboarding",
+            "glue",
+            "teamwork",
+        ],
+    ),
+    (
+        kind_name::FEEDBACK,
+        &[
+            "feedback",
+            "praise",
+            "kudos",
+            "recognition",
+            "shout-outs",
+            "shoutouts",
+            "thanks",
+            "compliments",
+        ],
+    ),
+    (kind_name::ADVICE, &["advice", "lessons", "tips"]),
+    (
+        kind_name::GOAL,
+        &["goals", "goal", "objectives", "okrs", "plans"],
+    ),
+    (
+        kind_name::CONVERSATION,
+        &["1:1", "1:1s", "one-on-ones", "conversations", "meetings"],
+    ),
+    (kind_name::LOYALTY, &["loyalty"]),
+];
+
+/// Section names (as [`normal`] writes them) and the kinds `--map` gives them.
+pub type Mapping = Vec<(String, KindId)>;
+
+/// `--map "Section name=kind"` read; a kind that is none is a usage error.
+pub fn mapping(config: &Config, map: &[String]) -> Result<Mapping, NewError> {
+    map.iter()
+        .map(|pair| {
+            let Some((section, kind)) = pair.rsplit_once('=') else {
+                return Err(NewError::Usage(format!(
+                    "--map {pair}: write \"Section name=kind\", e.g. --map \"Side projects=contribution\""
+                )));
+            };
+            let id = (config.schema)
+                .kind_by_name(kind.trim())
+                .ok_or_else(|| NewError::Usage(format!("--map {pair}: {}", unknown_kind(config, kind.trim()))))?;
+            Ok((normal(section), id))
+        })
+        .collect()
+}
+
+/// A heading as sections are compared: lower case, single spaces, `&` as `and`.
+fn normal(text: &str) -> String {
+    text.replace('&', " and ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The kind of the section `heading`: `--map`, then [`DEFAULT_MAP`] by its first word found
+/// there; `None` for a heading that names no section (its items take the kind of the section
+/// around it).
+fn section_kind(config: &Config, map: &Mapping, heading: &str) -> Option<KindId> {
+    let name = normal(heading);
+    if let Some((_, kind)) = map.iter().find(|(section, _)| *section == name) {
+        return Some(*kind);
+    }
+    let words = name
+        .split(|c: char| !c.is_alphanumeric() && c != ':' && c != '-')
+        .filter(|w| !w.is_empty());
+    for word in std::iter::once(name.as_str()).chain(words) {
+        let found = DEFAULT_MAP.iter().find(|(_, words)| words.contains(&word));
+        if let Some(kind) = found.and_then(|(kind, _)| config.schema.kind_by_name(kind)) {
+            return Some(kind);
+        }
+    }
+    None
+}
+
+/// A heading above the current line: its level, and the date or section it gives.
+struct Heading {
+    level: usize,
+    date: Option<Date>,
+    kind: Option<KindId>,
+}
+
+/// An item being read: where it started, its lines, and whether it is a bullet (which
+/// indented lines continue) or a paragraph (which ends at a blank line).
+struct Open {
+    at: At,
+    lines: Vec<String>,
+    bullet: bool,
+    /// The indentation of a bullet's text: its continuation lines lose this much.
+    indent: usize,
+}
+
+pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) -> Read {
+    let fallback = kind
+        .or_else(|| config.schema.kind_by_name(kind_name::ACHIEVEMENT))
+        .unwrap_or(0);
+    let mut reader = Reader {
+        config,
+        fallback,
+        headings: Vec::new(),
+        open: None,
+        read: Read::default(),
+    };
+    let mut blank_before = true;
+    let mut in_fence = false;
+    for (n, raw) in text.lines().enumerate() {
+        let number = n + 1;
+        let line = raw.trim_end();
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim_start();
+        let fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
+        if in_fence || (fence && reader.open.is_some()) {
+            // A fenced block belongs to the item it is in, whatever it holds.
+            in_fence ^= fence;
+            reader.continue_item(line);
+            continue;
+        }
+        let bold_heading = bold_line(trimmed).filter(|_| indent == 0 && blank_before);
+        if let Some((level, title)) = heading(trimmed)
+            .filter(|_| indent < 4)
+            .or(bold_heading.map(|t| (7, t)))
+        {
+            reader.finish();
+            reader.headings.retain(|h| h.level < level);
+            let (date, rest) = match find_date(title) {
+                Some((date, start, end)) => {
+                    (Some(date), format!("{} {}", &title[..start], &title[end..]))
+                }
+                None => (None, title.to_string()),
+            };
+            let rest = rest.trim_matches(|c: char| c.is_whitespace() || "-–—:|,()[]".contains(c));
+            let kind = section_kind(config, map, rest);
+            reader.headings.push(Heading { level, date, kind });
+            blank_before = true;
+            continue;
+        }
+        if trimmed.is_empty() || is_rule(trimmed) {
+            // A blank line ends a paragraph; a bullet goes on with what is indented below.
+            match &reader.open {
+                Some(item) if item.bullet && !is_rule(trimmed) => reader.continue_item(""),
+                _ => reader.finish(),
+            }
+            blank_before = true;
+            continue;
+        }
+        let marker = bullet(trimmed).filter(|_| indent < 2);
+        let continues =
+            (reader.open.as_ref()).is_some_and(|item| indent >= 2 || !item.bullet || !blank_before);
+        if let Some(skip) = marker {
+            let content = task_box(&trimmed[skip..]);
+            let column =
+                raw[..indent + skip].chars().count() + 1 + (trimmed[skip..].len() - content.len());
+            reader.start(At::new(number, column), content, indent + skip, true);
+        } else if continues {
+            reader.continue_item(line);
+        } else {
+            reader.start(At::new(number, indent + 1), trimmed, 0, false);
+        }
+        blank_before = false;
+    }
+    reader.finish();
+    reader.read
+}
+
+/// A brag document's reading: the headings above the current line and the item open there.
+struct Reader<'a> {
+    config: &'a Config,
+    /// The kind of items under no section.
+    fallback: KindId,
+    headings: Vec<Heading>,
+    open: Option<Open>,
+    read: Read,
+}
+
+impl Reader<'_> {
+    /// Ends the open item and opens one (a bullet or a paragraph) at `at` with its first
+    /// line; `indent` is what its continuation lines lose.
+    fn start(&mut self, at: At, first: &str, indent: usize, bullet: bool) {
+        self.finish();
+        self.open = Some(Open {
+            at,
+            lines: vec![first.to_string()],
+            bullet,
+            indent,
+        });
+    }
+
+    fn continue_item(&mut self, line: &str) {
+        if let Some(item) = &mut self.open {
+            item.lines.push(dedent(line, item.indent));
+        }
+    }
+
+    /// Turns the open item, if any, into an entry (or a problem).
+    fn finish(&mut self) {
+        let Some(item) = self.open.take() else {
+            return;
+        };
+        let text = item.lines.join("\n");
+        let text = text.trim();
+        let kind = (self.headings.iter().rev())
+            .find_map(|h| h.kind)
+            .unwrap_or(self.fallback);
+        let heading_date = self.headings.iter().rev().find_map(|h| h.date);
+        let problem = |message: &str| (item.at, message.to_string());
+        let (date, text) = match (leading_date(text), heading_date) {
+            (Some(Ok((date, rest))), _) => (date, rest),
+            (Some(Err(message)), _) => return self.read.problems.push(problem(&message)),
+            (None, Some(date)) => (date, text),
+            (None, None) => {
+                return self.read.problems.push(problem(
+                    "no date for this item: start it with one (`2026-03-14: …`) or put it \
+                     under a dated heading (`## March 2026`)",
+                ));
+            }
+        };
+        let (title, body) = title_and_body(text);
+        if title.is_empty() {
+            return (self.read.problems).push(problem("the item has a date but no text"));
+        }
+        let fields = required_from(self.config, kind, text)
+            .map(|from| vec![("from".to_string(), from, item.at)])
+            .unwrap_or_default();
+        self.read.items.push(Item {
+            at: item.at,
+            kind,
+            title,
+            date: iso(date),
+            tags: Vec::new(),
+            fields,
+            body,
+        });
+    }
+}
+
+fn iso(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        date.month() as u8,
+        date.day()
+    )
+}
+
+/// `line` less `indent` leading spaces (fewer when it has fewer).
+fn dedent(line: &str, indent: usize) -> String {
+    let spaces = line.len() - line.trim_start_matches(' ').len();
+    line[spaces.min(indent)..].to_string()
+}
+
+/// An ATX heading: its level and text.
+fn heading(line: &str) -> Option<(usize, &str)> {
+    let level = line.bytes().take_while(|&b| b == b'#').count();
+    let rest = &line[level..];
+    ((1..=6).contains(&level) && (rest.is_empty() || rest.starts_with(' ')))
+        .then(|| (level, rest.trim().trim_end_matches('#').trim()))
+}
+
+/// A line that is all bold (`**Projects**`), as word processors write headings.
+fn bold_line(line: &str) -> Option<&str> {
+    let inner = (line.strip_prefix("**").and_then(|l| l.strip_suffix("**")))
+        .or_else(|| line.strip_prefix("__").and_then(|l| l.strip_suffix("__")))?;
+    let inner = inner.trim().trim_end_matches(':');
+    (!inner.is_empty() && !inner.contains("**") && inner.len() < 80).then_some(inner)
+}
+
+/// `---`, `***` or `___` alone.
+fn is_rule(line: &str) -> bool {
+    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.len() >= 3
+        && (compact.bytes().all(|b| b == b'-')
+            || compact.bytes().all(|b| b == b'*')
+            || compact.bytes().all(|b| b == b'_'))
+}
+
+/// The length of a list marker and the space after it (`- `, `* `, `+ `, `1. `, `2) `).
+fn bullet(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    if matches!(bytes.first(), Some(b'-' | b'*' | b'+')) && bytes.get(1) == Some(&b' ') {
+        return Some(2);
+    }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    ((1..=9).contains(&digits)
+        && matches!(bytes.get(digits), Some(b'.' | b')'))
+        && bytes.get(digits + 1) == Some(&b' '))
+    .then_some(digits + 2)
+}
+
+/// A bullet's text without a task box (`[ ] `, `[x] `).
+fn task_box(text: &str) -> &str {
+    let text = text.trim_start();
+    for done in ["[ ] ", "[x] ", "[X] "] {
+        if let Some(rest) = text.strip_prefix(done) {
+            return rest.trim_start();
+        }
+    }
+    text
+}
+
+/// A date at the start of an item (`2026-03-14: …`, `**Mar 14, 2026** – …`, `March 2026: …`),
+/// and the text after it and its separator; an invalid one (`2026-02-30`) is an error.
+fn leading_date(text: &str) -> Option<Result<(Date, &str), String>> {
+    let unwrapped = text.trim_start_matches(['*', '_', '[', '(']);
+    match find_date(unwrapped) {
+        Some((date, 0, end)) => {
+            let rest = unwrapped[end..]
+                .trim_start_matches(|c: char| c.is_whitespace() || "*_])-–—:|,".contains(c));
+            Some(Ok((date, rest)))
+        }
+        Some(_) => None,
+        None => invalid_iso(unwrapped).map(Err),
+    }
+}
+
+/// A message for text that starts like an ISO date but is none (`2026-02-30`, `2026-13`).
+fn invalid_iso(text: &str) -> Option<String> {
+    let head: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    let parts: Vec<&str> = head.split('-').collect();
+    (parts.len() >= 2 && parts[0].len() == 4 && parts[1].len() == 2).then(|| {
+        format!("`{head}` is not a valid date: write YYYY-MM-DD (e.g. 2026-03-14) or YYYY-MM")
+    })
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A month by its name or its first three letters (`Sept` too).
+fn month(word: &str) -> Option<Month> {
+    let word = word.trim_end_matches('.').to_lowercase();
+    if word.len() < 3 {
+        return None;
+    }
+    let n = MONTHS
+        .iter()
+        .position(|m| *m == word || (word.len() <= 4 && m.starts_with(&word)))?;
+    Month::try_from(n as u8 + 1).ok()
+}
+
+/// The first date in `text`: its day (the first of a month, quarter, half or year when only
+/// that is written) and where it stands, as byte offsets. Written as `2026-03-14`,
+/// `2026/03/14`, `2026-03`, `14 March 2026`, `March 14, 2026`, `March 2026`, `Q1 2026`,
+/// `2026 Q1`, `2026-Q1`, `H2 2026`, or a year alone (in a heading).
+pub fn find_date(text: &str) -> Option<(Date, usize, usize)> {
+    let words = words_of(text);
+    let end = |last: usize| words[last].0 + words[last].1.len();
+    let mut year_alone = None;
+    for (i, &(start, word)) in words.iter().enumerate() {
+        if let Some((date, last)) = date_at(&words, i) {
+            return Some((date, start, end(last)));
+        }
+        let after_month = i > 0 && month(words[i - 1].1).is_some();
+        if year_alone.is_none() && !after_month {
+            year_alone = year(word)
+                .and_then(|y| calendar(y, Month::January, 1))
+                .map(|date| (date, start, end(i)));
+        }
+    }
+    year_alone
+}
+
+/// The words of `text` and their byte offsets, split at spaces and at `,()[]*_:|`.
+fn words_of(text: &str) -> Vec<(usize, &str)> {
+    let split = |c: char| c.is_whitespace() || ",()[]*_:|".contains(c);
+    let mut words = Vec::new();
+    let mut offset = 0;
+    for piece in text.split_inclusive(split) {
+        let word = piece.trim_end_matches(split);
+        if !word.is_empty() {
+            words.push((offset, word));
+        }
+        offset += piece.len();
+    }
+    words
+}
+
+/// The date written from word `i` on, and its last word.
+fn date_at(words: &[(usize, &str)], i: usize) -> Option<(Date, usize)> {
+    let word = |k: usize| words.get(k).map(|w| w.1);
+    let w = word(i)?;
+    numeric(w)
+        .map(|date| (date, i))
+        // Q1 2026
+        .or_else(|| Some((calendar(year(word(i + 1)?)?, period(w)?, 1)?, i + 1)))
+        // 2026 Q1
+        .or_else(|| Some((calendar(year(w)?, period(word(i + 1)?)?, 1)?, i + 1)))
+        // 14 March 2026
+        .or_else(|| {
+            let (d, m, y) = (day_number(w)?, month(word(i + 1)?)?, year(word(i + 2)?)?);
+            Some((calendar(y, m, d)?, i + 2))
+        })
+        // March 14, 2026
+        .or_else(|| {
+            let (m, d, y) = (month(w)?, day_number(word(i + 1)?)?, year(word(i + 2)?)?);
+            Some((calendar(y, m, d)?, i + 2))
+        })
+        // March 2026
+        .or_else(|| Some((calendar(year(word(i + 1)?)?, month(w)?, 1)?, i + 1)))
+}
+
+/// `2026-03-14`, `2026/03/14`, `2026-03`, `2026-Q1`, `2026-H2`.
+fn numeric(word: &str) -> Option<Date> {
+    let parts: Vec<&str> = word.split(['-', '/']).collect();
+    let two_digits = |p: &str| {
+        (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u8>().ok())
+            .flatten()
+    };
+    let y = year(parts.first()?)?;
+    match parts[1..] {
+        [p] if period(p).is_some() => calendar(y, period(p)?, 1),
+        [m] => calendar(y, Month::try_from(two_digits(m)?).ok()?, 1),
+        [m, d] => calendar(y, Month::try_from(two_digits(m)?).ok()?, two_digits(d)?),
+        _ => None,
+    }
+}
+
+fn calendar(year: i32, month: Month, day: u8) -> Option<Date> {
+    Date::from_calendar_date(year, month, day).ok()
+}
+
+/// A year of four digits, 1970 to 2200.
+fn year(word: &str) -> Option<i32> {
+    let word = word.trim_end_matches('.');
+    (word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| word.parse().ok())
+        .flatten()
+        .filter(|y| (1970..=2200).contains(y))
+}
+
+/// A day of the month: `14`, `14th`, `1st`.
+fn day_number(word: &str) -> Option<u8> {
+    let word = word.trim_end_matches(['.', ',']);
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &word[digits.len()..];
+    (matches!(suffix, "" | "st" | "nd" | "rd" | "th") && (1..=2).contains(&digits.len()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// The first month of a quarter or half: `Q1`, `H2`.
+fn period(word: &str) -> Option<Month> {
+    match word.to_uppercase().as_str() {
+        "Q1" | "H1" => Some(Month::January),
+        "Q2" => Some(Month::April),
+        "Q3" | "H2" => Some(Month::July),
+        "Q4" => Some(Month::October),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn dates_are_found_in_the_common_spellings() {
+        fn found(text: &str) -> Option<(Date, &str)> {
+            find_date(text).map(|(d, s, e)| (d, &text[s..e]))
+        }
+        assert_eq!(
+            found("2026-03-14: x"),
+            Some((date!(2026 - 03 - 14), "2026-03-14"))
+        );
+        assert_eq!(
+            found("2026/03/14"),
+            Some((date!(2026 - 03 - 14), "2026/03/14"))
+        );
+        assert_eq!(found("2026-03"), Some((date!(2026 - 03 - 01), "2026-03")));
+        assert_eq!(
+            found("Projects (March 2026)"),
+            Some((date!(2026 - 03 - 01), "March 2026"))
+        );
+        assert_eq!(
+            found("Sept 2025"),
+            Some((date!(2025 - 09 - 01), "Sept 2025"))
+        );
+        assert_eq!(
+            found("Mar 14, 2026 — x"),
+            Some((date!(2026 - 03 - 14), "Mar 14, 2026"))
+        );
+        assert_eq!(
+            found("14 March 2026"),
+            Some((date!(2026 - 03 - 14), "14 March 2026"))
+        );
+        assert_eq!(found("Q3 2026"), Some((date!(2026 - 07 - 01), "Q3 2026")));
+        assert_eq!(found("2026 Q4"), Some((date!(2026 - 10 - 01), "2026 Q4")));
+        assert_eq!(found("2026-H2"), Some((date!(2026 - 07 - 01), "2026-H2")));
+        assert_eq!(found("2025"), Some((date!(2025 - 01 - 01), "2025")));
+        assert_eq!(found("Projects"), None);
+        assert_eq!(found("May the team ship"), None);
+        assert_eq!(found("2026-02-30"), None);
+    }
+
+    #[test]
+    fn sections_map_by_their_first_known_word() {
+        let config = Config::default();
+        let kind = |heading: &str| {
+            section_kind(&config, &Vec::new(), heading)
+                .map(|id| config.schema.kind(id).name.clone())
+        };
+        assert_eq!(
+            kind("Collaboration & mentorship").as_deref(),
+            Some("contribution")
+        );
+        assert_eq!(kind("Feedback").as_deref(), Some("feedback"));
+        assert_eq!(kind("1:1s").as_deref(), Some("conversation"));
+        assert_eq!(kind("Company building"), None);
+    }
+}

@@ -1,0 +1,132 @@
+//! jrnl's JSON export (`jrnl --export json > journal.json`): an object whose `entries` each
+//! have a `date` (`YYYY-MM-DD`), a `time`, a `title`, a `body`, `tags` (`@work`) and
+//! `starred`. Each becomes an entry of `--kind` (a conversation unless told): its tags without
+//! their `@`, and `starred` as the tag `starred`. The time of day is left out: a day is what
+//! an entry's date holds when it has no time zone, and jrnl's times have none.
+
+use serde::Deserialize;
+
+use super::{At, Item, Read, required_from, tag, title_and_body};
+use crate::config::Config;
+use crate::content::date::EntryDate;
+use crate::schema::{KindId, kind_name};
+
+#[derive(Deserialize)]
+struct Export {
+    entries: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    starred: bool,
+}
+
+pub fn read(text: &str, config: &Config, kind: Option<KindId>) -> Read {
+    let kind = kind
+        .or_else(|| config.schema.kind_by_name(kind_name::CONVERSATION))
+        .unwrap_or(0);
+    let mut read = Read::default();
+    let export: Export = match serde_json::from_str(text) {
+        Ok(export) => export,
+        Err(err) => {
+            let message = format!("not a jrnl JSON export (`jrnl --export json`): {err}");
+            // serde_json ends its message with the place; it is the diagnostic's.
+            let message = match message.rfind(" at line ") {
+                Some(at) => message[..at].to_string(),
+                None => message,
+            };
+            read.problems
+                .push((At::new(err.line().max(1), err.column().max(1)), message));
+            return read;
+        }
+    };
+    let starts = object_starts(text);
+    for (n, entry) in export.entries.into_iter().enumerate() {
+        let at = starts.get(n).copied().unwrap_or(At::new(1, 1));
+        let date = match EntryDate::parse(&entry.date) {
+            Ok(date) => date.iso(),
+            Err(message) => {
+                read.problems.push((at, format!("`date`: {message}")));
+                continue;
+            }
+        };
+        // jrnl keeps the first sentence as the title; an entry of one long line is cut.
+        let (title, rest) = title_and_body(&entry.title);
+        if title.is_empty() {
+            read.problems.push((at, "the entry has no title".into()));
+            continue;
+        }
+        let body = [rest.as_str(), entry.body.trim()]
+            .iter()
+            .filter(|part| !part.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let mut tags: Vec<String> = entry.tags.iter().filter_map(|t| tag(t)).collect();
+        if entry.starred {
+            tags.push("starred".into());
+        }
+        tags.dedup();
+        let fields = required_from(config, kind, &format!("{title} {body}"))
+            .map(|from| vec![("from".to_string(), from, at)])
+            .unwrap_or_default();
+        read.items.push(Item {
+            at,
+            kind,
+            title,
+            date,
+            tags,
+            fields,
+            body,
+        });
+    }
+    read
+}
+
+/// Where each object of the `entries` array starts: the `{` of each object nested in an array
+/// that is itself in the top object.
+fn object_starts(text: &str) -> Vec<At> {
+    let mut starts = Vec::new();
+    // The open brackets, innermost last.
+    let mut open: Vec<u8> = Vec::new();
+    let (mut in_string, mut escaped) = (false, false);
+    let (mut line, mut line_start) = (1, 0);
+    for (i, byte) in text.bytes().enumerate() {
+        if byte == b'\n' {
+            line += 1;
+            line_start = i + 1;
+        }
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                if byte == b'{' && open == b"{[" {
+                    starts.push(At::new(line, text[line_start..i].chars().count() + 1));
+                }
+                open.push(byte);
+            }
+            b'}' | b']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    starts
+}

@@ -1,0 +1,415 @@
+//! `playbook import brag|jrnl|csv FILE`: entries from what people kept before playbook, each
+//! written as a draft for its owner to review. A source is read into [`Item`]s (one module per
+//! format), every item is checked as the entry it would become, and only then is anything
+//! written: a source with problems writes nothing (unless `--skip-bad`), and an item already
+//! in the playbook (same kind, title and day) is never written twice.
+
+mod brag;
+mod jrnl;
+mod spreadsheet;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_yaml::Value;
+
+use super::add::{Line, entry_text, line};
+use super::new::{NewError, create_entry, file_slug, unknown_kind};
+use crate::config::Config;
+use crate::content::MAX_SLUG_BYTES;
+use crate::content::load::read_entry;
+use crate::content::parse::parse_entry;
+use crate::content::walk::find_sources;
+use crate::error::{Diagnostic, Failure, Severity};
+use crate::schema::{KindId, field};
+
+/// The largest source read: a brag document or export of 64 MiB is years of notes.
+const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A Markdown brag document: sections, dates in headings or items, bullets or paragraphs.
+    Brag,
+    /// jrnl's JSON export (`jrnl --export json`).
+    Jrnl,
+    /// A spreadsheet saved as CSV, a header row naming the fields.
+    Csv,
+}
+
+pub struct ImportOptions {
+    pub root: PathBuf,
+    pub format: Format,
+    /// The source, as given (relative to the working directory).
+    pub file: PathBuf,
+    /// The kind of every entry (jrnl, csv), or of a brag document's unmapped sections.
+    pub kind: Option<String>,
+    /// `Section name=kind`, for a brag document.
+    pub map: Vec<String>,
+    pub draft: bool,
+    pub dry_run: bool,
+    pub skip_bad: bool,
+}
+
+/// What an import wrote (or, with `--dry-run`, would write), and what it passed over.
+#[derive(Debug, Default)]
+pub struct Imported {
+    /// Each entry's path relative to the root and its text.
+    pub entries: Vec<(PathBuf, String)>,
+    /// Items already in the playbook: same kind, title and day.
+    pub present: usize,
+    /// Items left out for their problems (`--skip-bad`); the problems are among `warnings`.
+    pub skipped: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Where in the source something is: 1-based line and column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct At {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl At {
+    pub fn new(line: usize, column: usize) -> At {
+        At { line, column }
+    }
+}
+
+/// One entry to be, as a source gives it.
+#[derive(Debug)]
+pub(super) struct Item {
+    /// Where the item starts.
+    pub at: At,
+    pub kind: KindId,
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub tags: Vec<String>,
+    /// Further front matter, each value with where it stands in the source.
+    pub fields: Vec<(String, Value, At)>,
+    pub body: String,
+}
+
+/// What a format's reader gives: the items it read and the problems of those it could not.
+#[derive(Default)]
+pub(super) struct Read {
+    pub items: Vec<Item>,
+    pub problems: Vec<(At, String)>,
+}
+
+/// Imports `options.file` into the playbook at `options.root`.
+pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
+    let config = Config::load(&options.root)?;
+    let kind = match &options.kind {
+        Some(name) => Some(
+            config
+                .schema
+                .kind_by_name(name)
+                .ok_or_else(|| NewError::Usage(unknown_kind(&config, name)))?,
+        ),
+        None => None,
+    };
+    let text =
+        crate::text::read_text_file(&options.file, &options.file, MAX_SOURCE_BYTES, "a source")?;
+    let read = match options.format {
+        Format::Brag => brag::read(&text, &config, kind, &brag::mapping(&config, &options.map)?),
+        Format::Jrnl => jrnl::read(&text, &config, kind),
+        Format::Csv => {
+            let kind = kind.ok_or_else(|| {
+                NewError::Usage(
+                    "a CSV names no kind: give one with --kind (e.g. --kind achievement)".into(),
+                )
+            })?;
+            spreadsheet::read(&text, &config, kind)
+        }
+    };
+    let at = |at: At, message: String, severity: Severity| Diagnostic {
+        severity,
+        ..Diagnostic::error(&options.file, message).at(at.line, at.column)
+    };
+    let mut problems: Vec<Diagnostic> = (read.problems.iter())
+        .map(|(place, message)| at(*place, message.clone(), Severity::Error))
+        .collect();
+    let mut imported = Imported {
+        skipped: read.problems.len(),
+        ..Imported::default()
+    };
+
+    let mut playbook = Existing::read(&options.root, &config)?;
+    for item in read.items {
+        let Some(rel) = playbook.place(&config, &item) else {
+            imported.present += 1;
+            continue;
+        };
+        let lines = front_matter(&item, options.draft);
+        let text = entry_text(&lines, &item.body);
+        let (_, diagnostics) = parse_entry(&config, item.kind, &rel, &text);
+        let origin = |d: &Diagnostic| {
+            // Line 1 is `---`; the front matter's lines follow in order.
+            let origin = (d.line.and_then(|n| n.checked_sub(2)))
+                .and_then(|i| lines.get(i))
+                .map(|line| line.origin.as_str())
+                .and_then(parse_at);
+            origin.unwrap_or(item.at)
+        };
+        let errors = (diagnostics.iter()).filter(|d| d.severity == Severity::Error);
+        let mut failed = false;
+        for d in errors {
+            problems.push(at(origin(d), d.message.clone(), Severity::Error));
+            failed = true;
+        }
+        let warnings = (diagnostics.iter()).filter(|d| d.severity == Severity::Warning);
+        (imported.warnings)
+            .extend(warnings.map(|d| at(origin(d), d.message.clone(), Severity::Warning)));
+        if failed {
+            imported.skipped += 1;
+        } else {
+            imported.entries.push((rel, text));
+        }
+    }
+    if !problems.is_empty() {
+        if !options.skip_bad {
+            return Err(NewError::Failure(Failure(problems)));
+        }
+        for problem in &mut problems {
+            problem.severity = Severity::Warning;
+            problem.message.push_str(" (skipped)");
+        }
+        imported.warnings.splice(0..0, problems);
+    }
+    if !options.dry_run {
+        for (rel, text) in &imported.entries {
+            create_entry(&options.root, rel, text)?;
+        }
+    }
+    Ok(imported)
+}
+
+/// The front matter of `item`: title, date, tags, its fields, then `draft: true` when asked.
+fn front_matter(item: &Item, draft: bool) -> Vec<Line> {
+    let origin = show_at(item.at);
+    let mut lines = vec![
+        line(field::TITLE, Value::from(item.title.as_str()), &origin),
+        line(field::DATE, Value::from(item.date.as_str()), &origin),
+    ];
+    if !item.tags.is_empty() {
+        let tags = item.tags.iter().map(|t| Value::from(t.as_str())).collect();
+        lines.push(line(field::TAGS, Value::Sequence(tags), &origin));
+    }
+    for (name, value, at) in &item.fields {
+        lines.push(line(name, value.clone(), &show_at(*at)));
+    }
+    if draft {
+        lines.push(line(field::DRAFT, Value::from(true), &origin));
+    }
+    lines
+}
+
+/// `line:col`, as a line's origin.
+fn show_at(at: At) -> String {
+    format!("{}:{}", at.line, at.column)
+}
+
+fn parse_at(text: &str) -> Option<At> {
+    let (line, column) = text.split_once(':')?;
+    Some(At::new(line.parse().ok()?, column.parse().ok()?))
+}
+
+/// The entries the playbook has: what names each (kind, title, day), and the keys taken.
+struct Existing {
+    entries: HashSet<(KindId, String, String)>,
+    keys: HashSet<String>,
+}
+
+impl Existing {
+    fn read(root: &Path, config: &Config) -> Result<Existing, Failure> {
+        let (sources, _) = find_sources(root, &config.schema)?;
+        let parsed: Vec<_> = (sources.par_iter())
+            .map(|source| read_entry(source, config))
+            .collect();
+        let entries = (parsed.iter())
+            .filter_map(|p| p.entry.as_ref())
+            .map(|e| (e.kind, identity(&e.title), e.date.iso()))
+            .collect();
+        Ok(Existing {
+            entries,
+            keys: parsed.into_iter().map(|p| p.key).collect(),
+        })
+    }
+
+    /// The path for `item`, the first free of `slug`, `slug-DATE`, `slug-DATE-2`, …; `None`
+    /// when the playbook (or this import) has it already.
+    fn place(&mut self, config: &Config, item: &Item) -> Option<PathBuf> {
+        let name = (item.kind, identity(&item.title), item.date.clone());
+        if !self.entries.insert(name) {
+            return None;
+        }
+        let folder = &config.schema.kind(item.kind).folder;
+        let slug = file_slug(&item.title);
+        let slug = if slug.is_empty() {
+            "entry"
+        } else {
+            slug.as_str()
+        };
+        // A suffix takes room from the slug (ASCII): the name must still fit.
+        let with = |suffix: String| {
+            let room = MAX_SLUG_BYTES.saturating_sub(suffix.len());
+            format!(
+                "{}{suffix}",
+                slug[..slug.len().min(room)].trim_end_matches('-')
+            )
+        };
+        let mut candidates = [slug.to_string(), with(format!("-{}", item.date))]
+            .into_iter()
+            .chain((2..).map(|n| with(format!("-{}-{n}", item.date))));
+        let free = candidates.find(|slug| self.keys.insert(format!("{folder}/{slug}")))?;
+        Some(Path::new("content").join(folder).join(format!("{free}.md")))
+    }
+}
+
+/// A title as it identifies an entry: case and spacing aside.
+fn identity(title: &str) -> String {
+    title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The first sentence of `text` as a title, and the rest as the body; a first sentence over
+/// 100 characters is cut at a word (with `…`) and the body keeps the whole text, so that
+/// nothing is lost.
+pub(super) fn title_and_body(text: &str) -> (String, String) {
+    const LONGEST: usize = 100;
+    let text = text.trim();
+    let first_line = text.lines().next().unwrap_or_default();
+    let end = sentence_end(first_line).unwrap_or(first_line.len());
+    let sentence = first_line[..end].trim();
+    let rest = text[end..].trim();
+    let sentence = sentence.strip_suffix('.').unwrap_or(sentence).trim_end();
+    // Bold is how brag documents mark an item's start; a title is shown as plain text.
+    let sentence = &sentence.replace("**", "");
+    if sentence.chars().count() <= LONGEST {
+        return (sentence.to_string(), rest.to_string());
+    }
+    let cut: String = sentence.chars().take(LONGEST).collect();
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > LONGEST / 2 => &cut[..at],
+        _ => cut.as_str(),
+    };
+    (format!("{}…", cut.trim_end()), text.to_string())
+}
+
+/// Where the first sentence of a line ends: after `.`, `!` or `?` followed by a space (not
+/// in `e.g. ` or a number such as `1.5`).
+fn sentence_end(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    (0..bytes.len().saturating_sub(1)).find_map(|i| {
+        if !matches!(bytes[i], b'.' | b'!' | b'?') || bytes[i + 1] != b' ' {
+            return None;
+        }
+        // `i` is an ASCII byte: a character boundary.
+        let word = line[..i].rsplit(' ').next().unwrap_or_default();
+        let abbreviation = bytes[i] == b'.'
+            && (word.contains('.')
+                || word.chars().count() <= 1
+                || ABBREVIATIONS.contains(&word.to_lowercase().as_str()));
+        (!abbreviation).then_some(i + 1)
+    })
+}
+
+/// Words a full stop follows without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "st", "no", "inc", "approx",
+];
+
+/// A tag as a source writes it (`@work`, `#launch`, ` Q3 `), as playbook keeps it.
+pub(super) fn tag(text: &str) -> Option<String> {
+    let tag = text.trim().trim_start_matches(['@', '#']).trim();
+    (!tag.is_empty()).then(|| tag.to_string())
+}
+
+/// The person `text` names, by id or by name, as whole words; else the boss.
+pub(super) fn person_named(config: &Config, text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let names = |phrase: &str| {
+        let phrase: Vec<String> = phrase.split_whitespace().map(str::to_lowercase).collect();
+        !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase.as_slice())
+    };
+    let named = config
+        .people
+        .iter()
+        .find(|(id, person)| names(id) || names(&person.name));
+    named
+        .map(|(id, _)| id.clone())
+        .or_else(|| config.boss.clone())
+}
+
+/// The `from` a kind needs (feedback, advice) when the source cannot say: the person the
+/// text names, else the boss; `None` when the kind has no required `from` or nobody is known.
+pub(super) fn required_from(config: &Config, kind: KindId, text: &str) -> Option<Value> {
+    let spec = config.schema.kind(kind);
+    let needs = spec.fields.iter().any(|f| f.name == "from" && f.required);
+    if !needs {
+        return None;
+    }
+    person_named(config, text).map(Value::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text made of what the readers look for: markers, dates, quotes, separators, and
+    /// characters of more than one byte.
+    const PIECES: &str = r#"(?s)([-*+#>\[\]x ,;"{}:\n\t]|\*\*|```|2026-03-14|2026-02-30|March 2026|Q1 |1\. |é|ß|\u{3000}|\u{212a}|entries|title|date|[a-z]{1,6}){0,80}"#;
+
+    #[test]
+    fn a_title_is_the_first_sentence_and_the_body_the_rest() {
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(title_and_body("éK"), pair("éK", ""));
+        assert_eq!(
+            title_and_body("Café crème. Then, e.g. more.\nMore"),
+            pair("Café crème", "Then, e.g. more.\nMore")
+        );
+        assert_eq!(
+            title_and_body("**Led** it, i.e. all"),
+            pair("Led it, i.e. all", "")
+        );
+        let long = "word ".repeat(40);
+        let (title, body) = title_and_body(&long);
+        assert!(
+            title.ends_with('…') && title.chars().count() <= 101,
+            "{title}"
+        );
+        assert_eq!(body, long.trim());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn no_source_makes_a_reader_panic(text in PIECES) {
+            let config = Config::default();
+            let kind = config.schema.kind_by_name("achievement");
+            for read in [
+                brag::read(&text, &config, None, &Vec::new()),
+                jrnl::read(&text, &config, None),
+                spreadsheet::read(&text, &config, kind.unwrap_or(0)),
+            ] {
+                for item in &read.items {
+                    proptest::prop_assert!(crate::content::date::EntryDate::parse(&item.date).is_ok());
+                    proptest::prop_assert!(item.at.line >= 1 && item.at.column >= 1);
+                }
+                for (at, _) in &read.problems {
+                    proptest::prop_assert!(at.line >= 1 && at.column >= 1);
+                }
+            }
+            let _ = title_and_body(&text);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! A spreadsheet saved as CSV: a header row names the fields (`title`, `date`, `body`, `tags`
+//! and any field of the kind or common to all, such as `impact` or `people`), each row after
+//! it is an entry of `--kind`. A value is read as its field's type: a list as `a, b` or
+//! `a; b`, a number, `yes`/`no`. Case and spaces in the header do not matter.
+
+use serde_yaml::Value;
+
+use super::{At, Item, Read, required_from, tag};
+use crate::commands::add::typed;
+use crate::config::Config;
+use crate::content::date::EntryDate;
+use crate::error::did_you_mean;
+use crate::schema::{FieldType, KindId, field};
+
+pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
+    let mut read = Read::default();
+    let spec = config.schema.kind(kind);
+    let known: Vec<&str> = (spec.fields.iter().chain(&config.schema.common))
+        .map(|f| f.name.as_str())
+        .chain([BODY])
+        .collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = match reader.headers() {
+        Ok(header) => header.clone(),
+        Err(err) => {
+            read.problems.push((
+                error_at(&err),
+                format!("cannot read the header row: {}", reason(&err)),
+            ));
+            return read;
+        }
+    };
+    let columns: Vec<String> = header
+        .iter()
+        .map(|name| name.trim().to_lowercase().replace([' ', '-'], "_"))
+        .collect();
+    let header_cells = cell_starts(text, 0, 1, columns.len());
+    for (i, name) in columns.iter().enumerate() {
+        if !name.is_empty() && !known.contains(&name.as_str()) {
+            read.problems.push((
+                header_cells[i],
+                format!(
+                    "unknown column `{name}`{}; the columns of a `{}` entry: {}",
+                    did_you_mean(name, known.iter().copied()),
+                    spec.name,
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    for required in [field::TITLE, field::DATE] {
+        if !columns.iter().any(|c| c == required) {
+            read.problems.push((
+                At::new(1, 1),
+                format!("the header row has no `{required}` column"),
+            ));
+        }
+    }
+    if !read.problems.is_empty() {
+        return read;
+    }
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(err) => {
+                read.problems.push((error_at(&err), reason(&err)));
+                continue;
+            }
+        };
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let position = record
+            .position()
+            .cloned()
+            .unwrap_or_else(csv::Position::new);
+        let cells = cell_starts(
+            text,
+            position.byte() as usize,
+            position.line() as usize,
+            record.len(),
+        );
+        let at = cells
+            .first()
+            .copied()
+            .unwrap_or(At::new(position.line() as usize, 1));
+        if record.len() > columns.len() {
+            read.problems.push((
+                cells[columns.len()],
+                format!(
+                    "{} cells, and the header names {}",
+                    record.len(),
+                    columns.len()
+                ),
+            ));
+            continue;
+        }
+        let mut item = Item {
+            at,
+            kind,
+            title: String::new(),
+            date: String::new(),
+            tags: Vec::new(),
+            fields: Vec::new(),
+            body: String::new(),
+        };
+        let mut bad = false;
+        for (i, cell) in record.iter().enumerate() {
+            let (name, cell, at) = (columns[i].as_str(), cell.trim(), cells[i]);
+            match name {
+                _ if cell.is_empty() => {}
+                field::TITLE => item.title = cell.split_whitespace().collect::<Vec<_>>().join(" "),
+                field::DATE => match EntryDate::parse(cell) {
+                    Ok(_) => item.date = cell.to_string(),
+                    Err(message) => {
+                        read.problems.push((at, format!("`date`: {message}")));
+                        bad = true;
+                    }
+                },
+                BODY => item.body = cell.to_string(),
+                field::TAGS => item.tags = list(cell).filter_map(tag).collect(),
+                _ => {
+                    let ty = (spec.fields.iter().chain(&config.schema.common))
+                        .find(|f| f.name == name)
+                        .map(|f| &f.ty);
+                    let value = match ty {
+                        Some(FieldType::List(item)) => {
+                            Value::Sequence(list(cell).map(|part| typed(item, part)).collect())
+                        }
+                        Some(ty) => typed(ty, cell),
+                        None => Value::from(cell),
+                    };
+                    item.fields.push((name.to_string(), value, at));
+                }
+            }
+        }
+        for (required, value) in [(field::TITLE, &item.title), (field::DATE, &item.date)] {
+            if value.is_empty() && !bad {
+                let column = columns.iter().position(|c| c == required).unwrap_or(0);
+                read.problems.push((
+                    cells.get(column).copied().unwrap_or(at),
+                    format!("the row has no `{required}`"),
+                ));
+                bad = true;
+            }
+        }
+        if bad {
+            continue;
+        }
+        let has_from = item.fields.iter().any(|(name, _, _)| name == "from");
+        let text = format!("{} {}", item.title, item.body);
+        if let Some(from) = required_from(config, kind, &text).filter(|_| !has_from) {
+            item.fields.push(("from".into(), from, at));
+        }
+        read.items.push(item);
+    }
+    read
+}
+
+/// The column of the body: Markdown, below the front matter.
+const BODY: &str = "body";
+
+/// A list cell's items: split at `;` when it has one (so that items may hold commas), else
+/// at `,`.
+fn list(cell: &str) -> impl Iterator<Item = &str> {
+    let separator = if cell.contains(';') { ';' } else { ',' };
+    cell.split(separator)
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+}
+
+fn error_at(err: &csv::Error) -> At {
+    match err.position() {
+        Some(position) => At::new(position.line() as usize, 1),
+        None => At::new(1, 1),
+    }
+}
+
+/// The csv crate's message without the place it adds (the diagnostic has it).
+fn reason(err: &csv::Error) -> String {
+    match err.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("{len} cells, and the header names {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { err, .. } => format!("not UTF-8 text ({err})"),
+        _ => err.to_string(),
+    }
+}
+
+/// Where each of the `count` cells of the record starting at byte `start` (on `line`) begins:
+/// a quoted cell may hold commas, quotes written twice and line breaks.
+fn cell_starts(text: &str, start: usize, line: usize, count: usize) -> Vec<At> {
+    let bytes = text.as_bytes();
+    let (mut line, mut line_start) = (
+        line,
+        text[..start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |n| n + 1),
+    );
+    let mut cells = Vec::with_capacity(count);
+    let mut i = start.min(bytes.len());
+    while cells.len() < count {
+        cells.push(At::new(line, text[line_start..i].chars().count() + 1));
+        let mut quoted = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' if quoted && bytes.get(i + 1) == Some(&b'"') => i += 1,
+                b'"' => quoted = !quoted,
+                b',' if !quoted => break,
+                b'\n' if !quoted => break,
+                b'\n' => {
+                    line += 1;
+                    line_start = i + 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b',') {
+            // The record ended early: the rest of its cells start where it ends.
+            while cells.len() < count {
+                cells.push(At::new(line, text[line_start..i].chars().count() + 1));
+            }
+            break;
+        }
+        i += 1;
+    }
+    cells
+}

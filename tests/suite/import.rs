@@ -1,0 +1,414 @@
+//! `playbook import brag|jrnl|csv`: a brag document, a jrnl export and a spreadsheet become
+//! draft entries that pass `check` and build; a second run writes nothing; a source with
+//! problems writes nothing and names each problem at its `FILE:line:col`.
+
+use crate::common;
+
+use common::{Playbook, Run, assert_holds};
+
+/// A brag document in three section styles: `###` headings under dated `##` ones, a bold line
+/// as a heading, and a section with its date in the heading; dates in items too.
+const BRAG: &str = "# Brag document
+
+## 2026-03
+
+### Projects
+- 2026-03-14: Shipped the ledger cutover. Zero downtime at month end.
+  - Led the rollback plan
+  - Wrote the runbook
+- Migrated billing to the new queue
+
+### Collaboration & mentorship
+* Mentored Lee through the first on-call rotation. Lee runs it now.
+
+**Feedback**
+
+Dana Boss said the planning doc was the clearest of the year. She shared it upward.
+
+## Learning (May 2026)
+1. **May 20, 2026** — Finished the distributed systems course
+2. Read a book on incident review
+
+## Side quests, Q3 2026
+- [x] Organised the team offsite
+";
+
+fn import(playbook: &Playbook, args: &[&str]) -> Run {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    playbook.run(&all)
+}
+
+/// `name` written beside the playbook's content (not in it) and its absolute path.
+fn source(playbook: &Playbook, name: &str, text: &str) -> String {
+    playbook.write(&format!("sources/{name}"), text);
+    let path = playbook.path().join("sources").join(name);
+    path.to_str().expect("temp paths are UTF-8").to_string()
+}
+
+fn assert_checks_and_builds(playbook: &Playbook, titles: &[&str]) {
+    let check = playbook.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    playbook.build(&["--drafts"]);
+    let all: String = common::snapshot(&playbook.path().join("public"))
+        .into_iter()
+        .filter(|(path, _)| path.extension().is_some_and(|ext| ext == "html"))
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    for title in titles {
+        assert!(all.contains(title), "no page shows {title}");
+    }
+}
+
+#[test]
+fn a_brag_document_becomes_drafts_by_section_and_date() {
+    let playbook = Playbook::fixture("basic");
+    let brag = source(&playbook, "brag.md", BRAG);
+    let run = import(&playbook, &["brag", &brag]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_holds(&run.stdout, &["imported 7 entries as drafts from"]);
+
+    assert_eq!(
+        playbook.read("content/achievements/shipped-the-ledger-cutover.md"),
+        "---\ntitle: Shipped the ledger cutover\ndate: 2026-03-14\ndraft: true\n---\n\
+         Zero downtime at month end.\n- Led the rollback plan\n- Wrote the runbook\n"
+    );
+    // The date of the nearest dated heading, the first day of its month.
+    assert_holds(
+        &playbook.read("content/achievements/migrated-billing-to-the-new-queue.md"),
+        &["date: 2026-03-01\n", "draft: true\n"],
+    );
+    // "Collaboration & mentorship" is a contribution.
+    assert_holds(
+        &playbook.read("content/contributions/mentored-lee-through-the-first-on-call-rotation.md"),
+        &[
+            "title: Mentored Lee through the first on-call rotation\n",
+            "Lee runs it now.",
+        ],
+    );
+    // A bold line is a section; a feedback's `from` is the person its text names.
+    let feedback = playbook
+        .read("content/feedback/dana-boss-said-the-planning-doc-was-the-clearest-of-the-year.md");
+    assert_holds(
+        &feedback,
+        &[
+            "date: 2026-03-01\n",
+            "from: dana\n",
+            "She shared it upward.",
+        ],
+    );
+    // The heading's own date and section; an item's date wins over its heading's.
+    assert_holds(
+        &playbook.read("content/achievements/finished-the-distributed-systems-course.md"),
+        &["date: 2026-05-20\n"],
+    );
+    assert_holds(
+        &playbook.read("content/achievements/read-a-book-on-incident-review.md"),
+        &["date: 2026-05-01\n"],
+    );
+    // An unmapped section is an achievement; a task box is not part of the title.
+    assert_holds(
+        &playbook.read("content/achievements/organised-the-team-offsite.md"),
+        &["title: Organised the team offsite\n", "date: 2026-07-01\n"],
+    );
+    assert_checks_and_builds(
+        &playbook,
+        &["Shipped the ledger cutover", "Organised the team offsite"],
+    );
+
+    // Twice: nothing new, nothing touched.
+    let before = common::snapshot(&playbook.path().join("content"));
+    let again = import(&playbook, &["brag", &brag]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_holds(
+        &again.stdout,
+        &["nothing new to import from", "(7 already in the playbook)"],
+    );
+    assert_eq!(common::snapshot(&playbook.path().join("content")), before);
+}
+
+#[test]
+fn map_kind_and_no_draft_steer_a_brag_import() {
+    let playbook = Playbook::fixture("basic");
+    let brag = source(&playbook, "brag.md", BRAG);
+    let run = import(
+        &playbook,
+        &[
+            "brag",
+            &brag,
+            "--map",
+            "Collaboration & Mentorship=loyalty",
+            "--kind",
+            "contribution",
+            "--no-draft",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("as drafts"), "{}", run.stdout);
+    // --map names a section in any case and spacing; --kind is the kind of the sections that
+    // name none ("Side quests"); the others keep theirs.
+    let mentored = "content/loyalty/mentored-lee-through-the-first-on-call-rotation.md";
+    assert!(!playbook.read(mentored).contains("draft"));
+    assert!(playbook.exists("content/contributions/organised-the-team-offsite.md"));
+    assert!(playbook.exists("content/achievements/shipped-the-ledger-cutover.md"));
+
+    for (args, wanted) in [
+        (&["--map", "Projects=trophy"][..], "unknown kind `trophy`"),
+        (&["--map", "Projects"], "write \"Section name=kind\""),
+        (&["--kind", "nope"], "unknown kind `nope`"),
+    ] {
+        let mut all = vec!["brag", brag.as_str()];
+        all.extend_from_slice(args);
+        let run = import(&playbook, &all);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert_holds(&run.stderr, &[wanted]);
+    }
+}
+
+#[test]
+fn a_brag_document_with_problems_names_each_and_writes_nothing() {
+    let playbook = Playbook::fixture("basic");
+    let brag = source(
+        &playbook,
+        "brag.md",
+        "## Projects\n- An item with no date anywhere\n\n## 2026-04\n- 2026-02-30: Not a day\n- Fine\n",
+    );
+    let before = common::snapshot(playbook.path());
+    let run = import(&playbook, &["brag", &brag]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &[
+            "brag.md:2:3: no date for this item",
+            "brag.md:5:3: `2026-02-30` is not a valid date",
+            "failed with 2 errors",
+        ],
+    );
+    assert_eq!(common::snapshot(playbook.path()), before);
+
+    let skipped = import(&playbook, &["brag", &brag, "--skip-bad"]);
+    assert_eq!(skipped.code, 0, "{}", skipped.stderr);
+    assert_holds(
+        &skipped.stdout,
+        &["imported 1 entry as drafts", "(2 skipped for problems)"],
+    );
+    assert_holds(&skipped.stderr, &["warning: ", "brag.md:2:3: no date"]);
+    assert!(playbook.exists("content/achievements/fine.md"));
+}
+
+const JRNL: &str = r#"{
+  "tags": {"@work": 2, "@dana": 1},
+  "entries": [
+    {
+      "title": "Weekly with Dana.",
+      "body": "We talked about the Q3 roadmap.\n\n- hire a second SRE\n",
+      "date": "2026-04-02",
+      "time": "09:30",
+      "tags": ["@work", "@dana"],
+      "starred": true
+    },
+    {
+      "title": "Skip-level with the director",
+      "body": "",
+      "date": "2026-04-13",
+      "time": "14:00",
+      "tags": ["@work"],
+      "starred": false
+    }
+  ]
+}
+"#;
+
+#[test]
+fn a_jrnl_export_becomes_conversations_with_its_tags() {
+    let playbook = Playbook::fixture("basic");
+    let journal = source(&playbook, "journal.json", JRNL);
+    let run = import(&playbook, &["jrnl", &journal]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_holds(&run.stdout, &["imported 2 entries as drafts"]);
+    assert_eq!(
+        playbook.read("content/conversations/weekly-with-dana.md"),
+        "---\ntitle: Weekly with Dana\ndate: 2026-04-02\ntags: [\"work\", \"dana\", \"starred\"]\n\
+         draft: true\n---\nWe talked about the Q3 roadmap.\n\n- hire a second SRE\n"
+    );
+    assert_holds(
+        &playbook.read("content/conversations/skip-level-with-the-director.md"),
+        &["date: 2026-04-13\n", "tags: [\"work\"]\n"],
+    );
+    assert_checks_and_builds(
+        &playbook,
+        &["Weekly with Dana", "Skip-level with the director"],
+    );
+
+    let before = common::snapshot(&playbook.path().join("content"));
+    let again = import(&playbook, &["jrnl", &journal]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_holds(
+        &again.stdout,
+        &["nothing new to import", "2 already in the playbook"],
+    );
+    assert_eq!(common::snapshot(&playbook.path().join("content")), before);
+
+    // Another kind, and the place of a broken export.
+    let advice = import(
+        &playbook,
+        &["jrnl", &journal, "--kind", "advice", "--dry-run"],
+    );
+    assert_eq!(advice.code, 0, "{}", advice.stderr);
+    assert_holds(
+        &advice.stdout,
+        &[
+            "would write",
+            "content/advice/weekly-with-dana.md",
+            "from: dana",
+        ],
+    );
+    let broken = source(
+        &playbook,
+        "broken.json",
+        "{\"entries\": [\n  {\"title\": 3}\n]}",
+    );
+    let run = import(&playbook, &["jrnl", &broken]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(&run.stderr, &["broken.json:2:13: not a jrnl JSON export"]);
+}
+
+#[test]
+fn a_csv_reads_typed_fields_and_reports_a_bad_date_at_its_cell() {
+    let playbook = Playbook::fixture("basic");
+    let csv = source(
+        &playbook,
+        "wins.csv",
+        "Title,Date,Impact,Tags,People,Body\n\
+         Cut build time in half,2026-02-10,CI went from 20 to 9 minutes,\"ci; speed\",\"lee, dana\",\"Profiled the **slow** steps.\"\n\
+         \"Launched, finally\",2026-13-01,big,,,\n\
+         Mentored the interns,2026-06-01,,mentoring,,\n",
+    );
+    let before = common::snapshot(playbook.path());
+    let run = import(&playbook, &["csv", &csv, "--kind", "achievement"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &["wins.csv:3:21: `date`: `2026-13-01` is not a valid date"],
+    );
+    assert_eq!(
+        common::snapshot(playbook.path()),
+        before,
+        "a bad source writes nothing"
+    );
+
+    let run = import(
+        &playbook,
+        &["csv", &csv, "--kind", "achievement", "--skip-bad"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        playbook.read("content/achievements/cut-build-time-in-half.md"),
+        "---\ntitle: Cut build time in half\ndate: 2026-02-10\ntags: [\"ci\", \"speed\"]\n\
+         impact: CI went from 20 to 9 minutes\npeople: [\"lee\", \"dana\"]\ndraft: true\n---\n\
+         Profiled the **slow** steps.\n"
+    );
+    assert_checks_and_builds(
+        &playbook,
+        &["Cut build time in half", "Mentored the interns"],
+    );
+
+    let again = import(
+        &playbook,
+        &["csv", &csv, "--kind", "achievement", "--skip-bad"],
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_holds(
+        &again.stdout,
+        &[
+            "nothing new to import",
+            "2 already in the playbook",
+            "1 skipped for problems",
+        ],
+    );
+
+    // A wrong value for a typed field is reported at its cell; an unknown column at the header.
+    let typed = source(
+        &playbook,
+        "goals.csv",
+        "title,date,progress,colour\nGrow,2026-01-01,lots,red\n",
+    );
+    let run = import(&playbook, &["csv", &typed, "--kind", "goal"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(&run.stderr, &["goals.csv:1:21: unknown column `colour`"]);
+    let typed = source(
+        &playbook,
+        "goals.csv",
+        "title,date,progress\nGrow,2026-01-01,lots\n",
+    );
+    let run = import(&playbook, &["csv", &typed, "--kind", "goal"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &["goals.csv:2:17: `progress`: expected a whole number"],
+    );
+
+    let no_kind = import(&playbook, &["csv", &csv]);
+    assert_eq!(no_kind.code, 2, "{}", no_kind.stderr);
+    assert_holds(&no_kind.stderr, &["give one with --kind"]);
+}
+
+#[test]
+fn dry_run_prints_every_entry_and_writes_nothing() {
+    let playbook = Playbook::fixture("basic");
+    let brag = source(&playbook, "brag.md", BRAG);
+    let before = common::snapshot(playbook.path());
+    let run = import(&playbook, &["brag", &brag, "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_holds(
+        &run.stdout,
+        &[
+            "would write ",
+            "content/achievements/shipped-the-ledger-cutover.md:\n---\ntitle: Shipped the ledger cutover\n",
+            "would import 7 entries as drafts from",
+            "nothing written (--dry-run)",
+        ],
+    );
+    assert_eq!(common::snapshot(playbook.path()), before);
+}
+
+/// The README's walk-through: the sources of `examples/import/` into a new playbook.
+#[test]
+fn the_bundled_examples_import_into_a_new_playbook_as_the_readme_shows() {
+    let playbook = Playbook::empty();
+    let init = playbook.run(&["init"]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/import");
+    let example = |name: &str| examples.join(name).to_string_lossy().into_owned();
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap_or_default();
+
+    let brag = import(&playbook, &["brag", &example("brag.md")]);
+    assert_eq!(brag.code, 0, "{}", brag.stderr);
+    let jrnl = import(&playbook, &["jrnl", &example("journal.json")]);
+    assert_eq!(jrnl.code, 0, "{}", jrnl.stderr);
+    let csv = import(
+        &playbook,
+        &["csv", &example("wins.csv"), "--kind", "achievement"],
+    );
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    // Each path printed is a line of the README's session (which shows the CSV's dry run).
+    assert!(readme.contains("would write content/achievements/halved-the-ci-time.md:"));
+    for run in [&brag, &jrnl] {
+        for line in run.stdout.lines().filter(|l| l.contains("content/")) {
+            let rel = &line[line.find("content/").unwrap_or(0)..];
+            assert!(readme.contains(rel), "the README does not show {rel}");
+            assert!(playbook.exists(rel), "{rel} was not written");
+        }
+    }
+    assert_holds(&brag.stdout, &["imported 6 entries as drafts"]);
+    assert_holds(
+        &playbook.read("content/achievements/halved-the-ci-time.md"),
+        &["tags: [\"ci\", \"speed\"]\nimpact: CI takes 9 minutes instead of 20\ndraft: true\n"],
+    );
+    assert_checks_and_builds(
+        &playbook,
+        &["Shipped the ledger cutover", "Weekly with my manager"],
+    );
+}
