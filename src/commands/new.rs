@@ -110,23 +110,24 @@ pub fn create_entry(root: &Path, rel: &Path, text: &str) -> Result<(), NewError>
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|err| Diagnostic::io(dir, "create folder", &err))?;
     }
-    // `create_new` refuses an existing file atomically: nothing is ever overwritten.
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path);
-    match file {
-        Ok(mut file) => {
-            std::io::Write::write_all(&mut file, text.as_bytes())
-                .map_err(|err| Diagnostic::io(rel, "write", &err))?;
-            Ok(())
+    // Written beside, then moved in by a step that refuses an existing file: nothing is ever
+    // overwritten, and a run killed halfway leaves no half-written entry (only, at worst, a
+    // hidden `.tmp` file that no build reads).
+    let dir = path.parent().unwrap_or(root);
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).map_err(|err| Diagnostic::io(rel, "create", &err))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|err| Diagnostic::io(rel, "write", &err))?;
+    match file.persist_noclobber(&path) {
+        Ok(_) => Ok(()),
+        Err(err) if err.error.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(Diagnostic::error(
+                rel,
+                "already exists; playbook new never overwrites: edit it, or choose another title",
+            )
+            .into())
         }
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Err(Diagnostic::error(
-            rel,
-            "already exists; playbook new never overwrites: edit it, or choose another title",
-        )
-        .into()),
-        Err(err) => Err(Diagnostic::io(rel, "create", &err).into()),
+        Err(err) => Err(Diagnostic::io(rel, "create", &err.error).into()),
     }
 }
 
