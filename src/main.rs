@@ -325,7 +325,7 @@ fn print_imported(
     let file = options.file.display();
     let drafts = if options.draft { " as drafts" } else { "" };
     match (imported.entries.len(), options.dry_run) {
-        (0, false) => println!("nothing new to import from {file}{notes}"),
+        (0, _) => println!("nothing new to import from {file}{notes}"),
         (n, true) => println!(
             "would import {}{drafts} from {file}{notes}; nothing written (--dry-run)",
             entries(n)

@@ -270,7 +270,10 @@ fn a_jrnl_export_becomes_conversations_with_its_tags() {
     );
     let run = import(&playbook, &["jrnl", &broken]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_holds(&run.stderr, &["broken.json:2:13: not a jrnl JSON export"]);
+    assert_holds(
+        &run.stderr,
+        &["broken.json:2:3: the entry is not one jrnl writes: invalid type: integer `3`"],
+    );
 }
 
 #[test]
@@ -335,7 +338,10 @@ fn a_csv_reads_typed_fields_and_reports_a_bad_date_at_its_cell() {
     );
     let run = import(&playbook, &["csv", &typed, "--kind", "goal"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_holds(&run.stderr, &["goals.csv:1:21: unknown column `colour`"]);
+    assert_holds(
+        &run.stderr,
+        &["goals.csv:1:21: `colour` is not a column an import of goal entries reads"],
+    );
     let typed = source(
         &playbook,
         "goals.csv",
@@ -411,4 +417,212 @@ fn the_bundled_examples_import_into_a_new_playbook_as_the_readme_shows() {
         &playbook,
         &["Shipped the ledger cutover", "Weekly with my manager"],
     );
+}
+
+#[test]
+fn names_taken_otherwise_times_of_day_and_repeated_titles_survive_a_second_run() {
+    let playbook = Playbook::fixture("basic");
+    // A file whose entry has another slug still takes its name.
+    playbook.write(
+        "content/achievements/bar.md",
+        "---\ntitle: Old\ndate: 2025-01-01\nslug: renamed\n---\n",
+    );
+    let csv = source(
+        &playbook,
+        "wins.csv",
+        "title,date\nBar,2026-03-01\nDeploy,2026-03-01T10:00:00+00:00\nDeploy,2026-03-02T10:00:00+01:00\n\
+         Standup,2026-03-05\nStandup,2026-03-05\n",
+    );
+    let run = import(&playbook, &["csv", &csv, "--kind", "achievement"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_holds(&run.stdout, &["imported 5 entries"]);
+    for rel in [
+        "content/achievements/bar-2026-03-01.md",
+        "content/achievements/deploy.md",
+        "content/achievements/deploy-2026-03-02.md",
+        "content/achievements/standup.md",
+        "content/achievements/standup-2026-03-05.md",
+    ] {
+        assert!(playbook.exists(rel), "{rel} missing:\n{}", run.stdout);
+    }
+    assert_holds(
+        &playbook.read("content/achievements/deploy-2026-03-02.md"),
+        &["date: 2026-03-02T10:00:00+01:00\n"],
+    );
+    let check = playbook.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let before = common::snapshot(&playbook.path().join("content"));
+    let again = import(&playbook, &["csv", &csv, "--kind", "achievement"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_holds(
+        &again.stdout,
+        &["nothing new to import", "(5 already in the playbook)"],
+    );
+    assert_eq!(common::snapshot(&playbook.path().join("content")), before);
+}
+
+#[test]
+fn spreadsheets_from_excel_keep_their_places_and_read_values_as_people_write_them() {
+    let playbook = Playbook::fixture("basic");
+    // A byte order mark and CRLF line ends, as Excel saves CSV.
+    let csv = source(
+        &playbook,
+        "excel.csv",
+        "\u{feff}Title,Date,Tone,From,Body\r\nA,2026-02-30,praise,dana,x\r\n\
+         Liked the demo,2026-03-01,Praise,Dana Boss,\"Two\r\nlines\"\r\nC,2026-02-31,praise,dana,\r\n",
+    );
+    let run = import(&playbook, &["csv", &csv, "--kind", "feedback"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &[
+            "excel.csv:2:3: `date`",
+            "excel.csv:5:3: `date`",
+            "failed with 2 errors",
+        ],
+    );
+    let run = import(
+        &playbook,
+        &["csv", &csv, "--kind", "feedback", "--skip-bad"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The word of a list in any case, a person by name, no carriage return kept.
+    assert_eq!(
+        playbook.read("content/feedback/liked-the-demo.md"),
+        "---\ntitle: Liked the demo\ndate: 2026-03-01\ntone: praise\nfrom: dana\ndraft: true\n---\nTwo\nlines\n"
+    );
+
+    for (text, wanted) in [
+        (
+            "title,date,\nA,2026-03-01,note\n",
+            "x.csv:2:14: a value in a column the header row gives no name",
+        ),
+        (
+            "title,date,slug\nA,2026-03-01,x\n",
+            "x.csv:1:12: `slug` is not a column",
+        ),
+        (
+            "title,date,draft\nA,2026-03-01,no\n",
+            "x.csv:1:12: `draft` is not a column",
+        ),
+        (
+            "title,date,actions\nA,2026-03-01,x\n",
+            "x.csv:1:12: `actions` is not a column",
+        ),
+    ] {
+        let csv = source(&playbook, "x.csv", text);
+        let run = import(&playbook, &["csv", &csv, "--kind", "feedback"]);
+        assert_eq!(run.code, 1, "{text}: {}", run.stderr);
+        assert_holds(&run.stderr, &[wanted]);
+    }
+}
+
+#[test]
+fn brag_documents_as_editors_and_word_processors_write_them() {
+    let playbook = Playbook::fixture("basic");
+    let brag = source(
+        &playbook,
+        "brag.md",
+        "\u{feff}---\ntitle: My brag document\n---\n\
+         ## March 2026\n\n**Projects**\n\n\
+         * Moved every invoice of the billing pipeline to the\n  queue. It saved money.\n\
+         \t- a nested point\n\n\
+         ```\n## not a heading\n```\n\n\
+         | metric | value |\n|---|---|\n| p99 | 80 ms |\n\n\
+         <!-- a note to self\n- not an item -->\n\
+         - 2000 new signups after the launch\n\n\
+         Feedback\n--------\n\n\
+         > The launch plan was the clearest one this year. Thanks!\n\n\
+         ### Side quests\n\n\
+         - Jan 5: Fixed the printer\n\n\
+         # 2025\n## Wins\n- March 3rd: Closed the books early\n",
+    );
+    let run = import(&playbook, &["brag", &brag]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_holds(&run.stdout, &["imported 5 entries"]);
+    // A bold line as a section; a hard-wrapped first sentence; a nested bullet indented with
+    // a tab; what is outside any item left out.
+    assert_eq!(
+        playbook.read(
+            "content/achievements/moved-every-invoice-of-the-billing-pipeline-to-the-queue.md"
+        ),
+        "---\ntitle: Moved every invoice of the billing pipeline to the queue\ndate: 2026-03-01\n\
+         draft: true\n---\nIt saved money.\n- a nested point\n"
+    );
+    // A year alone does not start an item's date; the heading's does.
+    assert_holds(
+        &playbook.read("content/achievements/2000-new-signups-after-the-launch.md"),
+        &["date: 2026-03-01\n"],
+    );
+    // A setext heading is a section; a quote is an item.
+    assert_holds(
+        &playbook.read("content/feedback/the-launch-plan-was-the-clearest-one-this-year.md"),
+        &["from: dana\n", "Thanks!"],
+    );
+    // A section no word names keeps the kind around it; a month and day take the heading's
+    // year.
+    assert_holds(
+        &playbook.read("content/feedback/fixed-the-printer.md"),
+        &["date: 2026-01-05\n"],
+    );
+    assert_holds(
+        &playbook.read("content/achievements/closed-the-books-early.md"),
+        &["date: 2025-03-03\n"],
+    );
+    let check = playbook.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+
+    // Bold lines for both the period and the section, as word processors export headings.
+    let bold = source(
+        &playbook,
+        "bold.md",
+        "**April 2026**\n\n**Wins**\n\n* Shipped the bold one\n",
+    );
+    let run = import(&playbook, &["brag", &bold]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_holds(
+        &playbook.read("content/achievements/shipped-the-bold-one.md"),
+        &["date: 2026-04-01\n"],
+    );
+
+    let undated = source(
+        &playbook,
+        "undated.md",
+        "## Wins\n- Jan 5: Fixed it\n- 14.03.2026: Dotted\n",
+    );
+    let run = import(&playbook, &["brag", &undated]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &[
+            "undated.md:2:3: `Jan 5` has no year",
+            "undated.md:3:3: `14.03.2026` is not a date playbook reads",
+        ],
+    );
+}
+
+#[test]
+fn a_jrnl_entry_of_the_wrong_shape_is_reported_alone() {
+    let playbook = Playbook::fixture("basic");
+    let journal = source(
+        &playbook,
+        "journal.json",
+        "{\"entries\": [\n  {\"title\": \"A\", \"date\": \"2026-01-01\"},\n  \
+         {\"title\": \"B\", \"date\": \"2026-01-01\", \"starred\": \"yes\"},\n  {\"title\": \"C\"}\n]}",
+    );
+    let run = import(&playbook, &["jrnl", &journal]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &[
+            "journal.json:3:3: the entry is not one jrnl writes",
+            "journal.json:4:3: the entry has no `date`",
+        ],
+    );
+    let run = import(&playbook, &["jrnl", &journal, "--skip-bad"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(playbook.exists("content/conversations/a.md"));
+    let array = source(&playbook, "array.json", "[{\"title\": \"A\"}]");
+    let run = import(&playbook, &["jrnl", &array]);
+    assert_holds(&run.stderr, &["array.json:1:1: not a jrnl export"]);
 }

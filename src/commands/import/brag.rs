@@ -9,7 +9,7 @@
 
 use time::{Date, Month};
 
-use super::{At, Item, Read, required_from, title_and_body};
+use super::{At, Item, Read, list_marker, required_from, title_and_body};
 use crate::commands::new::{NewError, unknown_kind};
 use crate::config::Config;
 use crate::schema::{KindId, kind_name};
@@ -128,7 +128,9 @@ fn section_kind(config: &Config, map: &Mapping, heading: &str) -> Option<KindId>
     None
 }
 
-/// A heading above the current line: its level, and the date or section it gives.
+/// A heading above the current line: its level, and the date or kind it gives. A heading
+/// that names a section no word of [`DEFAULT_MAP`] is in gives no kind: its items take the
+/// kind of the section around it.
 struct Heading {
     level: usize,
     date: Option<Date>,
@@ -151,23 +153,49 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
         .unwrap_or(0);
     let mut reader = Reader {
         config,
+        map,
         fallback,
         headings: Vec::new(),
         open: None,
         read: Read::default(),
     };
     let mut blank_before = true;
-    let mut in_fence = false;
-    for (n, raw) in text.lines().enumerate() {
+    let (mut in_fence, mut in_comment) = (false, false);
+    let skip = front_matter_lines(text);
+    for (n, raw) in text.lines().enumerate().skip(skip) {
         let number = n + 1;
         let line = raw.trim_end();
-        let indent = line.len() - line.trim_start().len();
         let trimmed = line.trim_start();
+        let lead = line.len() - trimmed.len();
+        let indent = width(&line[..lead]);
+        if in_comment || trimmed.starts_with("<!--") {
+            // An HTML comment is a note to oneself, not an item.
+            in_comment = !trimmed.contains("-->");
+            continue;
+        }
         let fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
-        if in_fence || (fence && reader.open.is_some()) {
-            // A fenced block belongs to the item it is in, whatever it holds.
+        // What starts at the margin after a blank line is not part of a bullet above.
+        let outside = indent < 2 && blank_before;
+        if fence && !in_fence && outside {
+            reader.finish();
+        }
+        if in_fence || fence {
+            // A fenced block belongs to the item it is in, whatever it holds; outside any
+            // item it is not one.
             in_fence ^= fence;
             reader.continue_item(line);
+            continue;
+        }
+        // A line of `=` or `-` under a line of text makes it a heading (setext).
+        let underlined = (reader.open.as_ref())
+            .filter(|item| !item.bullet && item.lines.len() == 1 && !blank_before)
+            .and_then(|_| setext(trimmed));
+        if let Some(level) = underlined {
+            let title = (reader.open.take())
+                .map(|item| item.lines.concat())
+                .unwrap_or_default();
+            reader.heading(level, &title);
+            blank_before = true;
             continue;
         }
         let bold_heading = bold_line(trimmed).filter(|_| indent == 0 && blank_before);
@@ -175,17 +203,7 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
             .filter(|_| indent < 4)
             .or(bold_heading.map(|t| (7, t)))
         {
-            reader.finish();
-            reader.headings.retain(|h| h.level < level);
-            let (date, rest) = match find_date(title) {
-                Some((date, start, end)) => {
-                    (Some(date), format!("{} {}", &title[..start], &title[end..]))
-                }
-                None => (None, title.to_string()),
-            };
-            let rest = rest.trim_matches(|c: char| c.is_whitespace() || "-–—:|,()[]".contains(c));
-            let kind = section_kind(config, map, rest);
-            reader.headings.push(Heading { level, date, kind });
+            reader.heading(level, title);
             blank_before = true;
             continue;
         }
@@ -198,18 +216,26 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
             blank_before = true;
             continue;
         }
-        let marker = bullet(trimmed).filter(|_| indent < 2);
+        let marker = list_marker(trimmed).filter(|_| indent < 2);
         let continues =
             (reader.open.as_ref()).is_some_and(|item| indent >= 2 || !item.bullet || !blank_before);
         if let Some(skip) = marker {
             let content = task_box(&trimmed[skip..]);
             let column =
-                raw[..indent + skip].chars().count() + 1 + (trimmed[skip..].len() - content.len());
+                raw[..lead + skip].chars().count() + 1 + (trimmed[skip..].len() - content.len());
             reader.start(At::new(number, column), content, indent + skip, true);
         } else if continues {
             reader.continue_item(line);
+        } else if trimmed.starts_with('|') {
+            // A table outside an item is none, nor part of the item above it.
+            reader.finish();
+            blank_before = true;
+            continue;
         } else {
-            reader.start(At::new(number, indent + 1), trimmed, 0, false);
+            // A paragraph (a quoted one without its `>`).
+            let content = trimmed.trim_start_matches(['>', ' ']);
+            let column = raw[..line.len() - content.len()].chars().count() + 1;
+            reader.start(At::new(number, column), content, 0, false);
         }
         blank_before = false;
     }
@@ -217,9 +243,39 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
     reader.read
 }
 
+/// How many lines a YAML front matter block at the top takes (none without one).
+fn front_matter_lines(text: &str) -> usize {
+    let mut lines = text.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return 0;
+    }
+    lines
+        .position(|line| matches!(line.trim_end(), "---" | "..."))
+        .map_or(0, |end| end + 2)
+}
+
+/// The width of leading whitespace, a tab reaching the next multiple of four.
+fn width(lead: &str) -> usize {
+    lead.chars().fold(0, |width, c| match c {
+        '\t' => width + 4 - width % 4,
+        _ => width + 1,
+    })
+}
+
+/// The level of a setext heading's underline: `===` 1, `---` 2.
+fn setext(line: &str) -> Option<usize> {
+    let all = |c: u8| !line.is_empty() && line.bytes().all(|b| b == c);
+    match () {
+        _ if all(b'=') => Some(1),
+        _ if all(b'-') => Some(2),
+        _ => None,
+    }
+}
+
 /// A brag document's reading: the headings above the current line and the item open there.
 struct Reader<'a> {
     config: &'a Config,
+    map: &'a Mapping,
     /// The kind of items under no section.
     fallback: KindId,
     headings: Vec<Heading>,
@@ -228,6 +284,28 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// A heading: it ends the open item and the headings at its level and below. One that
+    /// gives no date keeps its sibling's (`**March 2026**` then `**Projects**`), and one with
+    /// a date alone keeps its sibling's kind.
+    fn heading(&mut self, level: usize, title: &str) {
+        self.finish();
+        let (date, rest) = match find_date(title) {
+            Some((date, start, end)) => {
+                (Some(date), format!("{} {}", &title[..start], &title[end..]))
+            }
+            None => (None, title.to_string()),
+        };
+        let rest = rest.trim_matches(|c: char| c.is_whitespace() || "-–—:|,()[]".contains(c));
+        let sibling = self.headings.iter().rev().find(|h| h.level == level);
+        let date = date.or(sibling.and_then(|h| h.date));
+        let kind = match rest.is_empty() {
+            true => sibling.and_then(|h| h.kind),
+            false => section_kind(self.config, self.map, rest),
+        };
+        self.headings.retain(|h| h.level < level);
+        self.headings.push(Heading { level, date, kind });
+    }
+
     /// Ends the open item and opens one (a bullet or a paragraph) at `at` with its first
     /// line; `indent` is what its continuation lines lose.
     fn start(&mut self, at: At, first: &str, indent: usize, bullet: bool) {
@@ -258,7 +336,7 @@ impl Reader<'_> {
             .unwrap_or(self.fallback);
         let heading_date = self.headings.iter().rev().find_map(|h| h.date);
         let problem = |message: &str| (item.at, message.to_string());
-        let (date, text) = match (leading_date(text), heading_date) {
+        let (date, text) = match (leading_date(text, heading_date), heading_date) {
             (Some(Ok((date, rest))), _) => (date, rest),
             (Some(Err(message)), _) => return self.read.problems.push(problem(&message)),
             (None, Some(date)) => (date, text),
@@ -297,10 +375,21 @@ fn iso(date: Date) -> String {
     )
 }
 
-/// `line` less `indent` leading spaces (fewer when it has fewer).
+/// `line` less `indent` columns of leading whitespace (fewer when it has fewer; a tab
+/// reaches the next multiple of four).
 fn dedent(line: &str, indent: usize) -> String {
-    let spaces = line.len() - line.trim_start_matches(' ').len();
-    line[spaces.min(indent)..].to_string()
+    let mut column = 0;
+    let mut cut = 0;
+    for (at, c) in line.char_indices() {
+        match c {
+            _ if column >= indent => break,
+            ' ' => column += 1,
+            '\t' => column += 4 - column % 4,
+            _ => break,
+        }
+        cut = at + 1;
+    }
+    line[cut..].to_string()
 }
 
 /// An ATX heading: its level and text.
@@ -328,19 +417,6 @@ fn is_rule(line: &str) -> bool {
             || compact.bytes().all(|b| b == b'_'))
 }
 
-/// The length of a list marker and the space after it (`- `, `* `, `+ `, `1. `, `2) `).
-fn bullet(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    if matches!(bytes.first(), Some(b'-' | b'*' | b'+')) && bytes.get(1) == Some(&b' ') {
-        return Some(2);
-    }
-    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    ((1..=9).contains(&digits)
-        && matches!(bytes.get(digits), Some(b'.' | b')'))
-        && bytes.get(digits + 1) == Some(&b' '))
-    .then_some(digits + 2)
-}
-
 /// A bullet's text without a task box (`[ ] `, `[x] `).
 fn task_box(text: &str) -> &str {
     let text = text.trim_start();
@@ -352,31 +428,62 @@ fn task_box(text: &str) -> &str {
     text
 }
 
-/// A date at the start of an item (`2026-03-14: …`, `**Mar 14, 2026** – …`, `March 2026: …`),
-/// and the text after it and its separator; an invalid one (`2026-02-30`) is an error.
-fn leading_date(text: &str) -> Option<Result<(Date, &str), String>> {
+/// A date at the start of an item (`2026-03-14: …`, `**Mar 14, 2026** – …`, `March 2026: …`,
+/// or `Jan 5: …` in the year of the heading above), and the text after it and its separator;
+/// a date that is none (`2026-02-30`, `3/14/2026`, `Jan 5` under no dated heading) is an
+/// error. A year alone is no date here: `2000 new signups`.
+fn leading_date(text: &str, heading: Option<Date>) -> Option<Result<(Date, &str), String>> {
     let unwrapped = text.trim_start_matches(['*', '_', '[', '(']);
+    let after = |end: usize| {
+        unwrapped[end..]
+            .trim_start_matches(|c: char| c.is_whitespace() || "*_])-–—:|,.".contains(c))
+    };
     match find_date(unwrapped) {
-        Some((date, 0, end)) => {
-            let rest = unwrapped[end..]
-                .trim_start_matches(|c: char| c.is_whitespace() || "*_])-–—:|,".contains(c));
-            Some(Ok((date, rest)))
+        Some((date, 0, end)) if year(&unwrapped[..end]).is_none() => {
+            return Some(Ok((date, after(end))));
         }
-        Some(_) => None,
-        None => invalid_iso(unwrapped).map(Err),
+        _ => {}
     }
+    let words = words_of(unwrapped);
+    let word = |k: usize| words.get(k).map(|w| w.1);
+    // Jan 5, 5 Jan, March 3rd: in the heading's year.
+    let month_day = (word(0).and_then(month).zip(word(1).and_then(day_number)))
+        .or_else(|| word(1).and_then(month).zip(word(0).and_then(day_number)))
+        .filter(|_| words.first().is_some_and(|w| w.0 == 0));
+    if let Some((m, d)) = month_day {
+        let end = words[1].0 + words[1].1.len();
+        let written = &unwrapped[..end];
+        return Some(match heading {
+            Some(heading) => calendar(heading.year(), m, d)
+                .map(|date| (date, after(end)))
+                .ok_or_else(|| format!("`{written}` is not a day of {}", heading.year())),
+            None => Err(format!(
+                "`{written}` has no year: write it as 2026-01-05, or put the item under a dated \
+                 heading (`## 2026`)"
+            )),
+        });
+    }
+    not_a_date(unwrapped).map(Err)
 }
 
-/// A message for text that starts like an ISO date but is none (`2026-02-30`, `2026-13`).
-fn invalid_iso(text: &str) -> Option<String> {
+/// A message for text that starts like a numeric date but is none playbook reads
+/// (`2026-02-30`, `2026-13`, `3/14/2026`, `14.03.2026`).
+fn not_a_date(text: &str) -> Option<String> {
     let head: String = text
         .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.'))
         .collect();
-    let parts: Vec<&str> = head.split('-').collect();
-    (parts.len() >= 2 && parts[0].len() == 4 && parts[1].len() == 2).then(|| {
-        format!("`{head}` is not a valid date: write YYYY-MM-DD (e.g. 2026-03-14) or YYYY-MM")
-    })
+    let head = head.trim_end_matches(['-', '/', '.']);
+    let parts: Vec<&str> = head.split(['-', '/', '.']).collect();
+    let iso_like = parts.len() >= 2 && parts[0].len() == 4 && parts[1].len() == 2;
+    let year_last = parts.len() == 3 && parts[2].len() == 4;
+    let what = if iso_like {
+        "a valid date"
+    } else {
+        "a date playbook reads"
+    };
+    (iso_like || year_last)
+        .then(|| format!("`{head}` is not {what}: write YYYY-MM-DD (e.g. 2026-03-14) or YYYY-MM"))
 }
 
 const MONTHS: [&str; 12] = [

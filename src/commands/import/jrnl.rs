@@ -12,11 +12,6 @@ use crate::content::date::EntryDate;
 use crate::schema::{KindId, kind_name};
 
 #[derive(Deserialize)]
-struct Export {
-    entries: Vec<Entry>,
-}
-
-#[derive(Deserialize)]
 struct Entry {
     #[serde(default)]
     title: String,
@@ -35,10 +30,10 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>) -> Read {
         .or_else(|| config.schema.kind_by_name(kind_name::CONVERSATION))
         .unwrap_or(0);
     let mut read = Read::default();
-    let export: Export = match serde_json::from_str(text) {
+    let export: serde_json::Value = match serde_json::from_str(text) {
         Ok(export) => export,
         Err(err) => {
-            let message = format!("not a jrnl JSON export (`jrnl --export json`): {err}");
+            let message = format!("not JSON, as `jrnl --export json` writes it: {err}");
             // serde_json ends its message with the place; it is the diagnostic's.
             let message = match message.rfind(" at line ") {
                 Some(at) => message[..at].to_string(),
@@ -49,9 +44,30 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>) -> Read {
             return read;
         }
     };
+    let Some(entries) = export.get("entries").and_then(|e| e.as_array()) else {
+        read.problems.push((
+            At::new(1, 1),
+            "not a jrnl export: it is an object with an `entries` list (`jrnl --export json`)"
+                .into(),
+        ));
+        return read;
+    };
     let starts = object_starts(text);
-    for (n, entry) in export.entries.into_iter().enumerate() {
+    for (n, value) in entries.iter().enumerate() {
         let at = starts.get(n).copied().unwrap_or(At::new(1, 1));
+        // Each entry on its own: a wrong one is reported and the others are read.
+        let entry = match Entry::deserialize(value) {
+            Ok(entry) => entry,
+            Err(err) => {
+                read.problems
+                    .push((at, format!("the entry is not one jrnl writes: {err}")));
+                continue;
+            }
+        };
+        if entry.date.trim().is_empty() {
+            read.problems.push((at, "the entry has no `date`".into()));
+            continue;
+        }
         let date = match EntryDate::parse(&entry.date) {
             Ok(date) => date.iso(),
             Err(message) => {

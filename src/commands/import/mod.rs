@@ -8,7 +8,7 @@ mod brag;
 mod jrnl;
 mod spreadsheet;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -17,10 +17,10 @@ use serde_yaml::Value;
 use super::add::{Line, entry_text, line};
 use super::new::{NewError, create_entry, file_slug, unknown_kind};
 use crate::config::Config;
-use crate::content::MAX_SLUG_BYTES;
 use crate::content::load::read_entry;
 use crate::content::parse::parse_entry;
 use crate::content::walk::find_sources;
+use crate::content::{EntryDate, MAX_SLUG_BYTES};
 use crate::error::{Diagnostic, Failure, Severity};
 use crate::schema::{KindId, field};
 
@@ -112,21 +112,30 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
     };
     let text =
         crate::text::read_text_file(&options.file, &options.file, MAX_SOURCE_BYTES, "a source")?;
+    // Editors on Windows start UTF-8 files with a byte order mark; no reader expects it, and
+    // editors count no column for it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let read = match options.format {
-        Format::Brag => brag::read(&text, &config, kind, &brag::mapping(&config, &options.map)?),
-        Format::Jrnl => jrnl::read(&text, &config, kind),
+        Format::Brag => brag::read(text, &config, kind, &brag::mapping(&config, &options.map)?),
+        Format::Jrnl => jrnl::read(text, &config, kind),
         Format::Csv => {
             let kind = kind.ok_or_else(|| {
                 NewError::Usage(
                     "a CSV names no kind: give one with --kind (e.g. --kind achievement)".into(),
                 )
             })?;
-            spreadsheet::read(&text, &config, kind)
+            spreadsheet::read(text, &config, kind)
         }
+    };
+    // Messages name the source as given; their excerpt is read from the playbook's root
+    // (`report`), so a source outside the working folder's root is named in full.
+    let source = match options.root == Path::new(".") {
+        true => options.file.clone(),
+        false => std::path::absolute(&options.file).unwrap_or_else(|_| options.file.clone()),
     };
     let at = |at: At, message: String, severity: Severity| Diagnostic {
         severity,
-        ..Diagnostic::error(&options.file, message).at(at.line, at.column)
+        ..Diagnostic::error(&source, message).at(at.line, at.column)
     };
     let mut problems: Vec<Diagnostic> = (read.problems.iter())
         .map(|(place, message)| at(*place, message.clone(), Severity::Error))
@@ -138,7 +147,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
 
     let mut playbook = Existing::read(&options.root, &config)?;
     for item in read.items {
-        let Some(rel) = playbook.place(&config, &item) else {
+        let Some(rel) = playbook.place(&options.root, &config, &item) else {
             imported.present += 1;
             continue;
         };
@@ -153,15 +162,24 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
                 .and_then(parse_at);
             origin.unwrap_or(item.at)
         };
-        let errors = (diagnostics.iter()).filter(|d| d.severity == Severity::Error);
         let mut failed = false;
-        for d in errors {
-            problems.push(at(origin(d), d.message.clone(), Severity::Error));
-            failed = true;
+        for d in &diagnostics {
+            let mut message = d.message.clone();
+            if message.starts_with("missing required field `from`") {
+                message.push_str(
+                    ": name one of `people:` in the item, set `boss:` in playbook.yaml, or \
+                     import it as another kind (--map, --kind)",
+                );
+            }
+            let diagnostic = at(origin(d), message, d.severity);
+            match d.severity {
+                Severity::Error => {
+                    failed = true;
+                    problems.push(diagnostic);
+                }
+                Severity::Warning => imported.warnings.push(diagnostic),
+            }
         }
-        let warnings = (diagnostics.iter()).filter(|d| d.severity == Severity::Warning);
-        (imported.warnings)
-            .extend(warnings.map(|d| at(origin(d), d.message.clone(), Severity::Warning)));
         if failed {
             imported.skipped += 1;
         } else {
@@ -170,6 +188,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
     }
     if !problems.is_empty() {
         if !options.skip_bad {
+            problems.append(&mut imported.warnings);
             return Err(NewError::Failure(Failure(problems)));
         }
         for problem in &mut problems {
@@ -216,9 +235,9 @@ fn parse_at(text: &str) -> Option<At> {
     Some(At::new(line.parse().ok()?, column.parse().ok()?))
 }
 
-/// The entries the playbook has: what names each (kind, title, day), and the keys taken.
+/// The entries the playbook has: how many of each (kind, title, day), and the keys taken.
 struct Existing {
-    entries: HashSet<(KindId, String, String)>,
+    entries: HashMap<(KindId, String, String), usize>,
     keys: HashSet<String>,
 }
 
@@ -228,21 +247,28 @@ impl Existing {
         let parsed: Vec<_> = (sources.par_iter())
             .map(|source| read_entry(source, config))
             .collect();
-        let entries = (parsed.iter())
-            .filter_map(|p| p.entry.as_ref())
-            .map(|e| (e.kind, identity(&e.title), e.date.iso()))
-            .collect();
+        let mut entries = HashMap::new();
+        for entry in parsed.iter().filter_map(|p| p.entry.as_ref()) {
+            *entries
+                .entry((entry.kind, identity(&entry.title), entry.date.iso()))
+                .or_default() += 1;
+        }
         Ok(Existing {
             entries,
             keys: parsed.into_iter().map(|p| p.key).collect(),
         })
     }
 
-    /// The path for `item`, the first free of `slug`, `slug-DATE`, `slug-DATE-2`, …; `None`
-    /// when the playbook (or this import) has it already.
-    fn place(&mut self, config: &Config, item: &Item) -> Option<PathBuf> {
-        let name = (item.kind, identity(&item.title), item.date.clone());
-        if !self.entries.insert(name) {
+    /// The path for `item`, the first free of `slug`, `slug-DAY`, `slug-DAY-2`, …; `None`
+    /// when the playbook has it already (as many times as the source has it so far: a second
+    /// item of the same title on the same day is another entry).
+    fn place(&mut self, root: &Path, config: &Config, item: &Item) -> Option<PathBuf> {
+        let day = EntryDate::parse(&item.date).map_or_else(|_| item.date.clone(), |d| d.iso());
+        if let Some(count) = (self.entries)
+            .get_mut(&(item.kind, identity(&item.title), day.clone()))
+            .filter(|count| **count > 0)
+        {
+            *count -= 1;
             return None;
         }
         let folder = &config.schema.kind(item.kind).folder;
@@ -260,10 +286,15 @@ impl Existing {
                 slug[..slug.len().min(room)].trim_end_matches('-')
             )
         };
-        let mut candidates = [slug.to_string(), with(format!("-{}", item.date))]
+        let mut candidates = [slug.to_string(), with(format!("-{day}"))]
             .into_iter()
-            .chain((2..).map(|n| with(format!("-{}-{n}", item.date))));
-        let free = candidates.find(|slug| self.keys.insert(format!("{folder}/{slug}")))?;
+            .chain((2..).map(|n| with(format!("-{day}-{n}"))));
+        // Free as a key and as a file: an entry with its own `slug:` has a key that is not
+        // its file's name.
+        let free = candidates.find(|slug| {
+            let rel = Path::new("content").join(folder).join(format!("{slug}.md"));
+            !root.join(rel).exists() && self.keys.insert(format!("{folder}/{slug}"))
+        })?;
         Some(Path::new("content").join(folder).join(format!("{free}.md")))
     }
 }
@@ -277,21 +308,35 @@ fn identity(title: &str) -> String {
         .to_lowercase()
 }
 
-/// The first sentence of `text` as a title, and the rest as the body; a first sentence over
-/// 100 characters is cut at a word (with `…`) and the body keeps the whole text, so that
-/// nothing is lost.
+/// The first sentence of `text` as a title, and the rest as the body. The first sentence is
+/// looked for in the first paragraph, its lines joined (a hard-wrapped item is one sentence
+/// across lines); one over 100 characters is cut at a word (with `…`) and the body keeps the
+/// whole text, so that nothing is lost.
 pub(super) fn title_and_body(text: &str) -> (String, String) {
     const LONGEST: usize = 100;
     let text = text.trim();
-    let first_line = text.lines().next().unwrap_or_default();
-    let end = sentence_end(first_line).unwrap_or(first_line.len());
-    let sentence = first_line[..end].trim();
-    let rest = text[end..].trim();
+    let end = paragraph_end(text);
+    let (paragraph, rest) = (text[..end].trim_end(), &text[end..]);
+    let paragraph = paragraph
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let cut = sentence_end(&paragraph).unwrap_or(paragraph.len());
+    let sentence = paragraph[..cut].trim();
     let sentence = sentence.strip_suffix('.').unwrap_or(sentence).trim_end();
     // Bold is how brag documents mark an item's start; a title is shown as plain text.
     let sentence = &sentence.replace("**", "");
+    let remainder = paragraph[cut..].trim();
+    let body = match remainder.is_empty() {
+        true => rest.trim().to_string(),
+        // `rest` starts at the line that ended the paragraph: a blank line or a list item.
+        false => format!("{remainder}\n{}", rest.trim_end())
+            .trim_end()
+            .to_string(),
+    };
     if sentence.chars().count() <= LONGEST {
-        return (sentence.to_string(), rest.to_string());
+        return (sentence.to_string(), body);
     }
     let cut: String = sentence.chars().take(LONGEST).collect();
     let cut = match cut.rfind(' ') {
@@ -299,6 +344,38 @@ pub(super) fn title_and_body(text: &str) -> (String, String) {
         _ => cut.as_str(),
     };
     (format!("{}…", cut.trim_end()), text.to_string())
+}
+
+/// Where the first paragraph of `text` ends: at the start of its first blank line, list
+/// item, heading, fence, table or quote after the first line.
+fn paragraph_end(text: &str) -> usize {
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let t = line.trim();
+        let breaks = t.is_empty()
+            || list_marker(t).is_some()
+            || t.starts_with(['#', '|', '>'])
+            || t.starts_with("```")
+            || t.starts_with("~~~");
+        if n > 0 && breaks {
+            return offset;
+        }
+        offset += line.len();
+    }
+    text.len()
+}
+
+/// The length of a list marker and the space after it (`- `, `* `, `+ `, `1. `, `2) `).
+pub(super) fn list_marker(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    if matches!(bytes.first(), Some(b'-' | b'*' | b'+')) && bytes.get(1) == Some(&b' ') {
+        return Some(2);
+    }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    ((1..=9).contains(&digits)
+        && matches!(bytes.get(digits), Some(b'.' | b')'))
+        && bytes.get(digits + 1) == Some(&b' '))
+    .then_some(digits + 2)
 }
 
 /// Where the first sentence of a line ends: after `.`, `!` or `?` followed by a space (not
@@ -375,7 +452,7 @@ mod tests {
         assert_eq!(title_and_body("éK"), pair("éK", ""));
         assert_eq!(
             title_and_body("Café crème. Then, e.g. more.\nMore"),
-            pair("Café crème", "Then, e.g. more.\nMore")
+            pair("Café crème", "Then, e.g. more. More")
         );
         assert_eq!(
             title_and_body("**Led** it, i.e. all"),

@@ -15,8 +15,12 @@ use crate::schema::{FieldType, KindId, field};
 pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
     let mut read = Read::default();
     let spec = config.schema.kind(kind);
+    // What a cell can hold: not a list of records (a feedback's actions), and not what the
+    // import writes itself or that could clash with another entry (`slug`, `related`).
     let known: Vec<&str> = (spec.fields.iter().chain(&config.schema.common))
+        .filter(|f| !holds_records(&f.ty))
         .map(|f| f.name.as_str())
+        .filter(|name| ![field::DRAFT, field::SLUG, field::RELATED].contains(name))
         .chain([BODY])
         .collect();
     let mut reader = csv::ReaderBuilder::new()
@@ -42,9 +46,9 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
             read.problems.push((
                 header_cells[i],
                 format!(
-                    "unknown column `{name}`{}; the columns of a `{}` entry: {}",
-                    did_you_mean(name, known.iter().copied()),
+                    "`{name}` is not a column an import of {} entries reads{}. The columns: {}",
                     spec.name,
+                    did_you_mean(name, known.iter().copied()),
                     known.join(", ")
                 ),
             ));
@@ -108,9 +112,16 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
         };
         let mut bad = false;
         for (i, cell) in record.iter().enumerate() {
-            let (name, cell, at) = (columns[i].as_str(), cell.trim(), cells[i]);
+            let (name, at) = (columns[i].as_str(), cells[i]);
+            let cell = cell.trim().replace("\r\n", "\n");
+            let cell = cell.as_str();
             match name {
                 _ if cell.is_empty() => {}
+                "" => {
+                    let message = "a value in a column the header row gives no name";
+                    read.problems.push((at, message.into()));
+                    bad = true;
+                }
                 field::TITLE => item.title = cell.split_whitespace().collect::<Vec<_>>().join(" "),
                 field::DATE => match EntryDate::parse(cell) {
                     Ok(_) => item.date = cell.to_string(),
@@ -126,10 +137,10 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
                         .find(|f| f.name == name)
                         .map(|f| &f.ty);
                     let value = match ty {
-                        Some(FieldType::List(item)) => {
-                            Value::Sequence(list(cell).map(|part| typed(item, part)).collect())
-                        }
-                        Some(ty) => typed(ty, cell),
+                        Some(FieldType::List(item)) => Value::Sequence(
+                            list(cell).map(|part| value(config, item, part)).collect(),
+                        ),
+                        Some(ty) => value(config, ty, cell),
                         None => Value::from(cell),
                     };
                     item.fields.push((name.to_string(), value, at));
@@ -157,6 +168,33 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
         read.items.push(item);
     }
     read
+}
+
+/// Whether a field holds records (a feedback's `actions`), which no cell can.
+fn holds_records(ty: &FieldType) -> bool {
+    match ty {
+        FieldType::Record(_) => true,
+        FieldType::List(item) => holds_records(item),
+        _ => false,
+    }
+}
+
+/// A cell as a value of type `ty`, as `add` reads one; besides, a word of a list of words in
+/// any case (`Praise`), and a person by name (`Dana Boss`) as well as by id.
+fn value(config: &Config, ty: &FieldType, cell: &str) -> Value {
+    match ty {
+        FieldType::Enum(words) => {
+            let word = words.iter().find(|word| word.eq_ignore_ascii_case(cell));
+            Value::from(word.map_or(cell, String::as_str))
+        }
+        FieldType::Person => {
+            let named = (config.people.iter()).find(|(id, person)| {
+                id.eq_ignore_ascii_case(cell) || person.name.eq_ignore_ascii_case(cell)
+            });
+            Value::from(named.map_or(cell, |(id, _)| id.as_str()))
+        }
+        _ => typed(ty, cell),
+    }
 }
 
 /// The column of the body: Markdown, below the front matter.
@@ -195,14 +233,17 @@ fn reason(err: &csv::Error) -> String {
 /// a quoted cell may hold commas, quotes written twice and line breaks.
 fn cell_starts(text: &str, start: usize, line: usize, count: usize) -> Vec<At> {
     let bytes = text.as_bytes();
-    let (mut line, mut line_start) = (
-        line,
-        text[..start.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |n| n + 1),
-    );
-    let mut cells = Vec::with_capacity(count);
     let mut i = start.min(bytes.len());
+    let mut line = line;
+    // A record after `\r\n` is placed by the csv crate at its `\n`.
+    while let Some(b'\r' | b'\n') = bytes.get(i) {
+        if bytes[i] == b'\n' {
+            line += 1;
+        }
+        i += 1;
+    }
+    let mut line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+    let mut cells = Vec::with_capacity(count);
     while cells.len() < count {
         cells.push(At::new(line, text[line_start..i].chars().count() + 1));
         let mut quoted = false;
