@@ -5,6 +5,7 @@
 //! in the playbook (same kind, title and day) is never written twice.
 
 mod brag;
+mod dates;
 mod jrnl;
 mod spreadsheet;
 

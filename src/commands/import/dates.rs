@@ -1,0 +1,260 @@
+//! Dates as people write them in notes: `2026-03-14`, `March 2026`, `Mar 14, 2026`, `Q1 2026`,
+//! `Jan 5` under a dated heading, and the numeric ones playbook does not guess at
+//! (`3/14/2026`), found in headings and at the start of items.
+
+use time::{Date, Month};
+
+/// `2026-03-14`.
+pub(super) fn iso(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        date.month() as u8,
+        date.day()
+    )
+}
+
+/// A date at the start of an item (`2026-03-14: …`, `**Mar 14, 2026** – …`, `March 2026: …`,
+/// or `Jan 5: …` in the year of the heading above), and the text after it and its separator;
+/// a date that is none (`2026-02-30`, `3/14/2026`, `Jan 5` under no dated heading) is an
+/// error. A year alone is no date here: `2000 new signups`.
+pub(super) fn leading_date(
+    text: &str,
+    heading: Option<Date>,
+) -> Option<Result<(Date, &str), String>> {
+    let unwrapped = text.trim_start_matches(['*', '_', '[', '(']);
+    let after = |end: usize| {
+        unwrapped[end..]
+            .trim_start_matches(|c: char| c.is_whitespace() || "*_])-–—:|,.".contains(c))
+    };
+    match find_date(unwrapped) {
+        Some((date, 0, end)) if year(&unwrapped[..end]).is_none() => {
+            return Some(Ok((date, after(end))));
+        }
+        _ => {}
+    }
+    let words = words_of(unwrapped);
+    let word = |k: usize| words.get(k).map(|w| w.1);
+    // Jan 5, 5 Jan, March 3rd: in the heading's year.
+    let month_day = (word(0).and_then(month).zip(word(1).and_then(day_number)))
+        .or_else(|| word(1).and_then(month).zip(word(0).and_then(day_number)))
+        .filter(|_| words.first().is_some_and(|w| w.0 == 0));
+    if let Some((m, d)) = month_day {
+        let end = words[1].0 + words[1].1.len();
+        let written = &unwrapped[..end];
+        return Some(match heading {
+            Some(heading) => calendar(heading.year(), m, d)
+                .map(|date| (date, after(end)))
+                .ok_or_else(|| format!("`{written}` is not a day of {}", heading.year())),
+            None => Err(format!(
+                "`{written}` has no year: write it as 2026-01-05, or put the item under a dated \
+                 heading (`## 2026`)"
+            )),
+        });
+    }
+    not_a_date(unwrapped).map(Err)
+}
+
+/// A message for text that starts like a numeric date but is none playbook reads
+/// (`2026-02-30`, `2026-13`, `3/14/2026`, `14.03.2026`).
+fn not_a_date(text: &str) -> Option<String> {
+    let head: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.'))
+        .collect();
+    let head = head.trim_end_matches(['-', '/', '.']);
+    let parts: Vec<&str> = head.split(['-', '/', '.']).collect();
+    let iso_like = parts.len() >= 2 && parts[0].len() == 4 && parts[1].len() == 2;
+    let year_last = parts.len() == 3 && parts[2].len() == 4;
+    let what = if iso_like {
+        "a valid date"
+    } else {
+        "a date playbook reads"
+    };
+    (iso_like || year_last)
+        .then(|| format!("`{head}` is not {what}: write YYYY-MM-DD (e.g. 2026-03-14) or YYYY-MM"))
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A month by its name or its first three letters (`Sept` too).
+fn month(word: &str) -> Option<Month> {
+    let word = word.trim_end_matches('.').to_lowercase();
+    if word.len() < 3 {
+        return None;
+    }
+    let n = MONTHS
+        .iter()
+        .position(|m| *m == word || (word.len() <= 4 && m.starts_with(&word)))?;
+    Month::try_from(n as u8 + 1).ok()
+}
+
+/// The first date in `text`: its day (the first of a month, quarter, half or year when only
+/// that is written) and where it stands, as byte offsets. Written as `2026-03-14`,
+/// `2026/03/14`, `2026-03`, `14 March 2026`, `March 14, 2026`, `March 2026`, `Q1 2026`,
+/// `2026 Q1`, `2026-Q1`, `H2 2026`, or a year alone (in a heading).
+pub(super) fn find_date(text: &str) -> Option<(Date, usize, usize)> {
+    let words = words_of(text);
+    let end = |last: usize| words[last].0 + words[last].1.len();
+    let mut year_alone = None;
+    for (i, &(start, word)) in words.iter().enumerate() {
+        if let Some((date, last)) = date_at(&words, i) {
+            return Some((date, start, end(last)));
+        }
+        let after_month = i > 0 && month(words[i - 1].1).is_some();
+        if year_alone.is_none() && !after_month {
+            year_alone = year(word)
+                .and_then(|y| calendar(y, Month::January, 1))
+                .map(|date| (date, start, end(i)));
+        }
+    }
+    year_alone
+}
+
+/// The words of `text` and their byte offsets, split at spaces and at `,()[]*_:|`.
+fn words_of(text: &str) -> Vec<(usize, &str)> {
+    let split = |c: char| c.is_whitespace() || ",()[]*_:|".contains(c);
+    let mut words = Vec::new();
+    let mut offset = 0;
+    for piece in text.split_inclusive(split) {
+        let word = piece.trim_end_matches(split);
+        if !word.is_empty() {
+            words.push((offset, word));
+        }
+        offset += piece.len();
+    }
+    words
+}
+
+/// The date written from word `i` on, and its last word.
+fn date_at(words: &[(usize, &str)], i: usize) -> Option<(Date, usize)> {
+    let word = |k: usize| words.get(k).map(|w| w.1);
+    let w = word(i)?;
+    numeric(w)
+        .map(|date| (date, i))
+        // Q1 2026
+        .or_else(|| Some((calendar(year(word(i + 1)?)?, period(w)?, 1)?, i + 1)))
+        // 2026 Q1
+        .or_else(|| Some((calendar(year(w)?, period(word(i + 1)?)?, 1)?, i + 1)))
+        // 14 March 2026
+        .or_else(|| {
+            let (d, m, y) = (day_number(w)?, month(word(i + 1)?)?, year(word(i + 2)?)?);
+            Some((calendar(y, m, d)?, i + 2))
+        })
+        // March 14, 2026
+        .or_else(|| {
+            let (m, d, y) = (month(w)?, day_number(word(i + 1)?)?, year(word(i + 2)?)?);
+            Some((calendar(y, m, d)?, i + 2))
+        })
+        // March 2026
+        .or_else(|| Some((calendar(year(word(i + 1)?)?, month(w)?, 1)?, i + 1)))
+}
+
+/// `2026-03-14`, `2026/03/14`, `2026-03`, `2026-Q1`, `2026-H2`.
+fn numeric(word: &str) -> Option<Date> {
+    let parts: Vec<&str> = word.split(['-', '/']).collect();
+    let two_digits = |p: &str| {
+        (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u8>().ok())
+            .flatten()
+    };
+    let y = year(parts.first()?)?;
+    match parts[1..] {
+        [p] if period(p).is_some() => calendar(y, period(p)?, 1),
+        [m] => calendar(y, Month::try_from(two_digits(m)?).ok()?, 1),
+        [m, d] => calendar(y, Month::try_from(two_digits(m)?).ok()?, two_digits(d)?),
+        _ => None,
+    }
+}
+
+fn calendar(year: i32, month: Month, day: u8) -> Option<Date> {
+    Date::from_calendar_date(year, month, day).ok()
+}
+
+/// A year of four digits, 1970 to 2200.
+fn year(word: &str) -> Option<i32> {
+    let word = word.trim_end_matches('.');
+    (word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| word.parse().ok())
+        .flatten()
+        .filter(|y| (1970..=2200).contains(y))
+}
+
+/// A day of the month: `14`, `14th`, `1st`.
+fn day_number(word: &str) -> Option<u8> {
+    let word = word.trim_end_matches(['.', ',']);
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &word[digits.len()..];
+    (matches!(suffix, "" | "st" | "nd" | "rd" | "th") && (1..=2).contains(&digits.len()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// The first month of a quarter or half: `Q1`, `H2`.
+fn period(word: &str) -> Option<Month> {
+    match word.to_uppercase().as_str() {
+        "Q1" | "H1" => Some(Month::January),
+        "Q2" => Some(Month::April),
+        "Q3" | "H2" => Some(Month::July),
+        "Q4" => Some(Month::October),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn dates_are_found_in_the_common_spellings() {
+        fn found(text: &str) -> Option<(Date, &str)> {
+            find_date(text).map(|(d, s, e)| (d, &text[s..e]))
+        }
+        assert_eq!(
+            found("2026-03-14: x"),
+            Some((date!(2026 - 03 - 14), "2026-03-14"))
+        );
+        assert_eq!(
+            found("2026/03/14"),
+            Some((date!(2026 - 03 - 14), "2026/03/14"))
+        );
+        assert_eq!(found("2026-03"), Some((date!(2026 - 03 - 01), "2026-03")));
+        assert_eq!(
+            found("Projects (March 2026)"),
+            Some((date!(2026 - 03 - 01), "March 2026"))
+        );
+        assert_eq!(
+            found("Sept 2025"),
+            Some((date!(2025 - 09 - 01), "Sept 2025"))
+        );
+        assert_eq!(
+            found("Mar 14, 2026 — x"),
+            Some((date!(2026 - 03 - 14), "Mar 14, 2026"))
+        );
+        assert_eq!(
+            found("14 March 2026"),
+            Some((date!(2026 - 03 - 14), "14 March 2026"))
+        );
+        assert_eq!(found("Q3 2026"), Some((date!(2026 - 07 - 01), "Q3 2026")));
+        assert_eq!(found("2026 Q4"), Some((date!(2026 - 10 - 01), "2026 Q4")));
+        assert_eq!(found("2026-H2"), Some((date!(2026 - 07 - 01), "2026-H2")));
+        assert_eq!(found("2025"), Some((date!(2025 - 01 - 01), "2025")));
+        assert_eq!(found("Projects"), None);
+        assert_eq!(found("May the team ship"), None);
+        assert_eq!(found("2026-02-30"), None);
+    }
+}
