@@ -25,6 +25,20 @@ pub fn render_standalone(markdown: &str) -> String {
     html
 }
 
+/// Inline Markdown as the plain text it shows: `**Shipped** [the parser](x)\.` reads
+/// `Shipped the parser.` (for a title made from a line of notes).
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(part) | Event::Code(part) => text.push_str(&part),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// A body's HTML as the build keeps it from the read to the entry's page: LZ4-compressed,
 /// because only that page shows it and a playbook of long notes would otherwise hold more
 /// HTML than everything else together (10,000 entries of 10 KB: 131 MB). Compressing costs

@@ -248,7 +248,9 @@ fn yaml_text(value: &Value, in_flow: bool) -> String {
                 .collect();
             format!("{{{}}}", pairs.join(", "))
         }
-        Value::String(text) if in_flow => {
+        // A line break would make a block of several lines: a line of the text is a line of
+        // `lines` (messages point back through it).
+        Value::String(text) if in_flow || text.contains(['\n', '\r']) => {
             serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
         }
         other => serde_yaml::to_string(other)

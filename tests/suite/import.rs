@@ -626,3 +626,128 @@ fn a_jrnl_entry_of_the_wrong_shape_is_reported_alone() {
     let run = import(&playbook, &["jrnl", &array]);
     assert_holds(&run.stderr, &["array.json:1:1: not a jrnl export"]);
 }
+
+#[test]
+fn yearless_headings_titles_in_markdown_and_html_read_as_people_mean_them() {
+    let playbook = Playbook::fixture("basic");
+    let brag = source(
+        &playbook,
+        "brag.md",
+        "# 2025\n## Q2\n- Rewrote the indexer\n## March\n- Closed the books\n\n\
+         ## Goals for 2026\n- Become the billing expert\n## April 2026\n- Migrated the queue\n\n\
+         <aside>\nNotion callout\n</aside>\n\n\
+         ### **Side quests**\n\n- Fixed the printer <!-- private -->\n\n\
+         **Feedback**:\n\n- Dana liked the plan\n\n\
+         ## May 2026\n  - Indented one\n  - Indented two\n\
+         - Released v2.0. It went well.\n\
+         - Fixed `a. b` parsing. Yes.\n\
+         - **Shipped the ledger.** Zero downtime.\n\
+         - Wrote [the parser](https://x.example/p). Took two days.\n\
+         - Shipped the cutover\\. Zero downtime\\.\n",
+    );
+    let run = import(&playbook, &["brag", &brag, "--map", "Side quests=loyalty"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let entry = |rel: &str| playbook.read(&format!("content/{rel}.md"));
+    // A quarter or month in the year above.
+    assert_holds(
+        &entry("achievements/rewrote-the-indexer"),
+        &["date: 2025-04-01\n"],
+    );
+    assert_holds(
+        &entry("achievements/closed-the-books"),
+        &["date: 2025-03-01\n"],
+    );
+    // A dated heading after a section at its level starts a new one.
+    assert!(playbook.exists("content/goals/become-the-billing-expert.md"));
+    assert!(playbook.exists("content/achievements/migrated-the-queue.md"));
+    // --map over an emphasised heading; a comment is not kept; no HTML block is an entry.
+    assert_eq!(
+        entry("loyalty/fixed-the-printer"),
+        "---\ntitle: Fixed the printer\ndate: 2026-04-01\ndraft: true\n---\n"
+    );
+    assert!(!run.stdout.contains("aside"), "{}", run.stdout);
+    assert!(playbook.exists("content/feedback/dana-liked-the-plan.md"));
+    // A list indented by two spaces is two items; titles are the plain text of the first
+    // sentence.
+    for (rel, title) in [
+        ("achievements/indented-one", "Indented one"),
+        ("achievements/indented-two", "Indented two"),
+        ("achievements/released-v2-0", "Released v2.0"),
+        ("achievements/fixed-a-b-parsing", "Fixed a. b parsing"),
+        ("achievements/shipped-the-ledger", "Shipped the ledger"),
+        ("achievements/wrote-the-parser", "Wrote the parser"),
+        ("achievements/shipped-the-cutover", "Shipped the cutover"),
+    ] {
+        assert_holds(&entry(rel), &[&format!("title: {title}\n")]);
+    }
+    assert_holds(&entry("achievements/wrote-the-parser"), &["Took two days."]);
+    let check = playbook.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+
+    let typo = source(
+        &playbook,
+        "typo.md",
+        "## 2024\n- Feb 29, 2025: Leap day typo\n",
+    );
+    let run = import(&playbook, &["brag", &typo, "--map", "Nope=goal"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &[
+            "typo.md:2:3: `Feb 29, 2025` is not a valid date",
+            "warning: --map: no heading of the document is named `nope`",
+        ],
+    );
+}
+
+#[test]
+fn spreadsheet_references_line_breaks_and_separators_are_checked_where_they_stand() {
+    let playbook = Playbook::fixture("basic");
+    for (text, wanted) in [
+        (
+            "title,date,goal\nRef,2026-03-01,goals/nope\n",
+            "x.csv:2:16: `goal: goals/nope` does not name an entry",
+        ),
+        (
+            "title,date,summary,practices,impact\nMulti,2026-03-01,\"line1\nline2\",bogus,big\n",
+            "x.csv:3:8: `practices`: `bogus` is not allowed",
+        ),
+        (
+            "title,date,impact,Impact\nA,2026-03-01,x,y\n",
+            "x.csv:1:19: `impact` is a column twice in the header row",
+        ),
+    ] {
+        let csv = source(&playbook, "x.csv", text);
+        let run = import(&playbook, &["csv", &csv, "--kind", "achievement"]);
+        assert_eq!(run.code, 1, "{text}: {}", run.stderr);
+        assert_holds(&run.stderr, &[wanted]);
+    }
+    // Semicolons, as Excel writes CSV where a comma is the decimal mark.
+    let csv = source(
+        &playbook,
+        "x.csv",
+        "title;date;impact\nSaved 1,5 days;2026-03-01;x\n",
+    );
+    let run = import(&playbook, &["csv", &csv, "--kind", "achievement"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_holds(
+        &playbook.read("content/achievements/saved-1-5-days.md"),
+        &["title: Saved 1,5 days\n", "impact: x\n"],
+    );
+    let run = import(
+        &playbook,
+        &["csv", &csv, "--kind", "achievement", "--map", "a=goal"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_holds(&run.stderr, &["--map names sections of a brag document"]);
+    // The same title on one day, many times: each an entry, found quickly.
+    let many: String = std::iter::once("title,date\n".to_string())
+        .chain((0..300).map(|_| "Weekly sync,2026-03-02\n".to_string()))
+        .collect();
+    let csv = source(&playbook, "many.csv", &many);
+    let run = import(&playbook, &["csv", &csv, "--kind", "conversation"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(playbook.exists("content/conversations/weekly-sync-2026-03-02-299.md"));
+    let again = import(&playbook, &["csv", &csv, "--kind", "conversation"]);
+    assert_holds(&again.stdout, &["(300 already in the playbook)"]);
+}

@@ -9,7 +9,7 @@
 
 use time::Date;
 
-use super::dates::{find_date, iso, leading_date};
+use super::dates::{find_date, iso, leading_date, yearless};
 use super::{At, Item, Read, list_marker, required_from, title_and_body};
 use crate::commands::new::{NewError, unknown_kind};
 use crate::config::Config;
@@ -102,7 +102,8 @@ pub fn mapping(config: &Config, map: &[String]) -> Result<Mapping, NewError> {
 
 /// A heading as sections are compared: lower case, single spaces, `&` as `and`.
 fn normal(text: &str) -> String {
-    text.replace('&', " and ")
+    text.replace(['*', '_', '`'], "")
+        .replace('&', " and ")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -144,8 +145,12 @@ struct Open {
     at: At,
     lines: Vec<String>,
     bullet: bool,
+    /// The column of a bullet's marker: a marker further in starts a nested list.
+    marker: usize,
     /// The indentation of a bullet's text: its continuation lines lose this much.
     indent: usize,
+    /// A quoted paragraph: its lines lose their `>`.
+    quote: bool,
 }
 
 pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) -> Read {
@@ -155,13 +160,14 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
     let mut reader = Reader {
         config,
         map,
+        map_used: vec![false; map.len()],
         fallback,
         headings: Vec::new(),
         open: None,
         read: Read::default(),
     };
     let mut blank_before = true;
-    let (mut in_fence, mut in_comment) = (false, false);
+    let (mut in_fence, mut in_comment, mut in_html) = (false, false, false);
     let skip = front_matter_lines(text);
     for (n, raw) in text.lines().enumerate().skip(skip) {
         let number = n + 1;
@@ -177,6 +183,12 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
         let fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
         // What starts at the margin after a blank line is not part of a bullet above.
         let outside = indent < 2 && blank_before;
+        // An HTML block (Notion's `<aside>`, `<details>`) outside an item, up to a blank line.
+        in_html = !in_fence && !trimmed.is_empty() && (in_html || outside && html_tag(trimmed));
+        if in_html {
+            reader.finish();
+            continue;
+        }
         if fence && !in_fence && outside {
             reader.finish();
         }
@@ -217,14 +229,24 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
             blank_before = true;
             continue;
         }
-        let marker = list_marker(trimmed).filter(|_| indent < 2);
+        // A list item, unless it is nested in the one open (its marker further in).
+        let open = reader.open.as_ref();
+        let nested = open.is_some_and(|item| item.bullet && indent > item.marker);
+        let marker = list_marker(trimmed).filter(|_| indent < 4 && !nested);
         let continues =
-            (reader.open.as_ref()).is_some_and(|item| indent >= 2 || !item.bullet || !blank_before);
+            open.is_some_and(|item| indent > item.marker || !item.bullet || !blank_before);
         if let Some(skip) = marker {
             let content = task_box(&trimmed[skip..]);
             let column =
                 raw[..lead + skip].chars().count() + 1 + (trimmed[skip..].len() - content.len());
-            reader.start(At::new(number, column), content, indent + skip, true);
+            reader.start(Open {
+                at: At::new(number, column),
+                lines: vec![content.to_string()],
+                bullet: true,
+                marker: indent,
+                indent: indent + skip,
+                quote: false,
+            });
         } else if continues {
             reader.continue_item(line);
         } else if trimmed.starts_with('|') {
@@ -236,11 +258,24 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
             // A paragraph (a quoted one without its `>`).
             let content = trimmed.trim_start_matches(['>', ' ']);
             let column = raw[..line.len() - content.len()].chars().count() + 1;
-            reader.start(At::new(number, column), content, 0, false);
+            reader.start(Open {
+                at: At::new(number, column),
+                lines: vec![content.to_string()],
+                bullet: false,
+                marker: 0,
+                indent: 0,
+                quote: trimmed.starts_with('>'),
+            });
         }
         blank_before = false;
     }
     reader.finish();
+    for (used, (section, _)) in reader.map_used.iter().zip(map) {
+        if !used {
+            let note = format!("--map: no heading of the document is named `{section}`");
+            reader.read.notes.push(note);
+        }
+    }
     reader.read
 }
 
@@ -277,6 +312,8 @@ fn setext(line: &str) -> Option<usize> {
 struct Reader<'a> {
     config: &'a Config,
     map: &'a Mapping,
+    /// Whether each `--map` named a heading.
+    map_used: Vec<bool>,
     /// The kind of items under no section.
     fallback: KindId,
     headings: Vec<Heading>,
@@ -286,42 +323,56 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// A heading: it ends the open item and the headings at its level and below. One that
-    /// gives no date keeps its sibling's (`**March 2026**` then `**Projects**`), and one with
-    /// a date alone keeps its sibling's kind.
+    /// gives no date keeps its sibling's (`**March 2026**` then `**Projects**`).
     fn heading(&mut self, level: usize, title: &str) {
         self.finish();
+        // A heading's own date, or a month, quarter or half in the year of a heading above
+        // (`# 2025` then `## Q2`).
+        let above = self
+            .headings
+            .iter()
+            .rev()
+            .find(|h| h.level < level)
+            .and_then(|h| h.date);
         let (date, rest) = match find_date(title) {
             Some((date, start, end)) => {
                 (Some(date), format!("{} {}", &title[..start], &title[end..]))
             }
-            None => (None, title.to_string()),
+            None => match yearless(title, above.map(|d| d.year()), true) {
+                Some(Ok((date, end))) => (Some(date), title[end..].to_string()),
+                _ => (None, title.to_string()),
+            },
         };
         let rest = rest.trim_matches(|c: char| c.is_whitespace() || "-–—:|,()[]".contains(c));
         let sibling = self.headings.iter().rev().find(|h| h.level == level);
         let date = date.or(sibling.and_then(|h| h.date));
-        let kind = match rest.is_empty() {
-            true => sibling.and_then(|h| h.kind),
-            false => section_kind(self.config, self.map, rest),
-        };
+        let kind = section_kind(self.config, self.map, rest);
+        let name = normal(rest);
+        for (used, (section, _)) in self.map_used.iter_mut().zip(self.map) {
+            *used |= *section == name;
+        }
         self.headings.retain(|h| h.level < level);
         self.headings.push(Heading { level, date, kind });
     }
 
-    /// Ends the open item and opens one (a bullet or a paragraph) at `at` with its first
-    /// line; `indent` is what its continuation lines lose.
-    fn start(&mut self, at: At, first: &str, indent: usize, bullet: bool) {
+    /// Ends the open item and opens `item`.
+    fn start(&mut self, item: Open) {
         self.finish();
-        self.open = Some(Open {
-            at,
-            lines: vec![first.to_string()],
-            bullet,
-            indent,
-        });
+        self.open = Some(item);
     }
 
     fn continue_item(&mut self, line: &str) {
         if let Some(item) = &mut self.open {
-            item.lines.push(dedent(line, item.indent));
+            let line = dedent(line, item.indent);
+            let line = match item.quote {
+                true => line
+                    .trim_start()
+                    .trim_start_matches('>')
+                    .trim_start()
+                    .to_string(),
+                false => line,
+            };
+            item.lines.push(line);
         }
     }
 
@@ -330,7 +381,7 @@ impl Reader<'_> {
         let Some(item) = self.open.take() else {
             return;
         };
-        let text = item.lines.join("\n");
+        let text = without_comments(&item.lines.join("\n"));
         let text = text.trim();
         let kind = (self.headings.iter().rev())
             .find_map(|h| h.kind)
@@ -394,10 +445,34 @@ fn heading(line: &str) -> Option<(usize, &str)> {
 
 /// A line that is all bold (`**Projects**`), as word processors write headings.
 fn bold_line(line: &str) -> Option<&str> {
+    let line = line.strip_suffix(':').unwrap_or(line);
     let inner = (line.strip_prefix("**").and_then(|l| l.strip_suffix("**")))
         .or_else(|| line.strip_prefix("__").and_then(|l| l.strip_suffix("__")))?;
     let inner = inner.trim().trim_end_matches(':');
     (!inner.is_empty() && !inner.contains("**") && inner.len() < 80).then_some(inner)
+}
+
+/// `text` without its HTML comments (`<!-- private -->`): notes to oneself are not shown.
+fn without_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("-->")
+            .map_or("", |end| &rest[start + end + 3..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a line starts with an HTML tag (`<aside>`, `</details>`).
+fn html_tag(line: &str) -> bool {
+    let mut chars = line.chars();
+    chars.next() == Some('<')
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/')
 }
 
 /// `---`, `***` or `___` alone.

@@ -16,8 +16,8 @@ pub(super) fn iso(date: Date) -> String {
 
 /// A date at the start of an item (`2026-03-14: …`, `**Mar 14, 2026** – …`, `March 2026: …`,
 /// or `Jan 5: …` in the year of the heading above), and the text after it and its separator;
-/// a date that is none (`2026-02-30`, `3/14/2026`, `Jan 5` under no dated heading) is an
-/// error. A year alone is no date here: `2000 new signups`.
+/// a date that is none (`2026-02-30`, `Feb 29, 2025`, `3/14/2026`, `Jan 5` under no dated
+/// heading) is an error. A year alone is no date here: `2000 new signups`.
 pub(super) fn leading_date(
     text: &str,
     heading: Option<Date>,
@@ -33,26 +33,49 @@ pub(super) fn leading_date(
         }
         _ => {}
     }
-    let words = words_of(unwrapped);
+    match yearless(unwrapped, heading.map(|h| h.year()), false) {
+        Some(Ok((date, end))) => Some(Ok((date, after(end)))),
+        Some(Err(message)) => Some(Err(message)),
+        None => not_a_date(unwrapped).map(Err),
+    }
+}
+
+/// A date without its year at the start of `text` (`Jan 5`, `5 Jan`, `March 3rd`; with
+/// `alone`, in a heading, `March`, `Q2`, `H2` too), in `year_of`, and where it ends; `None`
+/// when `text` starts with none. A day with a year that is none (`Feb 29, 2025`), or a day
+/// with no year to be in, is an error.
+pub(super) fn yearless(
+    text: &str,
+    year_of: Option<i32>,
+    alone: bool,
+) -> Option<Result<(Date, usize), String>> {
+    let words = words_of(text);
     let word = |k: usize| words.get(k).map(|w| w.1);
-    // Jan 5, 5 Jan, March 3rd: in the heading's year.
+    if words.first().is_none_or(|w| w.0 != 0) {
+        return None;
+    }
+    let end = |k: usize| words[k].0 + words[k].1.len();
     let month_day = (word(0).and_then(month).zip(word(1).and_then(day_number)))
-        .or_else(|| word(1).and_then(month).zip(word(0).and_then(day_number)))
-        .filter(|_| words.first().is_some_and(|w| w.0 == 0));
+        .or_else(|| word(1).and_then(month).zip(word(0).and_then(day_number)));
     if let Some((m, d)) = month_day {
-        let end = words[1].0 + words[1].1.len();
-        let written = &unwrapped[..end];
-        return Some(match heading {
-            Some(heading) => calendar(heading.year(), m, d)
-                .map(|date| (date, after(end)))
-                .ok_or_else(|| format!("`{written}` is not a day of {}", heading.year())),
+        let written = &text[..end(1)];
+        if word(2).and_then(year).is_some() {
+            // A year is written: the date was no day of it.
+            return Some(Err(format!("`{}` is not a valid date", &text[..end(2)])));
+        }
+        return Some(match year_of {
+            Some(y) => (calendar(y, m, d).map(|date| (date, end(1))))
+                .ok_or_else(|| format!("`{written}` is not a day of {y}")),
             None => Err(format!(
-                "`{written}` has no year: write it as 2026-01-05, or put the item under a dated \
+                "`{written}` has no year: write it as 2026-01-05, or put it under a dated \
                  heading (`## 2026`)"
             )),
         });
     }
-    not_a_date(unwrapped).map(Err)
+    // A month, quarter or half alone, in a heading (an item may start with `May`).
+    let first = word(0).and_then(month).or_else(|| word(0).and_then(period));
+    let first = first.filter(|_| alone)?;
+    Some(Ok((calendar(year_of?, first, 1)?, end(0))))
 }
 
 /// A message for text that starts like a numeric date but is none playbook reads

@@ -91,7 +91,8 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>) -> Read {
         if entry.starred {
             tags.push("starred".into());
         }
-        tags.dedup();
+        let mut seen = std::collections::HashSet::new();
+        tags.retain(|tag| seen.insert(tag.clone()));
         let fields = required_from(config, kind, &format!("{title} {body}"))
             .map(|from| vec![("from".to_string(), from, at)])
             .unwrap_or_default();

@@ -18,6 +18,7 @@ use serde_yaml::Value;
 use super::add::{Line, entry_text, line};
 use super::new::{NewError, create_entry, file_slug, unknown_kind};
 use crate::config::Config;
+use crate::content::check::check_references_to;
 use crate::content::load::read_entry;
 use crate::content::parse::parse_entry;
 use crate::content::walk::find_sources;
@@ -97,6 +98,8 @@ pub(super) struct Item {
 pub(super) struct Read {
     pub items: Vec<Item>,
     pub problems: Vec<(At, String)>,
+    /// Warnings about the command line (a `--map` that names no heading).
+    pub notes: Vec<String>,
 }
 
 /// Imports `options.file` into the playbook at `options.root`.
@@ -116,6 +119,11 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
     // Editors on Windows start UTF-8 files with a byte order mark; no reader expects it, and
     // editors count no column for it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if !options.map.is_empty() && options.format != Format::Brag {
+        return Err(NewError::Usage(
+            "--map names sections of a brag document; a jrnl or CSV import takes --kind".into(),
+        ));
+    }
     let read = match options.format {
         Format::Brag => brag::read(text, &config, kind, &brag::mapping(&config, &options.map)?),
         Format::Jrnl => jrnl::read(text, &config, kind),
@@ -145,6 +153,12 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
         skipped: read.problems.len(),
         ..Imported::default()
     };
+    for note in &read.notes {
+        imported.warnings.push(Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::general(note.clone())
+        });
+    }
 
     let mut playbook = Existing::read(&options.root, &config)?;
     for item in read.items {
@@ -154,7 +168,11 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
         };
         let lines = front_matter(&item, options.draft);
         let text = entry_text(&lines, &item.body);
-        let (_, diagnostics) = parse_entry(&config, item.kind, &rel, &text);
+        let (entry, mut diagnostics) = parse_entry(&config, item.kind, &rel, &text);
+        if let Some(entry) = entry {
+            // A reference (`goal:`, `related:`) must name an entry there is.
+            diagnostics.extend(check_references_to(&entry, &playbook.keys));
+        }
         let origin = |d: &Diagnostic| {
             // Line 1 is `---`; the front matter's lines follow in order.
             let origin = (d.line.and_then(|n| n.checked_sub(2)))
@@ -199,8 +217,26 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
         imported.warnings.splice(0..0, problems);
     }
     if !options.dry_run {
-        for (rel, text) in &imported.entries {
-            create_entry(&options.root, rel, text)?;
+        for (n, (rel, text)) in imported.entries.iter().enumerate() {
+            if let Err(err) = create_entry(&options.root, rel, text) {
+                // What was written stays (a second run writes the rest): say what it is.
+                let NewError::Failure(mut failure) = err else {
+                    return Err(err);
+                };
+                let written: Vec<String> = (imported.entries[..n].iter())
+                    .map(|(rel, _)| rel.display().to_string())
+                    .collect();
+                if !written.is_empty() {
+                    failure.0.push(Diagnostic {
+                        severity: Severity::Warning,
+                        ..Diagnostic::general(format!(
+                            "written before this: {}; run the import again to write the rest",
+                            written.join(", ")
+                        ))
+                    });
+                }
+                return Err(NewError::Failure(failure));
+            }
         }
     }
     Ok(imported)
@@ -240,6 +276,9 @@ fn parse_at(text: &str) -> Option<At> {
 struct Existing {
     entries: HashMap<(KindId, String, String), usize>,
     keys: HashSet<String>,
+    /// For each `folder/slug-DAY`, the number to try next: a source of 3,000 "Weekly sync"
+    /// on one day would otherwise try 1, 2, 3, … for each.
+    next: HashMap<String, usize>,
 }
 
 impl Existing {
@@ -257,6 +296,7 @@ impl Existing {
         Ok(Existing {
             entries,
             keys: parsed.into_iter().map(|p| p.key).collect(),
+            next: HashMap::new(),
         })
     }
 
@@ -287,15 +327,26 @@ impl Existing {
                 slug[..slug.len().min(room)].trim_end_matches('-')
             )
         };
+        let counter = self
+            .next
+            .entry(format!("{folder}/{slug}-{day}"))
+            .or_insert(2);
+        let first = *counter;
         let mut candidates = [slug.to_string(), with(format!("-{day}"))]
             .into_iter()
-            .chain((2..).map(|n| with(format!("-{day}-{n}"))));
+            .chain((first..).map(|n| with(format!("-{day}-{n}"))));
         // Free as a key and as a file: an entry with its own `slug:` has a key that is not
         // its file's name.
+        let mut tried = 0;
         let free = candidates.find(|slug| {
+            tried += 1;
             let rel = Path::new("content").join(folder).join(format!("{slug}.md"));
             !root.join(rel).exists() && self.keys.insert(format!("{folder}/{slug}"))
         })?;
+        // The first two tries are the slug and slug-DAY; after them, numbers from `first`.
+        if tried > 2 {
+            *counter = first + tried - 2;
+        }
         Some(Path::new("content").join(folder).join(format!("{free}.md")))
     }
 }
@@ -325,9 +376,10 @@ pub(super) fn title_and_body(text: &str) -> (String, String) {
         .join(" ");
     let cut = sentence_end(&paragraph).unwrap_or(paragraph.len());
     let sentence = paragraph[..cut].trim();
-    let sentence = sentence.strip_suffix('.').unwrap_or(sentence).trim_end();
-    // Bold is how brag documents mark an item's start; a title is shown as plain text.
-    let sentence = &sentence.replace("**", "");
+    // A title is shown as plain text: no bold marks, links as their text, no escapes.
+    let sentence = crate::markdown::plain_text(sentence);
+    let sentence = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+    let sentence = sentence.strip_suffix('.').unwrap_or(&sentence).trim_end();
     let remainder = paragraph[cut..].trim();
     let body = match remainder.is_empty() {
         true => rest.trim().to_string(),
@@ -379,27 +431,44 @@ pub(super) fn list_marker(line: &str) -> Option<usize> {
     .then_some(digits + 2)
 }
 
-/// Where the first sentence of a line ends: after `.`, `!` or `?` followed by a space (not
-/// in `e.g. ` or a number such as `1.5`).
+/// Where the first sentence of a line of Markdown ends: after `.`, `!` or `?` (and any
+/// closing `**` or `_`) followed by a space, escaped or not (`\. ` as Google Docs writes it).
+/// Not inside `code`, not in `e.g. `, `Dr. ` or an initial.
 fn sentence_end(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
-    (0..bytes.len().saturating_sub(1)).find_map(|i| {
-        if !matches!(bytes[i], b'.' | b'!' | b'?') || bytes[i + 1] != b' ' {
-            return None;
+    let mut in_code = false;
+    for i in 0..bytes.len() {
+        match bytes[i] {
+            b'`' => in_code = !in_code,
+            b'.' | b'!' | b'?' if !in_code => {
+                let closing = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| matches!(b, b'*' | b'_'))
+                    .count();
+                let end = i + 1 + closing;
+                if bytes.get(end) != Some(&b' ') {
+                    continue;
+                }
+                // `i` is an ASCII byte: a character boundary.
+                let word = line[..i].rsplit(' ').next().unwrap_or_default();
+                let word = word.trim_start_matches(['*', '_', '(', '[']).to_lowercase();
+                // Single letters with dots (`e.g`, `u.s`), a letter alone, or a known word.
+                let initials = word.split('.').all(|part| part.chars().count() == 1);
+                let abbreviation =
+                    bytes[i] == b'.' && (initials || ABBREVIATIONS.contains(&word.as_str()));
+                if !abbreviation {
+                    return Some(end);
+                }
+            }
+            _ => {}
         }
-        // `i` is an ASCII byte: a character boundary.
-        let word = line[..i].rsplit(' ').next().unwrap_or_default();
-        let abbreviation = bytes[i] == b'.'
-            && (word.contains('.')
-                || word.chars().count() <= 1
-                || ABBREVIATIONS.contains(&word.to_lowercase().as_str()));
-        (!abbreviation).then_some(i + 1)
-    })
+    }
+    None
 }
 
 /// Words a full stop follows without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "st", "no", "inc", "approx",
+    "etc", "vs", "mr", "mrs", "ms", "dr", "st", "no", "inc", "approx", "fig", "cf",
 ];
 
 /// A tag as a source writes it (`@work`, `#launch`, ` Q3 `), as playbook keeps it.

@@ -23,8 +23,16 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
         .filter(|name| ![field::DRAFT, field::SLUG, field::RELATED].contains(name))
         .chain([BODY])
         .collect();
+    // Excel writes `;` between cells where a comma is the decimal mark: a header row with
+    // semicolons and no comma says so.
+    let header_line = text.lines().next().unwrap_or_default();
+    let delimiter = match header_line.contains(';') && !header_line.contains(',') {
+        true => b';',
+        false => b',',
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let header = match reader.headers() {
         Ok(header) => header.clone(),
@@ -40,16 +48,21 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
         .iter()
         .map(|name| name.trim().to_lowercase().replace([' ', '-'], "_"))
         .collect();
-    let header_cells = cell_starts(text, 0, 1, columns.len());
+    let header_cells = cell_starts(text, 0, 1, columns.len(), delimiter);
     for (i, name) in columns.iter().enumerate() {
+        if !name.is_empty() && columns[..i].contains(name) {
+            let message = format!("`{name}` is a column twice in the header row");
+            read.problems.push((header_cells[i], message));
+            continue;
+        }
         if !name.is_empty() && !known.contains(&name.as_str()) {
             read.problems.push((
                 header_cells[i],
                 format!(
-                    "`{name}` is not a column an import of {} entries reads{}. The columns: {}",
+                    "`{name}` is not a column an import of {} entries reads (the columns: {}){}",
                     spec.name,
+                    known.join(", "),
                     did_you_mean(name, known.iter().copied()),
-                    known.join(", ")
                 ),
             ));
         }
@@ -85,6 +98,7 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
             position.byte() as usize,
             position.line() as usize,
             record.len(),
+            delimiter,
         );
         let at = cells
             .first()
@@ -231,7 +245,7 @@ fn reason(err: &csv::Error) -> String {
 
 /// Where each of the `count` cells of the record starting at byte `start` (on `line`) begins:
 /// a quoted cell may hold commas, quotes written twice and line breaks.
-fn cell_starts(text: &str, start: usize, line: usize, count: usize) -> Vec<At> {
+fn cell_starts(text: &str, start: usize, line: usize, count: usize, delimiter: u8) -> Vec<At> {
     let bytes = text.as_bytes();
     let mut i = start.min(bytes.len());
     let mut line = line;
@@ -251,7 +265,7 @@ fn cell_starts(text: &str, start: usize, line: usize, count: usize) -> Vec<At> {
             match bytes[i] {
                 b'"' if quoted && bytes.get(i + 1) == Some(&b'"') => i += 1,
                 b'"' => quoted = !quoted,
-                b',' if !quoted => break,
+                b if b == delimiter && !quoted => break,
                 b'\n' if !quoted => break,
                 b'\n' => {
                     line += 1;
@@ -261,7 +275,7 @@ fn cell_starts(text: &str, start: usize, line: usize, count: usize) -> Vec<At> {
             }
             i += 1;
         }
-        if bytes.get(i) != Some(&b',') {
+        if bytes.get(i) != Some(&delimiter) {
             // The record ended early: the rest of its cells start where it ends.
             while cells.len() < count {
                 cells.push(At::new(line, text[line_start..i].chars().count() + 1));
