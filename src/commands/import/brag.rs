@@ -10,7 +10,7 @@
 use time::Date;
 
 use super::dates::{find_date, iso, leading_date, yearless};
-use super::{At, Item, Read, list_marker, required_from, title_and_body};
+use super::item::{At, Item, Read, list_marker, required_from, title_and_body};
 use crate::commands::new::{NewError, unknown_kind};
 use crate::config::Config;
 use crate::schema::{KindId, kind_name};

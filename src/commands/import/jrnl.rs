@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::{At, Item, Read, required_from, tag, title_and_body};
+use super::item::{At, Item, Read, required_from, tag, title_and_body};
 use crate::config::Config;
 use crate::content::date::EntryDate;
 use crate::schema::{KindId, kind_name};

@@ -5,7 +5,7 @@
 
 use serde_yaml::Value;
 
-use super::{At, Item, Read, required_from, tag};
+use super::item::{At, Item, Read, required_from, tag};
 use crate::commands::add::typed;
 use crate::config::Config;
 use crate::content::date::EntryDate;
