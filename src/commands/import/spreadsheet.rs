@@ -14,15 +14,6 @@ use crate::schema::{FieldType, KindId, field};
 
 pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
     let mut read = Read::default();
-    let spec = config.schema.kind(kind);
-    // What a cell can hold: not a list of records (a feedback's actions), and not what the
-    // import writes itself or that could clash with another entry (`slug`, `related`).
-    let known: Vec<&str> = (spec.fields.iter().chain(&config.schema.common))
-        .filter(|f| !holds_records(&f.ty))
-        .map(|f| f.name.as_str())
-        .filter(|name| ![field::DRAFT, field::SLUG, field::RELATED].contains(name))
-        .chain([BODY])
-        .collect();
     // Excel writes `;` between cells where a comma is the decimal mark: a header row with
     // semicolons and no comma says so.
     let header_line = text.lines().next().unwrap_or_default();
@@ -37,10 +28,8 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
     let header = match reader.headers() {
         Ok(header) => header.clone(),
         Err(err) => {
-            read.problems.push((
-                error_at(&err),
-                format!("cannot read the header row: {}", reason(&err)),
-            ));
+            let message = format!("cannot read the header row: {}", reason(&err));
+            read.problems.push((error_at(&err), message));
             return read;
         }
     };
@@ -49,32 +38,7 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
         .map(|name| name.trim().to_lowercase().replace([' ', '-'], "_"))
         .collect();
     let header_cells = cell_starts(text, 0, 1, columns.len(), delimiter);
-    for (i, name) in columns.iter().enumerate() {
-        if !name.is_empty() && columns[..i].contains(name) {
-            let message = format!("`{name}` is a column twice in the header row");
-            read.problems.push((header_cells[i], message));
-            continue;
-        }
-        if !name.is_empty() && !known.contains(&name.as_str()) {
-            read.problems.push((
-                header_cells[i],
-                format!(
-                    "`{name}` is not a column an import of {} entries reads (the columns: {}){}",
-                    spec.name,
-                    known.join(", "),
-                    did_you_mean(name, known.iter().copied()),
-                ),
-            ));
-        }
-    }
-    for required in [field::TITLE, field::DATE] {
-        if !columns.iter().any(|c| c == required) {
-            read.problems.push((
-                At::new(1, 1),
-                format!("the header row has no `{required}` column"),
-            ));
-        }
-    }
+    read.problems = header_problems(config, kind, &columns, &header_cells);
     if !read.problems.is_empty() {
         return read;
     }
@@ -89,99 +53,143 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
-        let position = record
-            .position()
-            .cloned()
-            .unwrap_or_else(csv::Position::new);
-        let cells = cell_starts(
-            text,
-            position.byte() as usize,
-            position.line() as usize,
-            record.len(),
-            delimiter,
-        );
-        let at = cells
-            .first()
-            .copied()
-            .unwrap_or(At::new(position.line() as usize, 1));
+        let position = (record.position().cloned()).unwrap_or_else(csv::Position::new);
+        let (byte, line) = (position.byte() as usize, position.line() as usize);
+        let cells = cell_starts(text, byte, line, record.len(), delimiter);
         if record.len() > columns.len() {
-            read.problems.push((
-                cells[columns.len()],
-                format!(
-                    "{} cells, and the header names {}",
-                    record.len(),
-                    columns.len()
-                ),
-            ));
+            let message = format!(
+                "{} cells, and the header names {}",
+                record.len(),
+                columns.len()
+            );
+            read.problems.push((cells[columns.len()], message));
             continue;
         }
-        let mut item = Item {
-            at,
-            kind,
-            title: String::new(),
-            date: String::new(),
-            tags: Vec::new(),
-            fields: Vec::new(),
-            body: String::new(),
-        };
-        let mut bad = false;
-        for (i, cell) in record.iter().enumerate() {
-            let (name, at) = (columns[i].as_str(), cells[i]);
-            let cell = cell.trim().replace("\r\n", "\n");
-            let cell = cell.as_str();
-            match name {
-                _ if cell.is_empty() => {}
-                "" => {
-                    let message = "a value in a column the header row gives no name";
-                    read.problems.push((at, message.into()));
-                    bad = true;
-                }
-                field::TITLE => item.title = cell.split_whitespace().collect::<Vec<_>>().join(" "),
-                field::DATE => match EntryDate::parse(cell) {
-                    Ok(_) => item.date = cell.to_string(),
-                    Err(message) => {
-                        read.problems.push((at, format!("`date`: {message}")));
-                        bad = true;
-                    }
-                },
-                BODY => item.body = cell.to_string(),
-                field::TAGS => item.tags = list(cell).filter_map(tag).collect(),
-                _ => {
-                    let ty = (spec.fields.iter().chain(&config.schema.common))
-                        .find(|f| f.name == name)
-                        .map(|f| &f.ty);
-                    let value = match ty {
-                        Some(FieldType::List(item)) => Value::Sequence(
-                            list(cell).map(|part| value(config, item, part)).collect(),
-                        ),
-                        Some(ty) => value(config, ty, cell),
-                        None => Value::from(cell),
-                    };
-                    item.fields.push((name.to_string(), value, at));
-                }
-            }
+        match item_of(config, kind, &columns, &record, &cells) {
+            Ok(item) => read.items.push(item),
+            Err(problems) => read.problems.extend(problems),
         }
-        for (required, value) in [(field::TITLE, &item.title), (field::DATE, &item.date)] {
-            if value.is_empty() && !bad {
-                let column = columns.iter().position(|c| c == required).unwrap_or(0);
-                read.problems.push((
-                    cells.get(column).copied().unwrap_or(at),
-                    format!("the row has no `{required}`"),
-                ));
-                bad = true;
-            }
-        }
-        if bad {
-            continue;
-        }
-        let has_from = item.fields.iter().any(|(name, _, _)| name == "from");
-        let text = format!("{} {}", item.title, item.body);
-        if let Some(from) = required_from(config, kind, &text).filter(|_| !has_from) {
-            item.fields.push(("from".into(), from, at));
-        }
-        read.items.push(item);
     }
     read
+}
+
+/// What is wrong with the header row: a column named twice, one no field of the kind has,
+/// `title` or `date` missing.
+fn header_problems(
+    config: &Config,
+    kind: KindId,
+    columns: &[String],
+    cells: &[At],
+) -> Vec<(At, String)> {
+    let spec = config.schema.kind(kind);
+    // What a cell can hold: not a list of records (a feedback's actions), and not what the
+    // import writes itself or that could clash with another entry (`slug`, `related`).
+    let known: Vec<&str> = (spec.fields.iter().chain(&config.schema.common))
+        .filter(|f| !holds_records(&f.ty))
+        .map(|f| f.name.as_str())
+        .filter(|name| ![field::DRAFT, field::SLUG, field::RELATED].contains(name))
+        .chain([BODY])
+        .collect();
+    let mut problems = Vec::new();
+    for (i, name) in columns.iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        if columns[..i].contains(name) {
+            problems.push((
+                cells[i],
+                format!("`{name}` is a column twice in the header row"),
+            ));
+        } else if !known.contains(&name.as_str()) {
+            let message = format!(
+                "`{name}` is not a column an import of {} entries reads (the columns: {}){}",
+                spec.name,
+                known.join(", "),
+                did_you_mean(name, known.iter().copied()),
+            );
+            problems.push((cells[i], message));
+        }
+    }
+    for required in [field::TITLE, field::DATE] {
+        if !columns.iter().any(|c| c == required) {
+            let message = format!("the header row has no `{required}` column");
+            problems.push((At::new(1, 1), message));
+        }
+    }
+    problems
+}
+
+/// The entry a row gives, or the problems of its cells.
+fn item_of(
+    config: &Config,
+    kind: KindId,
+    columns: &[String],
+    record: &csv::StringRecord,
+    cells: &[At],
+) -> Result<Item, Vec<(At, String)>> {
+    let spec = config.schema.kind(kind);
+    let at = cells.first().copied().unwrap_or(At::new(1, 1));
+    let mut item = Item {
+        at,
+        kind,
+        title: String::new(),
+        date: String::new(),
+        tags: Vec::new(),
+        fields: Vec::new(),
+        body: String::new(),
+    };
+    let mut problems = Vec::new();
+    for (i, cell) in record.iter().enumerate() {
+        let (name, at) = (columns[i].as_str(), cells[i]);
+        let cell = cell.trim().replace("\r\n", "\n");
+        let cell = cell.as_str();
+        match name {
+            _ if cell.is_empty() => {}
+            "" => problems.push((
+                at,
+                "a value in a column the header row gives no name".into(),
+            )),
+            field::TITLE => item.title = cell.split_whitespace().collect::<Vec<_>>().join(" "),
+            field::DATE => match EntryDate::parse(cell) {
+                Ok(_) => item.date = cell.to_string(),
+                Err(message) => problems.push((at, format!("`date`: {message}"))),
+            },
+            BODY => item.body = cell.to_string(),
+            field::TAGS => item.tags = list(cell).filter_map(tag).collect(),
+            _ => {
+                let ty = (spec.fields.iter().chain(&config.schema.common))
+                    .find(|f| f.name == name)
+                    .map(|f| &f.ty);
+                let value = match ty {
+                    Some(FieldType::List(item)) => {
+                        Value::Sequence(list(cell).map(|part| value(config, item, part)).collect())
+                    }
+                    Some(ty) => value(config, ty, cell),
+                    None => Value::from(cell),
+                };
+                item.fields.push((name.to_string(), value, at));
+            }
+        }
+    }
+    if problems.is_empty() {
+        for (required, value) in [(field::TITLE, &item.title), (field::DATE, &item.date)] {
+            if value.is_empty() {
+                let column = columns.iter().position(|c| c == required).unwrap_or(0);
+                let at = cells.get(column).copied().unwrap_or(at);
+                problems.push((at, format!("the row has no `{required}`")));
+                break;
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let has_from = item.fields.iter().any(|(name, _, _)| name == "from");
+    let text = format!("{} {}", item.title, item.body);
+    if let Some(from) = required_from(config, kind, &text).filter(|_| !has_from) {
+        item.fields.push(("from".into(), from, at));
+    }
+    Ok(item)
 }
 
 /// Whether a field holds records (a feedback's `actions`), which no cell can.
