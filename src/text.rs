@@ -28,11 +28,13 @@ pub fn read_text_file(
     };
     let metadata = std::fs::metadata(path).map_err(|err| io_error(&err))?;
     if !metadata.is_file() {
-        return Err(Diagnostic::error(
-            rel,
-            format!("not a regular file (a pipe, socket or device); {what} is a text file"),
-        )
-        .at(1, 1));
+        let what_it_is = match metadata.is_dir() {
+            true => "a folder",
+            false => "not a regular file (a pipe, socket or device)",
+        };
+        return Err(
+            Diagnostic::error(rel, format!("{what_it_is}; {what} is a text file")).at(1, 1),
+        );
     }
     if metadata.len() > max_bytes {
         return Err(too_large());

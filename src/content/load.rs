@@ -19,7 +19,7 @@ use super::parse::parse_entry;
 use super::walk::{Source, find_sources};
 
 /// Entries larger than this are refused before they are read: nobody writes 8 MiB by hand.
-const MAX_ENTRY_BYTES: u64 = 8 * 1024 * 1024;
+pub const MAX_ENTRY_BYTES: u64 = 8 * 1024 * 1024;
 
 /// What reading one file gave.
 #[derive(Clone, Debug)]

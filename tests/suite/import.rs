@@ -751,3 +751,130 @@ fn spreadsheet_references_line_breaks_and_separators_are_checked_where_they_stan
     let again = import(&playbook, &["csv", &csv, "--kind", "conversation"]);
     assert_holds(&again.stdout, &["(300 already in the playbook)"]);
 }
+
+#[test]
+fn nothing_of_a_brag_document_is_lost_or_misdated_without_a_word() {
+    let playbook = Playbook::fixture("basic");
+    let brag = source(
+        &playbook,
+        "brag.md",
+        "## 2026\n\
+         - Monday, March 9: Planned the quarter\n\
+         - Top\n    - Second\n        - Third\n\
+         - Wrote the [migration RFC](https://docs.example/rfc-42). It was read.\n\
+         - Led it <!-- a private\n\n  note --> and more\n\n\
+         <!-- private --> Shipped the cache layer.\n\n\
+         <https://x.example/launch> was shipped.\n\n\
+         ```html\n<!-- not a comment here\n```\n\n\
+         - Fourth item\n\n\
+         ## Feedback: from peers\n- Dana praised the docs\n",
+    );
+    let run = import(&playbook, &["brag", &brag]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let entry = |rel: &str| playbook.read(&format!("content/{rel}.md"));
+    assert_holds(
+        &entry("achievements/planned-the-quarter"),
+        &["date: 2026-03-09\n"],
+    );
+    // A nested list keeps its shape.
+    assert_holds(
+        &entry("achievements/top"),
+        &["---\n- Second\n    - Third\n"],
+    );
+    // A link's address stays in the body; comments go, the text around them stays.
+    assert_holds(
+        &entry("achievements/wrote-the-migration-rfc"),
+        &[
+            "title: Wrote the migration RFC\n",
+            "(https://docs.example/rfc-42). It was read.",
+        ],
+    );
+    assert_holds(
+        &entry("achievements/led-it"),
+        &["title: Led it\n", "---\nand more\n"],
+    );
+    assert!(!run.stdout.contains("private"), "{}", run.stdout);
+    assert!(playbook.exists("content/achievements/shipped-the-cache-layer.md"));
+    assert!(playbook.exists("content/achievements/https-x-example-launch-was-shipped.md"));
+    assert!(playbook.exists("content/achievements/fourth-item.md"));
+    assert!(playbook.exists("content/feedback/dana-praised-the-docs.md"));
+    let check = playbook.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+
+    let unread = source(
+        &playbook,
+        "unread.md",
+        "## 2026\n- 2026-3-14: A\n- 3/14: C\n- Mar 5-7: D\n- Mar 14, 26: H\n",
+    );
+    let run = import(&playbook, &["brag", &unread]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &[
+            "unread.md:2:3: `2026-3-14` is not a valid date",
+            "unread.md:3:3: `3/14` is not a date playbook reads",
+            "unread.md:4:3: `Mar 5-7` is not a date playbook reads",
+            "unread.md:5:3: `Mar 14, 26` is not a date playbook reads",
+            "failed with 4 errors",
+        ],
+    );
+}
+
+#[test]
+fn a_whole_file_that_cannot_be_read_fails_even_with_skip_bad() {
+    let playbook = Playbook::fixture("basic");
+    let json = source(&playbook, "not.json", "not json");
+    let run = import(&playbook, &["jrnl", &json, "--skip-bad"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(&run.stderr, &["not.json:1:2: not JSON"]);
+    let csv = source(&playbook, "x.csv", "name,when\nA,2026-01-01\n");
+    let run = import(&playbook, &["csv", &csv, "--kind", "goal", "--skip-bad"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &["x.csv:1:1: the header row has no `title` column"],
+    );
+    // Old Mac line ends; a quote inside a cell; a tag cell's place.
+    let csv = source(
+        &playbook,
+        "mac.csv",
+        "title,date,tags\rBought a 27\" monitor,2026-02-30,x\rB,2026-03-01,\"a; b\"\r",
+    );
+    let run = import(&playbook, &["csv", &csv, "--kind", "achievement"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(&run.stderr, &["mac.csv:2:22: `date`"]);
+    // A jrnl entry that is no object keeps the places of those after it.
+    let json = source(
+        &playbook,
+        "j.json",
+        "{\"entries\": [\n  \"str\",\n  {\"title\": \"B\"}\n]}",
+    );
+    let run = import(&playbook, &["jrnl", &json]);
+    assert_holds(
+        &run.stderr,
+        &[
+            "j.json:2:3: the entry is not one jrnl writes",
+            "j.json:3:3: the entry has no `date`",
+        ],
+    );
+    // An item larger than an entry may be is refused, not written for check to fail on.
+    let huge = format!(
+        "## 2026-03\n- Big item.\n{}",
+        "  a line of the item\n".repeat(450_000)
+    );
+    let huge = source(&playbook, "huge.md", &huge);
+    let run = import(&playbook, &["brag", &huge]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &["huge.md:2:3: the entry would be larger than 8 MiB"],
+    );
+    assert!(!playbook.exists("content/achievements/big-item.md"));
+    let folder = playbook
+        .path()
+        .join("content")
+        .to_string_lossy()
+        .into_owned();
+    let run = import(&playbook, &["brag", &folder]);
+    assert_holds(&run.stderr, &["a folder; a source is a text file"]);
+}

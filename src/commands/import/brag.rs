@@ -120,6 +120,8 @@ fn section_kind(config: &Config, map: &Mapping, heading: &str) -> Option<KindId>
     }
     let words = name
         .split(|c: char| !c.is_alphanumeric() && c != ':' && c != '-')
+        // `Feedback: from peers`; `1:1` keeps its colon.
+        .map(|w| w.trim_end_matches(':'))
         .filter(|w| !w.is_empty());
     for word in std::iter::once(name.as_str()).chain(words) {
         let found = DEFAULT_MAP.iter().find(|(_, words)| words.contains(&word));
@@ -167,19 +169,13 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
         read: Read::default(),
     };
     let mut blank_before = true;
-    let (mut in_fence, mut in_comment, mut in_html) = (false, false, false);
-    let skip = front_matter_lines(text);
-    for (n, raw) in text.lines().enumerate().skip(skip) {
-        let number = n + 1;
+    let (mut in_fence, mut in_html) = (false, false);
+    for (number, raw) in visible_lines(text) {
+        let raw = raw.as_str();
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         let lead = line.len() - trimmed.len();
         let indent = width(&line[..lead]);
-        if in_comment || trimmed.starts_with("<!--") {
-            // An HTML comment is a note to oneself, not an item.
-            in_comment = !trimmed.contains("-->");
-            continue;
-        }
         let fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
         // What starts at the margin after a blank line is not part of a bullet above.
         let outside = indent < 2 && blank_before;
@@ -381,7 +377,7 @@ impl Reader<'_> {
         let Some(item) = self.open.take() else {
             return;
         };
-        let text = without_comments(&item.lines.join("\n"));
+        let text = item.lines.join("\n");
         let text = text.trim();
         let kind = (self.headings.iter().rev())
             .find_map(|h| h.kind)
@@ -412,6 +408,7 @@ impl Reader<'_> {
             title,
             date: iso(date),
             tags: Vec::new(),
+            tags_at: None,
             fields,
             body,
         });
@@ -452,27 +449,100 @@ fn bold_line(line: &str) -> Option<&str> {
     (!inner.is_empty() && !inner.contains("**") && inner.len() < 80).then_some(inner)
 }
 
-/// `text` without its HTML comments (`<!-- private -->`): notes to oneself are not shown.
-fn without_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("<!--") {
-        out.push_str(&rest[..start]);
-        rest = rest[start..]
-            .find("-->")
-            .map_or("", |end| &rest[start + end + 3..]);
+/// The lines of `text` after its front matter, with their numbers, less HTML comments
+/// (`<!-- private -->`, on one line or several): notes to oneself are not imported. A line
+/// that held nothing but a comment is left out; a code block is kept as written.
+fn visible_lines(text: &str) -> Vec<(usize, String)> {
+    let (mut in_fence, mut in_comment) = (false, false);
+    let mut lines = Vec::new();
+    for (n, line) in text.lines().enumerate().skip(front_matter_lines(text)) {
+        let trimmed = line.trim_start();
+        if !in_comment && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+            in_fence = !in_fence;
+        }
+        if in_fence && !in_comment {
+            lines.push((n + 1, line.to_string()));
+            continue;
+        }
+        let mut visible = String::new();
+        let mut rest = line;
+        loop {
+            if in_comment {
+                match rest.find("-->") {
+                    Some(end) => {
+                        rest = &rest[end + 3..];
+                        in_comment = false;
+                    }
+                    None => break,
+                }
+            }
+            match rest.find("<!--") {
+                Some(start) => {
+                    visible.push_str(&rest[..start]);
+                    rest = &rest[start + 4..];
+                    in_comment = true;
+                }
+                None => {
+                    visible.push_str(rest);
+                    break;
+                }
+            }
+        }
+        // Text after a comment that opened the line stands where the comment stood.
+        if !in_fence && trimmed.starts_with("<!--") {
+            let lead = &line[..line.len() - trimmed.len()];
+            visible = format!("{lead}{}", visible.trim_start());
+        }
+        let had_comment = visible.len() != line.len();
+        if !(had_comment && visible.trim().is_empty()) {
+            lines.push((n + 1, visible));
+        }
     }
-    out.push_str(rest);
-    out
+    lines
 }
 
-/// Whether a line starts with an HTML tag (`<aside>`, `</details>`).
+/// Whether a line starts with the tag of an HTML block (`<aside>`, `</details>`), not of
+/// inline HTML (`<b>`) or an autolink (`<https://…>`).
 fn html_tag(line: &str) -> bool {
-    let mut chars = line.chars();
-    chars.next() == Some('<')
-        && chars
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/')
+    const BLOCKS: &[&str] = &[
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "header",
+        "hr",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "ul",
+        "script",
+        "style",
+        "iframe",
+    ];
+    let Some(tag) = line.strip_prefix('<') else {
+        return false;
+    };
+    let tag = tag.trim_start_matches('/');
+    let name: String = tag
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let after = tag[name.len()..].chars().next();
+    BLOCKS.contains(&name.to_lowercase().as_str()) && matches!(after, None | Some(' ' | '>' | '/'))
 }
 
 /// `---`, `***` or `___` alone.

@@ -23,6 +23,11 @@ pub(super) fn leading_date(
     heading: Option<Date>,
 ) -> Option<Result<(Date, &str), String>> {
     let unwrapped = text.trim_start_matches(['*', '_', '[', '(']);
+    // A weekday before the date: `Monday, March 9`.
+    let unwrapped = match words_of(unwrapped).first() {
+        Some(&(0, word)) if weekday(word) => unwrapped[word.len()..].trim_start_matches([',', ' ']),
+        _ => unwrapped,
+    };
     let after = |end: usize| {
         unwrapped[end..]
             .trim_start_matches(|c: char| c.is_whitespace() || "*_])-–—:|,.".contains(c))
@@ -63,6 +68,14 @@ pub(super) fn yearless(
             // A year is written: the date was no day of it.
             return Some(Err(format!("`{}` is not a valid date", &text[..end(2)])));
         }
+        let short_year =
+            word(2).is_some_and(|w| w.len() == 2 && w.bytes().all(|b| b.is_ascii_digit()));
+        if short_year && text[end(2)..].trim_start().starts_with(':') {
+            return Some(Err(format!(
+                "`{}` is not a date playbook reads: write the year in full",
+                &text[..end(2)]
+            )));
+        }
         return Some(match year_of {
             Some(y) => (calendar(y, m, d).map(|date| (date, end(1))))
                 .ok_or_else(|| format!("`{written}` is not a day of {y}")),
@@ -87,15 +100,41 @@ fn not_a_date(text: &str) -> Option<String> {
         .collect();
     let head = head.trim_end_matches(['-', '/', '.']);
     let parts: Vec<&str> = head.split(['-', '/', '.']).collect();
-    let iso_like = parts.len() >= 2 && parts[0].len() == 4 && parts[1].len() == 2;
+    let iso_like = parts.len() >= 2 && parts[0].len() == 4 && (1..=2).contains(&parts[1].len());
     let year_last = parts.len() == 3 && parts[2].len() == 4;
     let what = if iso_like {
         "a valid date"
     } else {
         "a date playbook reads"
     };
-    (iso_like || year_last)
-        .then(|| format!("`{head}` is not {what}: write YYYY-MM-DD (e.g. 2026-03-14) or YYYY-MM"))
+    if iso_like || year_last {
+        return Some(format!(
+            "`{head}` is not {what}: write YYYY-MM-DD (e.g. 2026-03-14) or YYYY-MM"
+        ));
+    }
+    // What stands before a colon near the start, when it looks like a date (`3/14:`,
+    // `Mar 5-7:`): the writer meant one.
+    let prefix = text
+        .split_once(':')
+        .map(|(prefix, _)| prefix.trim())
+        .unwrap_or_default();
+    let numeric = |c: char| c.is_ascii_digit() || "/-. ".contains(c);
+    let starts_dated = (words_of(prefix).first()).is_some_and(|&(_, w)| {
+        month(w).is_some() || weekday(w) || w.starts_with(|c: char| c.is_ascii_digit())
+    });
+    let dated = prefix.chars().count() <= 25
+        && starts_dated
+        && prefix.contains(|c: char| c.is_ascii_digit())
+        && (prefix.chars().all(numeric)
+            || words_of(prefix)
+                .iter()
+                .any(|&(_, w)| month(w).is_some() || weekday(w)));
+    dated.then(|| {
+        format!(
+            "`{prefix}` is not a date playbook reads: write YYYY-MM-DD (e.g. 2026-03-14), \
+             `March 14, 2026`, or `Mar 14` under a dated heading"
+        )
+    })
 }
 
 const MONTHS: [&str; 12] = [
@@ -112,6 +151,24 @@ const MONTHS: [&str; 12] = [
     "november",
     "december",
 ];
+
+/// A day of the week, by its name or its first three letters.
+fn weekday(word: &str) -> bool {
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let word = word.trim_end_matches(['.', ',']).to_lowercase();
+    word.len() >= 3
+        && DAYS
+            .iter()
+            .any(|day| *day == word || (word.len() == 3 && day.starts_with(&word)))
+}
 
 /// A month by its name or its first three letters (`Sept` too).
 fn month(word: &str) -> Option<Month> {

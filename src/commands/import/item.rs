@@ -30,6 +30,8 @@ pub struct Item {
     /// `YYYY-MM-DD`.
     pub date: String,
     pub tags: Vec<String>,
+    /// Where the tags stand, when not at the item's start (a CSV cell).
+    pub tags_at: Option<At>,
     /// Further front matter, each value with where it stands in the source.
     pub fields: Vec<(String, Value, At)>,
     pub body: String,
@@ -40,6 +42,9 @@ pub struct Item {
 pub struct Read {
     pub items: Vec<Item>,
     pub problems: Vec<(At, String)>,
+    /// The source as a whole could not be read (not JSON, a header row without `title`):
+    /// `--skip-bad` skips items, not this.
+    pub unreadable: bool,
     /// Warnings about the command line (a `--map` that names no heading).
     pub notes: Vec<String>,
 }
@@ -59,18 +64,25 @@ pub fn title_and_body(text: &str) -> (String, String) {
         .collect::<Vec<_>>()
         .join(" ");
     let cut = sentence_end(&paragraph).unwrap_or(paragraph.len());
-    let sentence = paragraph[..cut].trim();
+    let written = paragraph[..cut].trim();
     // A title is shown as plain text: no bold marks, links as their text, no escapes.
-    let sentence = crate::markdown::plain_text(sentence);
+    let sentence = crate::markdown::plain_text(written);
     let sentence = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
     let sentence = sentence.strip_suffix('.').unwrap_or(&sentence).trim_end();
-    let remainder = paragraph[cut..].trim();
-    let body = match remainder.is_empty() {
-        true => rest.trim().to_string(),
-        // `rest` starts at the line that ended the paragraph: a blank line or a list item.
-        false => format!("{remainder}\n{}", rest.trim_end())
-            .trim_end()
-            .to_string(),
+    // A link's or an image's address is not in the title: the body keeps the sentence whole.
+    let kept = if written.contains("](") {
+        written.len()
+    } else {
+        0
+    };
+    let remainder = paragraph[cut - kept..].trim();
+    // `rest` starts at the line that ended the paragraph (a blank line, a nested list): its
+    // lines keep their indentation relative to each other.
+    let rest = outdented(rest.trim_matches('\n'));
+    let body = match (remainder.is_empty(), rest.is_empty()) {
+        (true, _) => rest,
+        (false, true) => remainder.to_string(),
+        (false, false) => format!("{remainder}\n{rest}"),
     };
     if sentence.chars().count() <= LONGEST {
         return (sentence.to_string(), body);
@@ -81,6 +93,24 @@ pub fn title_and_body(text: &str) -> (String, String) {
         _ => cut.as_str(),
     };
     (format!("{}…", cut.trim_end()), text.to_string())
+}
+
+/// `text` less the indentation all its lines share (blank lines aside), trailing space gone.
+fn outdented(text: &str) -> String {
+    let width = |line: &str| line.len() - line.trim_start().len();
+    let common = (text.lines())
+        .filter(|line| !line.trim().is_empty())
+        .map(width)
+        .min()
+        .unwrap_or(0);
+    let lines: Vec<&str> = (text.lines())
+        .map(|line| {
+            line.get(common.min(width(line))..)
+                .unwrap_or_default()
+                .trim_end()
+        })
+        .collect();
+    lines.join("\n").trim_end().to_string()
 }
 
 /// Where the first paragraph of `text` ends: at the start of its first blank line, list
@@ -221,7 +251,10 @@ mod tests {
         // Plain text: links as their text, escapes read, code kept whole.
         assert_eq!(
             title_and_body("Wrote [the parser](https://x.example/p)\\. Fixed `a. b` too"),
-            pair("Wrote the parser", "Fixed `a. b` too")
+            pair(
+                "Wrote the parser",
+                "Wrote [the parser](https://x.example/p)\\. Fixed `a. b` too"
+            )
         );
         let long = "word ".repeat(40);
         let (title, body) = title_and_body(&long);

@@ -41,6 +41,7 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>) -> Read {
             };
             read.problems
                 .push((At::new(err.line().max(1), err.column().max(1)), message));
+            read.unreadable = true;
             return read;
         }
     };
@@ -50,6 +51,7 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>) -> Read {
             "not a jrnl export: it is an object with an `entries` list (`jrnl --export json`)"
                 .into(),
         ));
+        read.unreadable = true;
         return read;
     };
     let starts = object_starts(text);
@@ -102,6 +104,7 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>) -> Read {
             title,
             date,
             tags,
+            tags_at: None,
             fields,
             body,
         });
@@ -109,14 +112,17 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>) -> Read {
     read
 }
 
-/// Where each object of the `entries` array starts: the `{` of each object nested in an array
-/// that is itself in the top object.
+/// Where each element of the `entries` array starts: each value of an array that is itself
+/// in the top object (an entry that is no object too, so that the ones after it keep their
+/// places).
 fn object_starts(text: &str) -> Vec<At> {
     let mut starts = Vec::new();
     // The open brackets, innermost last.
     let mut open: Vec<u8> = Vec::new();
     let (mut in_string, mut escaped) = (false, false);
     let (mut line, mut line_start) = (1, 0);
+    // Right after the `[` or a `,` of such an array: the next value starts an element.
+    let mut element_next = false;
     for (i, byte) in text.bytes().enumerate() {
         if byte == b'\n' {
             line += 1;
@@ -131,17 +137,21 @@ fn object_starts(text: &str) -> Vec<At> {
             }
             continue;
         }
+        if element_next && !byte.is_ascii_whitespace() && byte != b']' {
+            starts.push(At::new(line, text[line_start..i].chars().count() + 1));
+            element_next = false;
+        }
         match byte {
             b'"' => in_string = true,
             b'{' | b'[' => {
-                if byte == b'{' && open == b"{[" {
-                    starts.push(At::new(line, text[line_start..i].chars().count() + 1));
-                }
                 open.push(byte);
+                element_next = open == b"{[";
             }
             b'}' | b']' => {
                 open.pop();
+                element_next = false;
             }
+            b',' => element_next = open == b"{[",
             _ => {}
         }
     }

@@ -21,7 +21,7 @@ use super::add::{Line, entry_text, line};
 use super::new::{NewError, create_entry, file_slug, unknown_kind};
 use crate::config::Config;
 use crate::content::check::check_references_to;
-use crate::content::load::read_entry;
+use crate::content::load::{MAX_ENTRY_BYTES, read_entry};
 use crate::content::parse::parse_entry;
 use crate::content::walk::find_sources;
 use crate::content::{EntryDate, MAX_SLUG_BYTES};
@@ -84,6 +84,9 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
     // Editors on Windows start UTF-8 files with a byte order mark; no reader expects it, and
     // editors count no column for it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // Line ends as Windows (CR LF) and old Macs (CR) write them, as one: a line is a line.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.as_str();
     if !options.map.is_empty() && options.format != Format::Brag {
         return Err(NewError::Usage(
             "--map names sections of a brag document; a jrnl or CSV import takes --kind".into(),
@@ -115,7 +118,11 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
         .map(|(place, message)| at(*place, message.clone(), Severity::Error))
         .collect();
     let mut imported = Imported {
-        skipped: read.problems.len(),
+        skipped: if read.unreadable {
+            0
+        } else {
+            read.problems.len()
+        },
         ..Imported::default()
     };
     for note in &read.notes {
@@ -133,6 +140,15 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
         };
         let lines = front_matter(&item, options.draft);
         let text = entry_text(&lines, &item.body);
+        if text.len() as u64 > MAX_ENTRY_BYTES {
+            let message = format!(
+                "the entry would be larger than {} MiB, the most an entry may be: split it",
+                MAX_ENTRY_BYTES / (1024 * 1024)
+            );
+            problems.push(at(item.at, message, Severity::Error));
+            imported.skipped += 1;
+            continue;
+        }
         let (entry, mut diagnostics) = parse_entry(&config, item.kind, &rel, &text);
         if let Some(entry) = entry {
             // A reference (`goal:`, `related:`) must name an entry there is.
@@ -171,7 +187,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
         }
     }
     if !problems.is_empty() {
-        if !options.skip_bad {
+        if !options.skip_bad || read.unreadable {
             problems.append(&mut imported.warnings);
             return Err(NewError::Failure(Failure(problems)));
         }
@@ -216,7 +232,8 @@ fn front_matter(item: &Item, draft: bool) -> Vec<Line> {
     ];
     if !item.tags.is_empty() {
         let tags = item.tags.iter().map(|t| Value::from(t.as_str())).collect();
-        lines.push(line(field::TAGS, Value::Sequence(tags), &origin));
+        let at = show_at(item.tags_at.unwrap_or(item.at));
+        lines.push(line(field::TAGS, Value::Sequence(tags), &at));
     }
     for (name, value, at) in &item.fields {
         lines.push(line(name, value.clone(), &show_at(*at)));

@@ -30,6 +30,7 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
         Err(err) => {
             let message = format!("cannot read the header row: {}", reason(&err));
             read.problems.push((error_at(&err), message));
+            read.unreadable = true;
             return read;
         }
     };
@@ -40,6 +41,7 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
     let header_cells = cell_starts(text, 0, 1, columns.len(), delimiter);
     read.problems = header_problems(config, kind, &columns, &header_cells);
     if !read.problems.is_empty() {
+        read.unreadable = true;
         return read;
     }
     for record in reader.records() {
@@ -135,6 +137,7 @@ fn item_of(
         title: String::new(),
         date: String::new(),
         tags: Vec::new(),
+        tags_at: None,
         fields: Vec::new(),
         body: String::new(),
     };
@@ -155,7 +158,10 @@ fn item_of(
                 Err(message) => problems.push((at, format!("`date`: {message}"))),
             },
             BODY => item.body = cell.to_string(),
-            field::TAGS => item.tags = list(cell).filter_map(tag).collect(),
+            field::TAGS => {
+                item.tags = list(cell).filter_map(tag).collect();
+                item.tags_at = Some(at);
+            }
             _ => {
                 let ty = (spec.fields.iter().chain(&config.schema.common))
                     .find(|f| f.name == name)
@@ -268,11 +274,13 @@ fn cell_starts(text: &str, start: usize, line: usize, count: usize, delimiter: u
     let mut cells = Vec::with_capacity(count);
     while cells.len() < count {
         cells.push(At::new(line, text[line_start..i].chars().count() + 1));
+        // A quote opens a quoted cell only at its start (`27" monitor` is text).
+        let cell_start = i;
         let mut quoted = false;
         while i < bytes.len() {
             match bytes[i] {
                 b'"' if quoted && bytes.get(i + 1) == Some(&b'"') => i += 1,
-                b'"' => quoted = !quoted,
+                b'"' if quoted || i == cell_start => quoted = !quoted,
                 b if b == delimiter && !quoted => break,
                 b'\n' if !quoted => break,
                 b'\n' => {
