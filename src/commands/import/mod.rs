@@ -104,11 +104,14 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
             spreadsheet::read(text, &config, kind)
         }
     };
-    // Messages name the source as given; their excerpt is read from the playbook's root
-    // (`report`), so a source outside the working folder's root is named in full.
-    let source = match options.root == Path::new(".") {
-        true => options.file.clone(),
-        false => std::path::absolute(&options.file).unwrap_or_else(|_| options.file.clone()),
+    // Paths in messages are relative to the playbook's root, as everywhere (and the excerpt
+    // under a message is read from there): a source in the playbook is named from its root,
+    // one elsewhere as given from here, or in full when the root is another folder.
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let source = match absolute(&options.file).strip_prefix(absolute(&options.root)) {
+        Ok(inside) => inside.to_path_buf(),
+        Err(_) if options.root == Path::new(".") => options.file.clone(),
+        Err(_) => absolute(&options.file),
     };
     let at = |at: At, message: String, severity: Severity| Diagnostic {
         severity,
