@@ -323,7 +323,11 @@ fn print_imported(
         false => format!(" ({})", notes.join(", ")),
     };
     let file = options.file.display();
-    let drafts = if options.draft { " as drafts" } else { "" };
+    let drafts = match (options.draft, imported.entries.len()) {
+        (false, _) => "",
+        (true, 1) => " as a draft",
+        (true, _) => " as drafts",
+    };
     match (imported.entries.len(), options.dry_run) {
         (0, _) => println!("nothing new to import from {file}{notes}"),
         (n, true) => println!(

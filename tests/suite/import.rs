@@ -190,7 +190,7 @@ fn a_brag_document_with_problems_names_each_and_writes_nothing() {
     assert_eq!(skipped.code, 0, "{}", skipped.stderr);
     assert_holds(
         &skipped.stdout,
-        &["imported 1 entry as drafts", "(2 skipped for problems)"],
+        &["imported 1 entry as a draft", "(2 skipped for problems)"],
     );
     assert_holds(&skipped.stderr, &["warning: ", "brag.md:2:3: no date"]);
     assert!(playbook.exists("content/achievements/fine.md"));
@@ -877,4 +877,90 @@ fn a_whole_file_that_cannot_be_read_fails_even_with_skip_bad() {
         .into_owned();
     let run = import(&playbook, &["brag", &folder]);
     assert_holds(&run.stderr, &["a folder; a source is a text file"]);
+}
+
+#[test]
+fn heading_dates_ranges_and_lists_as_markdown_reads_them() {
+    let playbook = Playbook::fixture("basic");
+    let brag = source(
+        &playbook,
+        "brag.md",
+        "# 2025\n## Projects\n### Q3\n- Shipped search\n\n\
+         ## March 9–13, 2026\n- In a range\n- 2026-03-10: Dated itself\n\n\
+         ## 30 Feb 2026\n- Under a bad day\n",
+    );
+    let run = import(&playbook, &["brag", &brag]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &[
+            "brag.md:7:3: the heading on line 6: `March 9–13, 2026` holds a date playbook does not read",
+            "brag.md:11:3: the heading on line 10: `30 Feb 2026` holds a date",
+            "failed with 2 errors",
+        ],
+    );
+    let run = import(&playbook, &["brag", &brag, "--skip-bad"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The year of the nearest dated heading, past an undated section.
+    assert_holds(
+        &playbook.read("content/achievements/shipped-search.md"),
+        &["date: 2025-07-01\n"],
+    );
+    assert!(playbook.exists("content/achievements/dated-itself.md"));
+
+    let lists = source(
+        &playbook,
+        "lists.md",
+        "## 2026\n- Shipped it. It was big.\n\n  Second paragraph.\n- First item\n - Second item\n",
+    );
+    let run = import(&playbook, &["brag", &lists]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_holds(
+        &playbook.read("content/achievements/shipped-it.md"),
+        &["---\nIt was big.\n\nSecond paragraph.\n"],
+    );
+    assert!(playbook.exists("content/achievements/second-item.md"));
+}
+
+#[test]
+fn a_spreadsheet_reports_every_problem_of_every_row_at_once() {
+    let playbook = Playbook::fixture("basic");
+    let csv = source(
+        &playbook,
+        "x.csv",
+        "title,date,tone,follow_up,colour\nA,2026-02-30,harsh,not-a-date,red\nB,2026-03-01,praise,,blue\n",
+    );
+    let run = import(&playbook, &["csv", &csv, "--kind", "feedback"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_holds(
+        &run.stderr,
+        &[
+            "x.csv:1:27: `colour` is not a column",
+            "x.csv:2:3: `date`",
+            "x.csv:2:14: `tone`",
+            "x.csv:2:20: `follow_up`",
+            "failed with 4 errors",
+        ],
+    );
+    // With --skip-bad, an unknown column is left out and the sound rows are written.
+    let run = import(
+        &playbook,
+        &["csv", &csv, "--kind", "feedback", "--skip-bad"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_holds(
+        &run.stdout,
+        &["imported 1 entry as a draft", "(1 skipped for problems)"],
+    );
+    assert!(!playbook.read("content/feedback/b.md").contains("blue"));
+
+    // Usage errors are usage errors whatever the file: even a missing one.
+    for args in [
+        &["csv", "missing.csv"][..],
+        &["brag", "missing.md", "--map", "x=nope"],
+        &["jrnl", "missing.json", "--map", "x=goal"],
+    ] {
+        let run = import(&playbook, args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+    }
 }

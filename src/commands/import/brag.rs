@@ -9,7 +9,7 @@
 
 use time::Date;
 
-use super::dates::{find_date, iso, leading_date, yearless};
+use super::dates::{find_date, iso, leading_date, unread_in_heading, yearless};
 use super::item::{At, Item, Read, list_marker, required_from, title_and_body};
 use crate::commands::new::{NewError, unknown_kind};
 use crate::config::Config;
@@ -139,6 +139,9 @@ struct Heading {
     level: usize,
     date: Option<Date>,
     kind: Option<KindId>,
+    /// Its line and what is wrong with its date, when playbook does not read it: the
+    /// items under it that have no date of their own are errors.
+    unread: Option<(usize, String)>,
 }
 
 /// An item being read: where it started, its lines, and whether it is a bullet (which
@@ -147,8 +150,6 @@ struct Open {
     at: At,
     lines: Vec<String>,
     bullet: bool,
-    /// The column of a bullet's marker: a marker further in starts a nested list.
-    marker: usize,
     /// The indentation of a bullet's text: its continuation lines lose this much.
     indent: usize,
     /// A quoted paragraph: its lines lose their `>`.
@@ -203,7 +204,7 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
             let title = (reader.open.take())
                 .map(|item| item.lines.concat())
                 .unwrap_or_default();
-            reader.heading(level, &title);
+            reader.heading(number, level, &title);
             blank_before = true;
             continue;
         }
@@ -212,7 +213,7 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
             .filter(|_| indent < 4)
             .or(bold_heading.map(|t| (7, t)))
         {
-            reader.heading(level, title);
+            reader.heading(number, level, title);
             blank_before = true;
             continue;
         }
@@ -227,10 +228,11 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
         }
         // A list item, unless it is nested in the one open (its marker further in).
         let open = reader.open.as_ref();
-        let nested = open.is_some_and(|item| item.bullet && indent > item.marker);
+        // Nested when it starts at or past the open bullet's text (CommonMark's rule).
+        let nested = open.is_some_and(|item| item.bullet && indent >= item.indent);
         let marker = list_marker(trimmed).filter(|_| indent < 4 && !nested);
         let continues =
-            open.is_some_and(|item| indent > item.marker || !item.bullet || !blank_before);
+            open.is_some_and(|item| indent >= item.indent || !item.bullet || !blank_before);
         if let Some(skip) = marker {
             let content = task_box(&trimmed[skip..]);
             let column =
@@ -239,7 +241,6 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
                 at: At::new(number, column),
                 lines: vec![content.to_string()],
                 bullet: true,
-                marker: indent,
                 indent: indent + skip,
                 quote: false,
             });
@@ -258,7 +259,6 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
                 at: At::new(number, column),
                 lines: vec![content.to_string()],
                 bullet: false,
-                marker: 0,
                 indent: 0,
                 quote: trimmed.starts_with('>'),
             });
@@ -320,35 +320,43 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// A heading: it ends the open item and the headings at its level and below. One that
     /// gives no date keeps its sibling's (`**March 2026**` then `**Projects**`).
-    fn heading(&mut self, level: usize, title: &str) {
+    fn heading(&mut self, line: usize, level: usize, title: &str) {
         self.finish();
         // A heading's own date, or a month, quarter or half in the year of a heading above
         // (`# 2025` then `## Q2`).
-        let above = self
-            .headings
-            .iter()
-            .rev()
-            .find(|h| h.level < level)
-            .and_then(|h| h.date);
-        let (date, rest) = match find_date(title) {
-            Some((date, start, end)) => {
-                (Some(date), format!("{} {}", &title[..start], &title[end..]))
-            }
+        let above = (self.headings.iter().rev())
+            .filter(|h| h.level < level)
+            .find_map(|h| h.date);
+        let (date, span) = match find_date(title) {
+            Some((date, start, end)) => (Some(date), Some((start, end))),
             None => match yearless(title, above.map(|d| d.year()), true) {
-                Some(Ok((date, end))) => (Some(date), title[end..].to_string()),
-                _ => (None, title.to_string()),
+                Some(Ok((date, end))) => (Some(date), Some((0, end))),
+                _ => (None, None),
             },
         };
+        let rest = match span {
+            Some((start, end)) => format!("{} {}", &title[..start], &title[end..]),
+            None => title.to_string(),
+        };
         let rest = rest.trim_matches(|c: char| c.is_whitespace() || "-–—:|,()[]".contains(c));
+        let unread = unread_in_heading(title, span).map(|message| (line, message));
         let sibling = self.headings.iter().rev().find(|h| h.level == level);
-        let date = date.or(sibling.and_then(|h| h.date));
+        let date = match unread {
+            Some(_) => None,
+            None => date.or(sibling.and_then(|h| h.date)),
+        };
         let kind = section_kind(self.config, self.map, rest);
         let name = normal(rest);
         for (used, (section, _)) in self.map_used.iter_mut().zip(self.map) {
             *used |= *section == name;
         }
         self.headings.retain(|h| h.level < level);
-        self.headings.push(Heading { level, date, kind });
+        self.headings.push(Heading {
+            level,
+            date,
+            kind,
+            unread,
+        });
     }
 
     /// Ends the open item and opens `item`.
@@ -382,22 +390,30 @@ impl Reader<'_> {
         let kind = (self.headings.iter().rev())
             .find_map(|h| h.kind)
             .unwrap_or(self.fallback);
-        let heading_date = self.headings.iter().rev().find_map(|h| h.date);
-        let problem = |message: &str| (item.at, message.to_string());
+        let dated = (self.headings.iter().rev()).find(|h| h.date.is_some() || h.unread.is_some());
+        let heading_date = dated.and_then(|h| h.date);
         let (date, text) = match (leading_date(text, heading_date), heading_date) {
             (Some(Ok((date, rest))), _) => (date, rest),
-            (Some(Err(message)), _) => return self.read.problems.push(problem(&message)),
+            (Some(Err(message)), _) => return self.read.drop_item(item.at, message),
             (None, Some(date)) => (date, text),
+            (None, None) if dated.is_some_and(|h| h.unread.is_some()) => {
+                let (line, message) = dated.and_then(|h| h.unread.clone()).unwrap_or_default();
+                let message = format!("the heading on line {line}: {message}");
+                return self.read.drop_item(item.at, message);
+            }
             (None, None) => {
-                return self.read.problems.push(problem(
+                return self.read.drop_item(
+                    item.at,
                     "no date for this item: start it with one (`2026-03-14: …`) or put it \
                      under a dated heading (`## March 2026`)",
-                ));
+                );
             }
         };
         let (title, body) = title_and_body(text);
         if title.is_empty() {
-            return (self.read.problems).push(problem("the item has a date but no text"));
+            return self
+                .read
+                .drop_item(item.at, "the item has a date but no text");
         }
         let fields = required_from(self.config, kind, text)
             .map(|from| vec![("from".to_string(), from, item.at)])
@@ -409,6 +425,8 @@ impl Reader<'_> {
             date: iso(date),
             tags: Vec::new(),
             tags_at: None,
+            date_at: None,
+            flawed: false,
             fields,
             body,
         });
@@ -464,6 +482,7 @@ fn visible_lines(text: &str) -> Vec<(usize, String)> {
             lines.push((n + 1, line.to_string()));
             continue;
         }
+        let opened_in_comment = in_comment;
         let mut visible = String::new();
         let mut rest = line;
         loop {
@@ -489,7 +508,7 @@ fn visible_lines(text: &str) -> Vec<(usize, String)> {
             }
         }
         // Text after a comment that opened the line stands where the comment stood.
-        if !in_fence && trimmed.starts_with("<!--") {
+        if opened_in_comment || trimmed.starts_with("<!--") {
             let lead = &line[..line.len() - trimmed.len()];
             visible = format!("{lead}{}", visible.trim_start());
         }

@@ -91,6 +91,36 @@ pub(super) fn yearless(
     Some(Ok((calendar(year_of?, first, 1)?, end(0))))
 }
 
+/// What of a heading's date playbook does not read, beside the span it read (if any): a
+/// range (`March 9–13, 2026`, `Mar 30 – Apr 3, 2026`), a day that is none (`2026-02-30`,
+/// `30 Feb 2026`), a numeric date (`3/14/2026`). Month names count when capitalised
+/// (`## Things I may do` names no month).
+pub(super) fn unread_in_heading(title: &str, read: Option<(usize, usize)>) -> Option<String> {
+    let words = words_of(title);
+    let inside = |start: usize| read.is_some_and(|(s, e)| start >= s && start < e);
+    let month_word = |w: &str| month(w).is_some() && w.starts_with(|c: char| c.is_uppercase());
+    let numeric = |w: &str| {
+        w.contains(|c: char| c.is_ascii_digit())
+            && w.contains(['/', '-', '–', '—', '.'])
+            && w.chars().all(|c| c.is_ascii_digit() || "/-–—.".contains(c))
+    };
+    let unread = words.iter().enumerate().any(|(k, &(start, w))| {
+        let beside_month = |j: Option<usize>| {
+            j.and_then(|j| words.get(j))
+                .is_some_and(|n| month_word(n.1))
+        };
+        let day_by_month = day_number(w).is_some()
+            && (beside_month(k.checked_sub(1)) || beside_month(Some(k + 1)));
+        !inside(start) && (month_word(w) || numeric(w) || day_by_month)
+    });
+    unread.then(|| {
+        format!(
+            "`{title}` holds a date playbook does not read: write its first day \
+             (`2026-03-09`) or its month (`March 2026`)"
+        )
+    })
+}
+
 /// A message for text that starts like a numeric date but is none playbook reads
 /// (`2026-02-30`, `2026-13`, `3/14/2026`, `14.03.2026`).
 fn not_a_date(text: &str) -> Option<String> {

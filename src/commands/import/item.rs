@@ -14,6 +14,14 @@ pub struct At {
     pub column: usize,
 }
 
+impl Read {
+    /// An item left out, and why.
+    pub fn drop_item(&mut self, at: At, message: impl Into<String>) {
+        self.problems.push((at, message.into()));
+        self.dropped += 1;
+    }
+}
+
 impl At {
     pub fn new(line: usize, column: usize) -> At {
         At { line, column }
@@ -32,6 +40,11 @@ pub struct Item {
     pub tags: Vec<String>,
     /// Where the tags stand, when not at the item's start (a CSV cell).
     pub tags_at: Option<At>,
+    /// Where the date stands, when not at the item's start (a CSV cell).
+    pub date_at: Option<At>,
+    /// The source has a problem with it (reported): it is checked, to report the rest of its
+    /// problems at once, but never written.
+    pub flawed: bool,
     /// Further front matter, each value with where it stands in the source.
     pub fields: Vec<(String, Value, At)>,
     pub body: String,
@@ -45,6 +58,8 @@ pub struct Read {
     /// The source as a whole could not be read (not JSON, a header row without `title`):
     /// `--skip-bad` skips items, not this.
     pub unreadable: bool,
+    /// Items left out for their problems (which are among `problems`).
+    pub dropped: usize,
     /// Warnings about the command line (a `--map` that names no heading).
     pub notes: Vec<String>,
 }
@@ -78,11 +93,16 @@ pub fn title_and_body(text: &str) -> (String, String) {
     let remainder = paragraph[cut - kept..].trim();
     // `rest` starts at the line that ended the paragraph (a blank line, a nested list): its
     // lines keep their indentation relative to each other.
+    let gap = match rest.trim_start_matches([' ', '\t']).starts_with('\n') {
+        true => "\n\n",
+        false => "\n",
+    };
     let rest = outdented(rest.trim_matches('\n'));
     let body = match (remainder.is_empty(), rest.is_empty()) {
         (true, _) => rest,
         (false, true) => remainder.to_string(),
-        (false, false) => format!("{remainder}\n{rest}"),
+        // A blank line between paragraphs stays one.
+        (false, false) => format!("{remainder}{gap}{rest}"),
     };
     if sentence.chars().count() <= LONGEST {
         return (sentence.to_string(), body);
@@ -233,6 +253,10 @@ mod tests {
         assert_eq!(
             title_and_body("Café crème. Then, e.g. more.\nMore"),
             pair("Café crème", "Then, e.g. more. More")
+        );
+        assert_eq!(
+            title_and_body("Shipped it. It was big.\n\nSecond paragraph."),
+            pair("Shipped it", "It was big.\n\nSecond paragraph.")
         );
         assert_eq!(
             title_and_body("**Led** it, i.e. all"),

@@ -61,26 +61,25 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>) -> Read {
         let entry = match Entry::deserialize(value) {
             Ok(entry) => entry,
             Err(err) => {
-                read.problems
-                    .push((at, format!("the entry is not one jrnl writes: {err}")));
+                read.drop_item(at, format!("the entry is not one jrnl writes: {err}"));
                 continue;
             }
         };
         if entry.date.trim().is_empty() {
-            read.problems.push((at, "the entry has no `date`".into()));
+            read.drop_item(at, "the entry has no `date`");
             continue;
         }
         let date = match EntryDate::parse(&entry.date) {
             Ok(date) => date.iso(),
             Err(message) => {
-                read.problems.push((at, format!("`date`: {message}")));
+                read.drop_item(at, format!("`date`: {message}"));
                 continue;
             }
         };
         // jrnl keeps the first sentence as the title; an entry of one long line is cut.
         let (title, rest) = title_and_body(&entry.title);
         if title.is_empty() {
-            read.problems.push((at, "the entry has no title".into()));
+            read.drop_item(at, "the entry has no title");
             continue;
         }
         let body = [rest.as_str(), entry.body.trim()]
@@ -105,6 +104,8 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>) -> Read {
             date,
             tags,
             tags_at: None,
+            date_at: None,
+            flawed: false,
             fields,
             body,
         });

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_yaml::Value;
 
-use self::item::{At, Item};
+use self::item::{At, Item, Read};
 use super::add::{Line, entry_text, line};
 use super::new::{NewError, create_entry, file_slug, unknown_kind};
 use crate::config::Config;
@@ -79,6 +79,18 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
         ),
         None => None,
     };
+    // The command line first: a usage error is one whatever the file holds.
+    if !options.map.is_empty() && options.format != Format::Brag {
+        return Err(NewError::Usage(
+            "--map names sections of a brag document; a jrnl or CSV import takes --kind".into(),
+        ));
+    }
+    let map = brag::mapping(&config, &options.map)?;
+    if options.format == Format::Csv && kind.is_none() {
+        return Err(NewError::Usage(
+            "a CSV names no kind: give one with --kind (e.g. --kind achievement)".into(),
+        ));
+    }
     let text =
         crate::text::read_text_file(&options.file, &options.file, MAX_SOURCE_BYTES, "a source")?;
     // Editors on Windows start UTF-8 files with a byte order mark; no reader expects it, and
@@ -87,22 +99,11 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
     // Line ends as Windows (CR LF) and old Macs (CR) write them, as one: a line is a line.
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let text = text.as_str();
-    if !options.map.is_empty() && options.format != Format::Brag {
-        return Err(NewError::Usage(
-            "--map names sections of a brag document; a jrnl or CSV import takes --kind".into(),
-        ));
-    }
-    let read = match options.format {
-        Format::Brag => brag::read(text, &config, kind, &brag::mapping(&config, &options.map)?),
-        Format::Jrnl => jrnl::read(text, &config, kind),
-        Format::Csv => {
-            let kind = kind.ok_or_else(|| {
-                NewError::Usage(
-                    "a CSV names no kind: give one with --kind (e.g. --kind achievement)".into(),
-                )
-            })?;
-            spreadsheet::read(text, &config, kind)
-        }
+    let read = match (options.format, kind) {
+        (Format::Brag, _) => brag::read(text, &config, kind, &map),
+        (Format::Jrnl, _) => jrnl::read(text, &config, kind),
+        (Format::Csv, Some(kind)) => spreadsheet::read(text, &config, kind),
+        (Format::Csv, None) => Read::default(),
     };
     // Paths in messages are relative to the playbook's root, as everywhere (and the excerpt
     // under a message is read from there): a source in the playbook is named from its root,
@@ -121,11 +122,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
         .map(|(place, message)| at(*place, message.clone(), Severity::Error))
         .collect();
     let mut imported = Imported {
-        skipped: if read.unreadable {
-            0
-        } else {
-            read.problems.len()
-        },
+        skipped: read.dropped,
         ..Imported::default()
     };
     for note in &read.notes {
@@ -183,7 +180,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
                 Severity::Warning => imported.warnings.push(diagnostic),
             }
         }
-        if failed {
+        if failed || item.flawed {
             imported.skipped += 1;
         } else {
             imported.entries.push((rel, text));
@@ -231,7 +228,11 @@ fn front_matter(item: &Item, draft: bool) -> Vec<Line> {
     let origin = show_at(item.at);
     let mut lines = vec![
         line(field::TITLE, Value::from(item.title.as_str()), &origin),
-        line(field::DATE, Value::from(item.date.as_str()), &origin),
+        line(
+            field::DATE,
+            Value::from(item.date.as_str()),
+            &show_at(item.date_at.unwrap_or(item.at)),
+        ),
     ];
     if !item.tags.is_empty() {
         let tags = item.tags.iter().map(|t| Value::from(t.as_str())).collect();

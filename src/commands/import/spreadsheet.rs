@@ -8,7 +8,6 @@ use serde_yaml::Value;
 use super::item::{At, Item, Read, required_from, tag};
 use crate::commands::add::typed;
 use crate::config::Config;
-use crate::content::date::EntryDate;
 use crate::error::did_you_mean;
 use crate::schema::{FieldType, KindId, field};
 
@@ -39,8 +38,9 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
         .map(|name| name.trim().to_lowercase().replace([' ', '-'], "_"))
         .collect();
     let header_cells = cell_starts(text, 0, 1, columns.len(), delimiter);
-    read.problems = header_problems(config, kind, &columns, &header_cells);
-    if !read.problems.is_empty() {
+    let header = header_problems(config, kind, &columns, &header_cells);
+    read.problems = header.problems;
+    if header.fatal {
         read.unreadable = true;
         return read;
     }
@@ -48,7 +48,7 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
         let record = match record {
             Ok(record) => record,
             Err(err) => {
-                read.problems.push((error_at(&err), reason(&err)));
+                read.drop_item(error_at(&err), reason(&err));
                 continue;
             }
         };
@@ -64,25 +64,38 @@ pub fn read(text: &str, config: &Config, kind: KindId) -> Read {
                 record.len(),
                 columns.len()
             );
-            read.problems.push((cells[columns.len()], message));
+            read.drop_item(cells[columns.len()], message);
             continue;
         }
-        match item_of(config, kind, &columns, &record, &cells) {
-            Ok(item) => read.items.push(item),
-            Err(problems) => read.problems.extend(problems),
+        let (item, problems) = item_of(config, kind, &columns, &header.ignored, &record, &cells);
+        match item {
+            Some(mut item) => {
+                item.flawed = !problems.is_empty();
+                read.problems.extend(problems);
+                read.items.push(item);
+            }
+            None => {
+                read.problems.extend(problems);
+                read.dropped += 1;
+            }
         }
     }
     read
 }
 
-/// What is wrong with the header row: a column named twice, one no field of the kind has,
-/// `title` or `date` missing.
-fn header_problems(
-    config: &Config,
-    kind: KindId,
-    columns: &[String],
-    cells: &[At],
-) -> Vec<(At, String)> {
+/// What is wrong with the header row.
+struct Header {
+    problems: Vec<(At, String)>,
+    /// No `title` or no `date` column: no row can be read.
+    fatal: bool,
+    /// Columns left out: one no field of the kind has, or one named twice (with
+    /// `--skip-bad`, the rows are read without them).
+    ignored: Vec<bool>,
+}
+
+/// The header row's problems: a column named twice, one no field of the kind has, `title` or
+/// `date` missing.
+fn header_problems(config: &Config, kind: KindId, columns: &[String], cells: &[At]) -> Header {
     let spec = config.schema.kind(kind);
     // What a cell can hold: not a list of records (a feedback's actions), and not what the
     // import writes itself or that could clash with another entry (`slug`, `related`).
@@ -92,43 +105,50 @@ fn header_problems(
         .filter(|name| ![field::DRAFT, field::SLUG, field::RELATED].contains(name))
         .chain([BODY])
         .collect();
-    let mut problems = Vec::new();
+    let mut header = Header {
+        problems: Vec::new(),
+        fatal: false,
+        ignored: vec![false; columns.len()],
+    };
     for (i, name) in columns.iter().enumerate() {
         if name.is_empty() {
             continue;
         }
-        if columns[..i].contains(name) {
-            problems.push((
-                cells[i],
-                format!("`{name}` is a column twice in the header row"),
-            ));
+        let message = if columns[..i].contains(name) {
+            format!("`{name}` is a column twice in the header row")
         } else if !known.contains(&name.as_str()) {
-            let message = format!(
+            format!(
                 "`{name}` is not a column an import of {} entries reads (the columns: {}){}",
                 spec.name,
                 known.join(", "),
                 did_you_mean(name, known.iter().copied()),
-            );
-            problems.push((cells[i], message));
-        }
+            )
+        } else {
+            continue;
+        };
+        header.problems.push((cells[i], message));
+        header.ignored[i] = true;
     }
     for required in [field::TITLE, field::DATE] {
         if !columns.iter().any(|c| c == required) {
             let message = format!("the header row has no `{required}` column");
-            problems.push((At::new(1, 1), message));
+            header.problems.push((At::new(1, 1), message));
+            header.fatal = true;
         }
     }
-    problems
+    header
 }
 
-/// The entry a row gives, or the problems of its cells.
+/// The entry a row gives (none without a title or a date) and the problems of its cells;
+/// the date is checked with the rest of the entry, at its cell.
 fn item_of(
     config: &Config,
     kind: KindId,
     columns: &[String],
+    ignored: &[bool],
     record: &csv::StringRecord,
     cells: &[At],
-) -> Result<Item, Vec<(At, String)>> {
+) -> (Option<Item>, Vec<(At, String)>) {
     let spec = config.schema.kind(kind);
     let at = cells.first().copied().unwrap_or(At::new(1, 1));
     let mut item = Item {
@@ -138,6 +158,8 @@ fn item_of(
         date: String::new(),
         tags: Vec::new(),
         tags_at: None,
+        date_at: None,
+        flawed: false,
         fields: Vec::new(),
         body: String::new(),
     };
@@ -147,16 +169,16 @@ fn item_of(
         let cell = cell.trim().replace("\r\n", "\n");
         let cell = cell.as_str();
         match name {
-            _ if cell.is_empty() => {}
+            _ if cell.is_empty() || ignored[i] => {}
             "" => problems.push((
                 at,
                 "a value in a column the header row gives no name".into(),
             )),
             field::TITLE => item.title = cell.split_whitespace().collect::<Vec<_>>().join(" "),
-            field::DATE => match EntryDate::parse(cell) {
-                Ok(_) => item.date = cell.to_string(),
-                Err(message) => problems.push((at, format!("`date`: {message}"))),
-            },
+            field::DATE => {
+                item.date = cell.to_string();
+                item.date_at = Some(at);
+            }
             BODY => item.body = cell.to_string(),
             field::TAGS => {
                 item.tags = list(cell).filter_map(tag).collect();
@@ -177,25 +199,22 @@ fn item_of(
             }
         }
     }
-    if problems.is_empty() {
-        for (required, value) in [(field::TITLE, &item.title), (field::DATE, &item.date)] {
-            if value.is_empty() {
-                let column = columns.iter().position(|c| c == required).unwrap_or(0);
-                let at = cells.get(column).copied().unwrap_or(at);
-                problems.push((at, format!("the row has no `{required}`")));
-                break;
-            }
+    for (required, value) in [(field::TITLE, &item.title), (field::DATE, &item.date)] {
+        if value.is_empty() {
+            let column = columns.iter().position(|c| c == required).unwrap_or(0);
+            let at = cells.get(column).copied().unwrap_or(at);
+            problems.push((at, format!("the row has no `{required}`")));
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
+    if item.title.is_empty() || item.date.is_empty() {
+        return (None, problems);
     }
     let has_from = item.fields.iter().any(|(name, _, _)| name == "from");
     let text = format!("{} {}", item.title, item.body);
     if let Some(from) = required_from(config, kind, &text).filter(|_| !has_from) {
         item.fields.push(("from".into(), from, at));
     }
-    Ok(item)
+    (Some(item), problems)
 }
 
 /// Whether a field holds records (a feedback's `actions`), which no cell can.
