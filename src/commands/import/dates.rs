@@ -105,9 +105,17 @@ pub(super) fn unread_in_heading(title: &str, read: Option<(usize, usize)>) -> Op
             && w.chars().all(|c| c.is_ascii_digit() || "/-–—.".contains(c))
     };
     let unread = words.iter().enumerate().any(|(k, &(start, w))| {
+        // A day right beside a month word (`30 Feb 2026`), not across a bracket.
+        let plain = |a: usize, b: usize| {
+            let (start, word) = words[a];
+            let gap = title
+                .get(start + word.len()..words[b].0)
+                .unwrap_or_default();
+            gap.chars().all(|c| matches!(c, ' ' | ','))
+        };
         let beside_month = |j: Option<usize>| {
-            j.and_then(|j| words.get(j))
-                .is_some_and(|n| month_word(n.1))
+            j.filter(|&j| j < words.len())
+                .is_some_and(|j| month_word(words[j].1) && plain(j.min(k), j.max(k)))
         };
         let day_by_month = day_number(w).is_some()
             && (beside_month(k.checked_sub(1)) || beside_month(Some(k + 1)));
@@ -221,7 +229,7 @@ pub(super) fn find_date(text: &str) -> Option<(Date, usize, usize)> {
     let end = |last: usize| words[last].0 + words[last].1.len();
     let mut year_alone = None;
     for (i, &(start, word)) in words.iter().enumerate() {
-        if let Some((date, last)) = date_at(&words, i) {
+        if let Some((date, last)) = date_at(text, &words, i) {
             return Some((date, start, end(last)));
         }
         let after_month = i > 0 && month(words[i - 1].1).is_some();
@@ -249,9 +257,19 @@ fn words_of(text: &str) -> Vec<(usize, &str)> {
     words
 }
 
-/// The date written from word `i` on, and its last word.
-fn date_at(words: &[(usize, &str)], i: usize) -> Option<(Date, usize)> {
-    let word = |k: usize| words.get(k).map(|w| w.1);
+/// The date written from word `i` of `text` on, and its last word. Its words stand apart by
+/// spaces, commas or full stops only: `Sprint 14 (Mar 2026)` holds March 2026, not the 14th.
+fn date_at(text: &str, words: &[(usize, &str)], i: usize) -> Option<(Date, usize)> {
+    let joined = |k: usize| {
+        let (start, word) = words[k - 1];
+        let gap = &text[start + word.len()..words[k].0];
+        gap.chars().all(|c| matches!(c, ' ' | ',' | '.'))
+    };
+    let word = |k: usize| {
+        (words.get(k))
+            .filter(|_| (i + 1..=k).all(joined))
+            .map(|w| w.1)
+    };
     let w = word(i)?;
     numeric(w)
         .map(|date| (date, i))
@@ -363,6 +381,10 @@ mod tests {
         assert_eq!(found("2026 Q4"), Some((date!(2026 - 10 - 01), "2026 Q4")));
         assert_eq!(found("2026-H2"), Some((date!(2026 - 07 - 01), "2026-H2")));
         assert_eq!(found("2025"), Some((date!(2025 - 01 - 01), "2025")));
+        assert_eq!(
+            found("Sprint 14 (Mar 2026)"),
+            Some((date!(2026 - 03 - 01), "Mar 2026"))
+        );
         assert_eq!(found("Projects"), None);
         assert_eq!(found("May the team ship"), None);
         assert_eq!(found("2026-02-30"), None);
