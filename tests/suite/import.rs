@@ -964,3 +964,42 @@ fn a_spreadsheet_reports_every_problem_of_every_row_at_once() {
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
     }
 }
+
+#[test]
+fn headings_people_write_keep_their_dates_and_ranges_start_on_their_first_day() {
+    let playbook = Playbook::fixture("basic");
+    let brag = source(
+        &playbook,
+        "brag.md",
+        "## March 2026\n### Release 2.4\n- Shipped the release\n\
+         ## 1:1 with Jan (March 2026)\n- Talked about the roadmap\n\
+         ## March\u{a0}2026 — May launch prep\n- Booked the venue\n\
+         ## **March 14**, 2026\n- Bold date\n\
+         ## Sprint 14 (Mar 2026)\n- Sprint item\n\
+         ## 2026\n### Mar 5 – Mar 9\n- Offsite\n- 3 March hires onboarded\n\
+         1. Led the migration\n  - cut costs\n\
+         ## 2026-W12\n- Week item\n\
+         ## Oct 2025 – Mar 2026\n- Range item\n",
+    );
+    let run = import(&playbook, &["brag", &brag]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (rel, date) in [
+        ("achievements/shipped-the-release", "2026-03-01"),
+        ("conversations/talked-about-the-roadmap", "2026-03-01"),
+        ("achievements/booked-the-venue", "2026-03-01"),
+        ("achievements/bold-date", "2026-03-14"),
+        ("achievements/sprint-item", "2026-03-01"),
+        ("achievements/offsite", "2026-03-05"),
+        ("achievements/3-march-hires-onboarded", "2026-03-05"),
+        ("achievements/led-the-migration", "2026-03-05"),
+        ("achievements/week-item", "2026-03-16"),
+        ("achievements/range-item", "2025-10-01"),
+    ] {
+        let text = playbook.read(&format!("content/{rel}.md"));
+        assert_holds(&text, &[&format!("date: {date}\n")]);
+    }
+    assert_holds(
+        &playbook.read("content/achievements/led-the-migration.md"),
+        &["---\n- cut costs\n"],
+    );
+}

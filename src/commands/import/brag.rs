@@ -150,6 +150,8 @@ struct Open {
     at: At,
     lines: Vec<String>,
     bullet: bool,
+    /// The column of a bullet's marker.
+    marker: usize,
     /// The indentation of a bullet's text: its continuation lines lose this much.
     indent: usize,
     /// A quoted paragraph: its lines lose their `>`.
@@ -228,11 +230,14 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
         }
         // A list item, unless it is nested in the one open (its marker further in).
         let open = reader.open.as_ref();
-        // Nested when it starts at or past the open bullet's text (CommonMark's rule).
-        let nested = open.is_some_and(|item| item.bullet && indent >= item.indent);
+        // Nested when it starts at the open bullet's text (CommonMark's rule) or two columns
+        // past its marker (as editors indent under `1. `); one column in is a sibling.
+        let nested =
+            open.is_some_and(|item| item.bullet && indent >= item.indent.min(item.marker + 2));
         let marker = list_marker(trimmed).filter(|_| indent < 4 && !nested);
-        let continues =
-            open.is_some_and(|item| indent >= item.indent || !item.bullet || !blank_before);
+        let continues = open.is_some_and(|item| {
+            indent >= item.indent.min(item.marker + 2) || !item.bullet || !blank_before
+        });
         if let Some(skip) = marker {
             let content = task_box(&trimmed[skip..]);
             let column =
@@ -241,6 +246,7 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
                 at: At::new(number, column),
                 lines: vec![content.to_string()],
                 bullet: true,
+                marker: indent,
                 indent: indent + skip,
                 quote: false,
             });
@@ -259,6 +265,7 @@ pub fn read(text: &str, config: &Config, kind: Option<KindId>, map: &Mapping) ->
                 at: At::new(number, column),
                 lines: vec![content.to_string()],
                 bullet: false,
+                marker: 0,
                 indent: 0,
                 quote: trimmed.starts_with('>'),
             });

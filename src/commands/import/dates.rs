@@ -39,6 +39,11 @@ pub(super) fn leading_date(
         _ => {}
     }
     match yearless(unwrapped, heading.map(|h| h.year()), false) {
+        // A day without its year starts an item only before a separator (`Jan 5: …`): `3
+        // March hires onboarded` is about hires.
+        Some(Ok((_, end))) if after(end).len() == unwrapped[end..].trim_start().len() => {
+            not_a_date(unwrapped).map(Err)
+        }
         Some(Ok((date, end))) => Some(Ok((date, after(end)))),
         Some(Err(message)) => Some(Err(message)),
         None => not_a_date(unwrapped).map(Err),
@@ -91,35 +96,49 @@ pub(super) fn yearless(
     Some(Ok((calendar(year_of?, first, 1)?, end(0))))
 }
 
-/// What of a heading's date playbook does not read, beside the span it read (if any): a
-/// range (`March 9–13, 2026`, `Mar 30 – Apr 3, 2026`), a day that is none (`2026-02-30`,
-/// `30 Feb 2026`), a numeric date (`3/14/2026`). Month names count when capitalised
-/// (`## Things I may do` names no month).
+/// What of a heading's date playbook does not read, beside the span it read (if any). A
+/// range is read as its first day (`Oct 2025 – Mar 2026`); what is not read is a date where
+/// playbook found none or only a year (`March 9–13, 2026`, `2026-02-30`, `3/14/2026`), a day
+/// that is none beside the month read (`30 Feb 2026`), or a range's start before the day read
+/// (`Mar 30 – Apr 3, 2026`). A month name counts when it is capitalised and beside a number
+/// (`with Jan`, `May launch prep` name no date).
 pub(super) fn unread_in_heading(title: &str, read: Option<(usize, usize)>) -> Option<String> {
     let words = words_of(title);
     let inside = |start: usize| read.is_some_and(|(s, e)| start >= s && start < e);
+    let before = |start: usize| read.is_some_and(|(s, _)| start < s);
+    let only_a_year = read.is_none_or(|(s, e)| year(&title[s..e]).is_some());
+    let has_digit = |w: &str| w.contains(|c: char| c.is_ascii_digit());
     let month_word = |w: &str| month(w).is_some() && w.starts_with(|c: char| c.is_uppercase());
+    // A numeric date: with a year of four digits (`2026-02-30`, `14.03.2026`) or slashes.
     let numeric = |w: &str| {
-        w.contains(|c: char| c.is_ascii_digit())
-            && w.contains(['/', '-', '–', '—', '.'])
-            && w.chars().all(|c| c.is_ascii_digit() || "/-–—.".contains(c))
+        let parts: Vec<&str> = w.split(['/', '-', '–', '—', '.']).collect();
+        w.chars().all(|c| c.is_ascii_digit() || "/-–—.".contains(c))
+            && parts.len() >= 2
+            && (w.contains('/') || parts.iter().any(|p| p.len() == 4))
+    };
+    // Words stand together when only spaces, commas or emphasis are between them.
+    let together = |a: usize, b: usize| {
+        let (start, word) = words[a];
+        let gap = title
+            .get(start + word.len()..words[b].0)
+            .unwrap_or_default();
+        gap.chars()
+            .all(|c| c.is_whitespace() || matches!(c, ',' | '*' | '_'))
+    };
+    let beside = |k: usize, test: &dyn Fn(usize) -> bool| {
+        let at = |j: usize| j < words.len() && test(j) && together(j.min(k), j.max(k));
+        k.checked_sub(1).is_some_and(at) || at(k + 1)
     };
     let unread = words.iter().enumerate().any(|(k, &(start, w))| {
-        // A day right beside a month word (`30 Feb 2026`), not across a bracket.
-        let plain = |a: usize, b: usize| {
-            let (start, word) = words[a];
-            let gap = title
-                .get(start + word.len()..words[b].0)
-                .unwrap_or_default();
-            gap.chars().all(|c| matches!(c, ' ' | ','))
-        };
-        let beside_month = |j: Option<usize>| {
-            j.filter(|&j| j < words.len())
-                .is_some_and(|j| month_word(words[j].1) && plain(j.min(k), j.max(k)))
-        };
-        let day_by_month = day_number(w).is_some()
-            && (beside_month(k.checked_sub(1)) || beside_month(Some(k + 1)));
-        !inside(start) && (month_word(w) || numeric(w) || day_by_month)
+        let dated_month = month_word(w) && beside(k, &|j| has_digit(words[j].1));
+        // A day beside the month that was read, not beside another.
+        let bad_day =
+            day_number(w).is_some() && beside(k, &|j| month_word(words[j].1) && inside(words[j].0));
+        match inside(start) {
+            true => false,
+            false if only_a_year => dated_month || numeric(w) || bad_day,
+            false => bad_day || (before(start) && dated_month),
+        }
     });
     unread.then(|| {
         format!(
@@ -263,7 +282,8 @@ fn date_at(text: &str, words: &[(usize, &str)], i: usize) -> Option<(Date, usize
     let joined = |k: usize| {
         let (start, word) = words[k - 1];
         let gap = &text[start + word.len()..words[k].0];
-        gap.chars().all(|c| matches!(c, ' ' | ',' | '.'))
+        gap.chars()
+            .all(|c| c.is_whitespace() || matches!(c, ',' | '.' | '*' | '_'))
     };
     let word = |k: usize| {
         (words.get(k))
@@ -302,6 +322,11 @@ fn numeric(word: &str) -> Option<Date> {
     let y = year(parts.first()?)?;
     match parts[1..] {
         [p] if period(p).is_some() => calendar(y, period(p)?, 1),
+        // An ISO week, `2026-W12`: its Monday.
+        [w] if w.starts_with(['W', 'w']) => {
+            let week = w[1..].parse().ok()?;
+            Date::from_iso_week_date(y, week, time::Weekday::Monday).ok()
+        }
         [m] => calendar(y, Month::try_from(two_digits(m)?).ok()?, 1),
         [m, d] => calendar(y, Month::try_from(two_digits(m)?).ok()?, two_digits(d)?),
         _ => None,
