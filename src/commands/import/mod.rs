@@ -105,15 +105,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
         (Format::Csv, Some(kind)) => spreadsheet::read(text, &config, kind),
         (Format::Csv, None) => Read::default(),
     };
-    // Paths in messages are relative to the playbook's root, as everywhere (and the excerpt
-    // under a message is read from there): a source in the playbook is named from its root,
-    // one elsewhere as given from here, or in full when the root is another folder.
-    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let source = match absolute(&options.file).strip_prefix(absolute(&options.root)) {
-        Ok(inside) => inside.to_path_buf(),
-        Err(_) if options.root == Path::new(".") => options.file.clone(),
-        Err(_) => absolute(&options.file),
-    };
+    let source = source_name(options);
     let at = |at: At, message: String, severity: Severity| Diagnostic {
         severity,
         ..Diagnostic::error(&source, message).at(at.line, at.column)
@@ -198,29 +190,48 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
         imported.warnings.splice(0..0, problems);
     }
     if !options.dry_run {
-        for (n, (rel, text)) in imported.entries.iter().enumerate() {
-            if let Err(err) = create_entry(&options.root, rel, text) {
-                // What was written stays (a second run writes the rest): say what it is.
-                let NewError::Failure(mut failure) = err else {
-                    return Err(err);
-                };
-                let written: Vec<String> = (imported.entries[..n].iter())
-                    .map(|(rel, _)| rel.display().to_string())
-                    .collect();
-                if !written.is_empty() {
-                    failure.0.push(Diagnostic {
-                        severity: Severity::Warning,
-                        ..Diagnostic::general(format!(
-                            "written before this: {}; run the import again to write the rest",
-                            written.join(", ")
-                        ))
-                    });
-                }
-                return Err(NewError::Failure(failure));
-            }
-        }
+        write(&options.root, &imported.entries)?;
     }
     Ok(imported)
+}
+
+/// How messages name the source: relative to the playbook's root, as every path in a message
+/// is (and the excerpt under a message is read from there). A source in the playbook is named
+/// from its root, one elsewhere as given from here, or in full when the root is elsewhere.
+fn source_name(options: &ImportOptions) -> PathBuf {
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match absolute(&options.file).strip_prefix(absolute(&options.root)) {
+        Ok(inside) => inside.to_path_buf(),
+        Err(_) if options.root == Path::new(".") => options.file.clone(),
+        Err(_) => absolute(&options.file),
+    }
+}
+
+/// Writes the entries, each a new file; a failure names what was written before it (a second
+/// run writes the rest).
+fn write(root: &Path, entries: &[(PathBuf, String)]) -> Result<(), NewError> {
+    for (n, (rel, text)) in entries.iter().enumerate() {
+        let Err(err) = create_entry(root, rel, text) else {
+            continue;
+        };
+        let NewError::Failure(mut failure) = err else {
+            return Err(err);
+        };
+        let written: Vec<String> = (entries[..n].iter())
+            .map(|(rel, _)| rel.display().to_string())
+            .collect();
+        if !written.is_empty() {
+            failure.0.push(Diagnostic {
+                severity: Severity::Warning,
+                ..Diagnostic::general(format!(
+                    "written before this: {}; run the import again to write the rest",
+                    written.join(", ")
+                ))
+            });
+        }
+        return Err(NewError::Failure(failure));
+    }
+    Ok(())
 }
 
 /// The front matter of `item`: title, date, tags, its fields, then `draft: true` when asked.
