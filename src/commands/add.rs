@@ -31,8 +31,7 @@ pub struct AddOptions {
 pub(super) struct Line {
     pub key: String,
     pub value: Value,
-    /// `--set progress=60`, `--tag x` (or, for `import`, the `FILE:line:col` of the value), or
-    /// empty for what the command writes itself.
+    /// `--set progress=60`, `--tag x`, or empty for what the command writes itself.
     pub origin: String,
 }
 
@@ -275,7 +274,7 @@ fn told(diagnostic: &Diagnostic, lines: &[Line]) -> String {
 }
 
 /// The keys of the playbook's entries (`<kind-folder>/<slug>`), those that fail to parse too.
-pub(super) fn existing_keys(root: &Path, config: &Config) -> Result<HashSet<String>, NewError> {
+fn existing_keys(root: &Path, config: &Config) -> Result<HashSet<String>, NewError> {
     let (sources, _) = find_sources(root, &config.schema)?;
     Ok(sources
         .par_iter()

@@ -9,10 +9,11 @@
 
 use time::Date;
 
-use super::dates::{find_date, iso, leading_date, unread_in_heading, yearless};
+use super::dates::{find_date, leading_date, unread_in_heading, yearless};
 use super::item::{At, Item, Read, list_marker, required_from, title_and_body};
 use crate::commands::new::{NewError, unknown_kind};
 use crate::config::Config;
+use crate::content::EntryDate;
 use crate::schema::{KindId, kind_name};
 
 /// Which kind a section becomes, by a word of its heading (the first word of the heading
@@ -429,7 +430,11 @@ impl Reader<'_> {
             at: item.at,
             kind,
             title,
-            date: iso(date),
+            date: EntryDate {
+                day: date,
+                at: None,
+            }
+            .iso(),
             tags: Vec::new(),
             tags_at: None,
             date_at: None,

@@ -4,16 +4,6 @@
 
 use time::{Date, Month};
 
-/// `2026-03-14`.
-pub(super) fn iso(date: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        date.month() as u8,
-        date.day()
-    )
-}
-
 /// A date at the start of an item (`2026-03-14: …`, `**Mar 14, 2026** – …`, `March 2026: …`,
 /// or `Jan 5: …` in the year of the heading above), and the text after it and its separator;
 /// a date that is none (`2026-02-30`, `Feb 29, 2025`, `3/14/2026`, `Jan 5` under no dated

@@ -130,7 +130,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
             imported.present += 1;
             continue;
         };
-        let lines = front_matter(&item, options.draft);
+        let (lines, places) = front_matter(&item, options.draft);
         let text = entry_text(&lines, &item.body);
         if text.len() as u64 > MAX_ENTRY_BYTES {
             let message = format!(
@@ -146,13 +146,11 @@ pub fn import(options: &ImportOptions) -> Result<Imported, NewError> {
             // A reference (`goal:`, `related:`) must name an entry there is.
             diagnostics.extend(check_references_to(&entry, &playbook.keys));
         }
+        // Line 1 is `---`; the front matter's lines follow in order.
         let origin = |d: &Diagnostic| {
-            // Line 1 is `---`; the front matter's lines follow in order.
-            let origin = (d.line.and_then(|n| n.checked_sub(2)))
-                .and_then(|i| lines.get(i))
-                .map(|line| line.origin.as_str())
-                .and_then(parse_at);
-            origin.unwrap_or(item.at)
+            (d.line.and_then(|n| n.checked_sub(2)))
+                .and_then(|i| places.get(i).copied())
+                .unwrap_or(item.at)
         };
         let mut failed = false;
         for d in &diagnostics {
@@ -234,39 +232,28 @@ fn write(root: &Path, entries: &[(PathBuf, String)]) -> Result<(), NewError> {
     Ok(())
 }
 
-/// The front matter of `item`: title, date, tags, its fields, then `draft: true` when asked.
-fn front_matter(item: &Item, draft: bool) -> Vec<Line> {
-    let origin = show_at(item.at);
-    let mut lines = vec![
-        line(field::TITLE, Value::from(item.title.as_str()), &origin),
-        line(
-            field::DATE,
-            Value::from(item.date.as_str()),
-            &show_at(item.date_at.unwrap_or(item.at)),
-        ),
-    ];
+/// The front matter of `item` (title, date, tags, its fields, then `draft: true` when asked)
+/// and, line by line, where each value stands in the source.
+fn front_matter(item: &Item, draft: bool) -> (Vec<Line>, Vec<At>) {
+    let mut lines = Vec::new();
+    let mut places = Vec::new();
+    let mut push = |name: &str, value: Value, at: Option<At>| {
+        lines.push(line(name, value, ""));
+        places.push(at.unwrap_or(item.at));
+    };
+    push(field::TITLE, Value::from(item.title.as_str()), None);
+    push(field::DATE, Value::from(item.date.as_str()), item.date_at);
     if !item.tags.is_empty() {
         let tags = item.tags.iter().map(|t| Value::from(t.as_str())).collect();
-        let at = show_at(item.tags_at.unwrap_or(item.at));
-        lines.push(line(field::TAGS, Value::Sequence(tags), &at));
+        push(field::TAGS, Value::Sequence(tags), item.tags_at);
     }
     for (name, value, at) in &item.fields {
-        lines.push(line(name, value.clone(), &show_at(*at)));
+        push(name, value.clone(), Some(*at));
     }
     if draft {
-        lines.push(line(field::DRAFT, Value::from(true), &origin));
+        push(field::DRAFT, Value::from(true), None);
     }
-    lines
-}
-
-/// `line:col`, as a line's origin.
-fn show_at(at: At) -> String {
-    format!("{}:{}", at.line, at.column)
-}
-
-fn parse_at(text: &str) -> Option<At> {
-    let (line, column) = text.split_once(':')?;
-    Some(At::new(line.parse().ok()?, column.parse().ok()?))
+    (lines, places)
 }
 
 /// The entries the playbook has: how many of each (kind, title, day), and the keys taken.
