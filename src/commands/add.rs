@@ -7,15 +7,13 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 
 use super::new::{NewError, NewOptions, create_entry, entry_path};
 use crate::config::Config;
 use crate::content::check::check_references_to;
-use crate::content::load::read_entry;
+use crate::content::load::read_entries;
 use crate::content::parse::parse_entry;
-use crate::content::walk::find_sources;
 use crate::error::{Diagnostic, Severity, did_you_mean};
 use crate::schema::{FieldSpec, FieldType, KindId, KindSpec, Schema};
 
@@ -275,9 +273,6 @@ fn told(diagnostic: &Diagnostic, lines: &[Line]) -> String {
 
 /// The keys of the playbook's entries (`<kind-folder>/<slug>`), those that fail to parse too.
 fn existing_keys(root: &Path, config: &Config) -> Result<HashSet<String>, NewError> {
-    let (sources, _) = find_sources(root, &config.schema)?;
-    Ok(sources
-        .par_iter()
-        .map(|source| read_entry(source, config).key)
-        .collect())
+    let (parsed, _) = read_entries(root, config)?;
+    Ok(parsed.into_iter().map(|parsed| parsed.key).collect())
 }

@@ -39,12 +39,21 @@ pub fn load_playbook(
     config: Config,
     include_drafts: bool,
 ) -> Result<(Playbook, Vec<Diagnostic>), Failure> {
-    let (sources, folder_diagnostics) = find_sources(root, &config.schema)?;
-    let parsed: Vec<Parsed> = sources
-        .par_iter()
-        .map(|source| read_entry(source, &config))
-        .collect();
+    let (parsed, folder_diagnostics) = read_entries(root, &config)?;
     assemble(config, parsed.iter(), folder_diagnostics, include_drafts)
+}
+
+/// Every entry file of the playbook, read and parsed in parallel, and what the walk found
+/// wrong with the folders.
+pub fn read_entries(
+    root: &Path,
+    config: &Config,
+) -> Result<(Vec<Parsed>, Vec<Diagnostic>), Failure> {
+    let (sources, folder_diagnostics) = find_sources(root, &config.schema)?;
+    let parsed = (sources.par_iter())
+        .map(|source| read_entry(source, config))
+        .collect();
+    Ok((parsed, folder_diagnostics))
 }
 
 /// Checks what only the whole set of entries can tell (unique slugs, references), then

@@ -13,7 +13,6 @@ mod spreadsheet;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde_yaml::Value;
 
 use self::item::{At, Item, Read};
@@ -21,9 +20,8 @@ use super::add::{Line, entry_text, line};
 use super::new::{NewError, create_entry, file_slug, unknown_kind};
 use crate::config::Config;
 use crate::content::check::check_references_to;
-use crate::content::load::{MAX_ENTRY_BYTES, read_entry};
+use crate::content::load::{MAX_ENTRY_BYTES, read_entries};
 use crate::content::parse::parse_entry;
-use crate::content::walk::find_sources;
 use crate::content::{EntryDate, MAX_SLUG_BYTES};
 use crate::error::{Diagnostic, Failure, Severity};
 use crate::schema::{KindId, field};
@@ -267,10 +265,7 @@ struct Existing {
 
 impl Existing {
     fn read(root: &Path, config: &Config) -> Result<Existing, Failure> {
-        let (sources, _) = find_sources(root, &config.schema)?;
-        let parsed: Vec<_> = (sources.par_iter())
-            .map(|source| read_entry(source, config))
-            .collect();
+        let (parsed, _) = read_entries(root, config)?;
         let mut entries = HashMap::new();
         for entry in parsed.iter().filter_map(|p| p.entry.as_ref()) {
             *entries
